@@ -1,0 +1,544 @@
+//! One connection's configuration, as the host supplies it to `xero_configure`, and its validation.
+//!
+//! A connection is named like the seed's IRIS OAuth2 client, `xero-{namespace}` (e.g. `xero-hugeerp`). Its
+//! configuration is what the administrator enters in the ERP's API setup: the Xero app's client id, secret and
+//! redirect URI, the link functions ticked, the defaults (sales account, cost-of-sales account, division, sales
+//! rep), where durable state lives, and (for tests and the simulator) the Xero endpoints.
+
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use url::Url;
+
+/// Xero's real endpoints (xero-facts §1).
+pub const XERO_AUTHORIZE_URL: &str = "https://login.xero.com/identity/connect/authorize";
+pub const XERO_TOKEN_URL: &str = "https://identity.xero.com/connect/token";
+pub const XERO_REVOCATION_URL: &str = "https://identity.xero.com/connect/revocation";
+pub const XERO_CONNECTIONS_URL: &str = "https://api.xero.com/connections";
+pub const XERO_ACCOUNTING_URL: &str = "https://api.xero.com/api.xro/2.0";
+
+/// The minimal granular scope set for apps created at Xero since 2 March 2026 (xero-facts §3).
+/// Items are reachable through `accounting.invoices`; tracking categories and accounts are only read.
+pub const GRANULAR_SCOPES: &[&str] = &[
+    "offline_access",
+    "accounting.contacts",
+    "accounting.invoices",
+    "accounting.payments",
+    "accounting.settings.read",
+];
+
+/// The broad scope set for apps created before 2 March 2026, accepted by Xero until September 2027.
+pub const LEGACY_SCOPES: &[&str] = &[
+    "offline_access",
+    "accounting.transactions",
+    "accounting.contacts",
+    "accounting.settings",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantType {
+    /// A person signs in once in a browser; Xero issues a rotating refresh token.
+    #[default]
+    AuthorizationCode,
+    /// A Xero "custom connection": one organisation, no browser, no refresh token.
+    ClientCredentials,
+}
+
+/// Which scope set to request when `scopes` is not given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeProfile {
+    #[default]
+    Granular,
+    Legacy,
+}
+
+/// The link functions an administrator ticks in the ERP's API setup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkFunction {
+    Debtors,
+    Creditors,
+    Inventory,
+    SalesInvoices,
+    PurchaseInvoices,
+    CreditNotes,
+    Payments,
+}
+
+impl LinkFunction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkFunction::Debtors => "debtors",
+            LinkFunction::Creditors => "creditors",
+            LinkFunction::Inventory => "inventory",
+            LinkFunction::SalesInvoices => "sales_invoices",
+            LinkFunction::PurchaseInvoices => "purchase_invoices",
+            LinkFunction::CreditNotes => "credit_notes",
+            LinkFunction::Payments => "payments",
+        }
+    }
+}
+
+/// The administrator's defaults (seed: Xero Sales Acc, Xero COS Acc, Xero Division, Xero Sales Rep).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    /// Xero account code that sales lines go to when they name none.
+    #[serde(default)]
+    pub sales_account: Option<String>,
+    /// Xero account code for cost of sales (items' purchase details).
+    #[serde(default)]
+    pub cos_account: Option<String>,
+    /// Default option of the division tracking category.
+    #[serde(default)]
+    pub division: Option<String>,
+    /// Default option of the sales-rep tracking category.
+    #[serde(default)]
+    pub sales_rep: Option<String>,
+}
+
+/// The names of the Xero tracking categories that stand for the ERP's division and sales rep.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackingNames {
+    #[serde(default = "default_division_category")]
+    pub division: String,
+    #[serde(default = "default_sales_rep_category")]
+    pub sales_rep: String,
+}
+
+fn default_division_category() -> String {
+    "Division".to_owned()
+}
+
+fn default_sales_rep_category() -> String {
+    "Sales Rep".to_owned()
+}
+
+impl Default for TrackingNames {
+    fn default() -> Self {
+        TrackingNames {
+            division: default_division_category(),
+            sales_rep: default_sales_rep_category(),
+        }
+    }
+}
+
+/// Full URLs of Xero's endpoints; each may be overridden on its own (tests point them at the simulator).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoints {
+    #[serde(default = "default_authorize")]
+    pub authorize: Url,
+    #[serde(default = "default_token")]
+    pub token: Url,
+    #[serde(default = "default_revocation")]
+    pub revocation: Url,
+    #[serde(default = "default_connections")]
+    pub connections: Url,
+    /// The Accounting API base, e.g. `https://api.xero.com/api.xro/2.0`.
+    #[serde(default = "default_accounting")]
+    pub accounting: Url,
+}
+
+fn parse_const(url: &str) -> Url {
+    Url::parse(url).expect("built-in Xero URL is valid")
+}
+fn default_authorize() -> Url {
+    parse_const(XERO_AUTHORIZE_URL)
+}
+fn default_token() -> Url {
+    parse_const(XERO_TOKEN_URL)
+}
+fn default_revocation() -> Url {
+    parse_const(XERO_REVOCATION_URL)
+}
+fn default_connections() -> Url {
+    parse_const(XERO_CONNECTIONS_URL)
+}
+fn default_accounting() -> Url {
+    parse_const(XERO_ACCOUNTING_URL)
+}
+
+impl Default for Endpoints {
+    fn default() -> Self {
+        Endpoints {
+            authorize: default_authorize(),
+            token: default_token(),
+            revocation: default_revocation(),
+            connections: default_connections(),
+            accounting: default_accounting(),
+        }
+    }
+}
+
+/// HTTP timeouts and the default deadline of an operation, in milliseconds. All finite.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timeouts {
+    #[serde(default = "default_connect_ms")]
+    pub connect_ms: u64,
+    /// Longest wait for one HTTP exchange (request sent to response read).
+    #[serde(default = "default_request_ms")]
+    pub request_ms: u64,
+    /// Deadline of a whole operation when the request sets none (retries and rate-limit waits included).
+    #[serde(default = "default_deadline_ms")]
+    pub default_deadline_ms: u64,
+}
+
+fn default_connect_ms() -> u64 {
+    10_000
+}
+fn default_request_ms() -> u64 {
+    60_000
+}
+fn default_deadline_ms() -> u64 {
+    300_000
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect_ms: default_connect_ms(),
+            request_ms: default_request_ms(),
+            default_deadline_ms: default_deadline_ms(),
+        }
+    }
+}
+
+/// A connection's configuration, validated by [`Config::from_json`].
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The connection's name, e.g. `xero-hugeerp`.
+    pub connection: String,
+    pub client_id: String,
+    /// Optional only for apps registered at Xero as "Auth Code with PKCE" (no secret issued).
+    #[serde(default)]
+    pub client_secret: Option<Secret>,
+    /// Required for `authorization_code`: exactly as registered at Xero.
+    #[serde(default)]
+    pub redirect_uri: Option<Url>,
+    #[serde(default)]
+    pub grant_type: GrantType,
+    /// Explicit scopes; when absent, the set named by `scope_profile`.
+    #[serde(default)]
+    pub scopes: Option<Vec<String>>,
+    #[serde(default)]
+    pub scope_profile: ScopeProfile,
+    #[serde(default)]
+    pub functions: BTreeSet<LinkFunction>,
+    #[serde(default)]
+    pub defaults: Defaults,
+    #[serde(default)]
+    pub tracking_categories: TrackingNames,
+    /// Directory of the durable state (tokens, tenant, ledger). Created 0700 if missing.
+    pub state_dir: PathBuf,
+    #[serde(default)]
+    pub endpoints: Endpoints,
+    #[serde(default)]
+    pub timeouts: Timeouts,
+    /// Optional key that encrypts tokens at rest (AES-256-GCM): 64 hexadecimal characters.
+    #[serde(default)]
+    pub encryption_key: Option<Secret>,
+}
+
+const MAX_NAME_LEN: usize = 64;
+
+impl Config {
+    /// Parses and validates; every error names the offending field.
+    pub fn from_value(value: serde_json::Value) -> Result<Config> {
+        let config: Config = crate::json::from_value(value)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// The scopes this connection requests, in a stable order.
+    pub fn effective_scopes(&self) -> Vec<String> {
+        match &self.scopes {
+            Some(scopes) => scopes.clone(),
+            None => {
+                let base = match self.scope_profile {
+                    ScopeProfile::Granular => GRANULAR_SCOPES,
+                    ScopeProfile::Legacy => LEGACY_SCOPES,
+                };
+                base.iter()
+                    .filter(|s| {
+                        self.grant_type == GrantType::AuthorizationCode || **s != "offline_access"
+                    })
+                    .map(|s| (*s).to_owned())
+                    .collect()
+            }
+        }
+    }
+
+    pub fn function_enabled(&self, function: LinkFunction) -> bool {
+        self.functions.contains(&function)
+    }
+
+    fn validate(&self) -> Result<()> {
+        validate_connection_name(&self.connection).map_err(|e| e.at("connection"))?;
+        check_text("client_id", &self.client_id, 1, 255)?;
+        if let Some(secret) = &self.client_secret {
+            if secret.is_empty() {
+                return Err(Error::validation(
+                    "client_secret must not be empty; leave it out for a PKCE app",
+                )
+                .at("client_secret"));
+            }
+        }
+        match self.grant_type {
+            GrantType::AuthorizationCode => {
+                let Some(redirect) = &self.redirect_uri else {
+                    return Err(Error::validation(
+                        "redirect_uri is required for grant_type authorization_code: the URI registered for the app at Xero",
+                    )
+                    .at("redirect_uri"));
+                };
+                check_endpoint(redirect).map_err(|e| e.at("redirect_uri"))?;
+            }
+            GrantType::ClientCredentials => {
+                if self.client_secret.is_none() {
+                    return Err(Error::validation(
+                        "client_secret is required for grant_type client_credentials",
+                    )
+                    .at("client_secret"));
+                }
+            }
+        }
+        if let Some(scopes) = &self.scopes {
+            if scopes.is_empty() {
+                return Err(Error::validation(
+                    "scopes must name at least one scope, or be left out",
+                )
+                .at("scopes"));
+            }
+            for (i, scope) in scopes.iter().enumerate() {
+                if scope.is_empty()
+                    || scope.len() > 100
+                    || scope.chars().any(|c| c.is_whitespace() || c.is_control())
+                {
+                    return Err(
+                        Error::validation("a scope is a non-empty word without spaces")
+                            .at(format!("scopes[{i}]")),
+                    );
+                }
+            }
+            let offline = scopes.iter().any(|s| s == "offline_access");
+            match self.grant_type {
+                GrantType::AuthorizationCode if !offline => {
+                    return Err(Error::validation(
+                        "scopes must include offline_access: without it Xero issues no refresh token and the link stops after 30 minutes",
+                    )
+                    .at("scopes"));
+                }
+                GrantType::ClientCredentials if offline => {
+                    return Err(Error::validation(
+                        "client_credentials connections get no refresh token: remove offline_access from scopes",
+                    )
+                    .at("scopes"));
+                }
+                _ => {}
+            }
+        }
+        if let Some(code) = &self.defaults.sales_account {
+            check_text("defaults.sales_account", code, 1, 10)?;
+        }
+        if let Some(code) = &self.defaults.cos_account {
+            check_text("defaults.cos_account", code, 1, 10)?;
+        }
+        if let Some(option) = &self.defaults.division {
+            check_text("defaults.division", option, 1, 100)?;
+        }
+        if let Some(option) = &self.defaults.sales_rep {
+            check_text("defaults.sales_rep", option, 1, 100)?;
+        }
+        check_text(
+            "tracking_categories.division",
+            &self.tracking_categories.division,
+            1,
+            100,
+        )?;
+        check_text(
+            "tracking_categories.sales_rep",
+            &self.tracking_categories.sales_rep,
+            1,
+            100,
+        )?;
+        if self.tracking_categories.division == self.tracking_categories.sales_rep {
+            return Err(Error::validation(
+                "the division and sales-rep tracking categories must differ",
+            )
+            .at("tracking_categories.sales_rep"));
+        }
+        if !self.state_dir.is_absolute() {
+            return Err(Error::validation("state_dir must be an absolute path").at("state_dir"));
+        }
+        let endpoints = [
+            ("endpoints.authorize", &self.endpoints.authorize),
+            ("endpoints.token", &self.endpoints.token),
+            ("endpoints.revocation", &self.endpoints.revocation),
+            ("endpoints.connections", &self.endpoints.connections),
+            ("endpoints.accounting", &self.endpoints.accounting),
+        ];
+        for (path, url) in endpoints {
+            check_endpoint(url).map_err(|e| e.at(path))?;
+        }
+        check_range("timeouts.connect_ms", self.timeouts.connect_ms, 1, 120_000)?;
+        check_range("timeouts.request_ms", self.timeouts.request_ms, 1, 600_000)?;
+        check_range(
+            "timeouts.default_deadline_ms",
+            self.timeouts.default_deadline_ms,
+            1,
+            86_400_000,
+        )?;
+        if let Some(key) = &self.encryption_key {
+            let k = key.expose();
+            if k.len() != 64 || !k.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(Error::validation(
+                    "encryption_key must be 64 hexadecimal characters (32 bytes)",
+                )
+                .at("encryption_key"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Connection names become file names and store keys: keep them plain.
+pub fn validate_connection_name(name: &str) -> Result<()> {
+    if name.is_empty() || name.len() > MAX_NAME_LEN {
+        return Err(Error::validation(format!(
+            "a connection name has 1 to {MAX_NAME_LEN} characters"
+        )));
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        return Err(Error::validation(
+            "a connection name uses only letters, digits, '-', '_' and '.' (e.g. xero-hugeerp)",
+        ));
+    }
+    Ok(())
+}
+
+fn check_text(path: &str, value: &str, min: usize, max: usize) -> Result<()> {
+    let len = value.chars().count();
+    if len < min || len > max {
+        return Err(
+            Error::validation(format!("must have {min} to {max} characters, has {len}")).at(path),
+        );
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::validation("must not contain control characters").at(path));
+    }
+    Ok(())
+}
+
+fn check_range(path: &str, value: u64, min: u64, max: u64) -> Result<()> {
+    if value < min || value > max {
+        return Err(
+            Error::validation(format!("must be between {min} and {max}, is {value}")).at(path),
+        );
+    }
+    Ok(())
+}
+
+/// Only https, or plain http to a loopback address (the simulator, a local redirect), is ever contacted.
+pub fn check_endpoint(url: &Url) -> Result<()> {
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(()),
+        "http" if is_loopback(url) => Ok(()),
+        "http" => Err(Error::validation(format!(
+            "{url} is plain http to a host that is not a loopback address: use https"
+        ))),
+        other => Err(Error::validation(format!(
+            "{url} has scheme `{other}`: only https (or http to loopback) is allowed"
+        ))),
+    }
+}
+
+/// Whether the URL's host is 127.0.0.0/8, ::1 or `localhost`.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn base() -> serde_json::Value {
+        json!({
+            "connection": "xero-hugeerp",
+            "client_id": "CLIENT",
+            "client_secret": "SECRET",
+            "redirect_uri": "https://erp.example.com/csp/sys/oauth2/OAuth2.Response.cls",
+            "state_dir": "/tmp/xero-link-test"
+        })
+    }
+
+    #[test]
+    fn minimal_config_gets_xero_defaults() {
+        let c = Config::from_value(base()).unwrap();
+        assert_eq!(c.endpoints.accounting.as_str(), XERO_ACCOUNTING_URL);
+        assert_eq!(
+            c.effective_scopes(),
+            GRANULAR_SCOPES
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(c.tracking_categories.division, "Division");
+    }
+
+    #[test]
+    fn invalid_fields_are_named() {
+        let cases = [
+            ("connection", json!("bad name!")),
+            ("redirect_uri", json!("http://erp.example.com/cb")),
+            ("state_dir", json!("relative/dir")),
+            ("timeouts", json!({"connect_ms": 0})),
+            ("scopes", json!(["accounting.contacts"])),
+            ("encryption_key", json!("abc")),
+        ];
+        for (field, value) in cases {
+            let mut v = base();
+            v[field] = value;
+            let err = Config::from_value(v).unwrap_err();
+            assert!(
+                err.path.as_deref().unwrap_or("").starts_with(field),
+                "{field}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn loopback_http_endpoint_is_allowed_and_remote_http_is_not() {
+        let mut v = base();
+        v["endpoints"] = json!({"token": "http://127.0.0.1:9/connect/token"});
+        assert!(Config::from_value(v.clone()).is_ok());
+        v["endpoints"] = json!({"token": "http://10.0.0.1/connect/token"});
+        assert_eq!(
+            Config::from_value(v).unwrap_err().path.as_deref(),
+            Some("endpoints.token")
+        );
+    }
+
+    #[test]
+    fn debug_output_hides_the_secret() {
+        let c = Config::from_value(base()).unwrap();
+        assert!(!format!("{c:?}").contains("SECRET"));
+    }
+}

@@ -1,0 +1,285 @@
+//! The C boundary: every `extern "C"` function of libxero_link. Each takes the host's strings, runs one
+//! operation behind the panic boundary and returns a new JSON string. No business logic lives here.
+
+#![allow(non_camel_case_types)]
+
+mod boundary;
+
+use crate::log::{self, Level};
+use boundary::{borrow_bytes, call_operation, guard};
+use std::ffi::{CString, c_char, c_void};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+/// Receives one log record. `level` is one of `XERO_LOG_ERROR` (1) .. `XERO_LOG_TRACE` (5). `target` and
+/// `message` are NUL-terminated UTF-8, valid only for the duration of the call (copy them to keep them).
+/// Called synchronously on the thread that made the xero_* call that logs; it must not call xero_* functions.
+pub type xero_log_callback = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        level: i32,
+        target: *const c_char,
+        message: *const c_char,
+    ),
+>;
+
+/// Returns the library's version, e.g. "0.1.0".
+///
+/// The string is static: do not free it. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn xero_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// Returns the ABI version (`XERO_ABI_VERSION` in this header). A binding refuses a library whose ABI version
+/// differs from the one it was written for. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn xero_abi_version() -> u32 {
+    crate::ABI_VERSION
+}
+
+/// Runs the operation named `operation` (e.g. "push_invoice") on `request_json`; the same as calling that
+/// operation's own function. New operations are reachable here without a new symbol.
+///
+/// Returns a new JSON envelope `{"ok":true,"result":...}` or `{"ok":false,"error":{...}}`, never NULL, owned by
+/// the caller and released with `xero_string_free`. NULL or unknown `operation` gives error `unknown_operation`
+/// or `bad_json`. Thread-safe.
+///
+/// # Safety
+/// Each argument is NULL or a NUL-terminated string valid for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_call(
+    operation: *const c_char,
+    request_json: *const c_char,
+) -> *mut c_char {
+    // SAFETY: forwarded from the caller.
+    let (name, request) = unsafe { (borrow_bytes(operation), borrow_bytes(request_json)) };
+    guard("call", request, || match name.map(std::str::from_utf8) {
+        Some(Ok(name)) => crate::ops::call(name, request),
+        Some(Err(_)) => crate::ops::envelope(
+            Err(crate::error::Error::new(
+                crate::error::ErrorCode::UnknownOperation,
+                "operation name is not valid UTF-8",
+            )),
+            None,
+        ),
+        None => crate::ops::envelope(
+            Err(crate::error::Error::new(
+                crate::error::ErrorCode::UnknownOperation,
+                "operation name is NULL",
+            )),
+            None,
+        ),
+    })
+}
+
+/// Registers one named connection, or replaces its configuration (client id and secret, redirect URI, grant
+/// type, scopes, functions, defaults, state_dir, endpoints, timeouts). See README "Configuration".
+///
+/// Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Errors:
+/// `bad_json`, `bad_request` or `validation`, each with the `path` of the offending field; on error nothing
+/// changes. Thread-safe.
+///
+/// # Safety
+/// `config_json` is NULL or a NUL-terminated string valid for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_configure(config_json: *const c_char) -> *mut c_char {
+    unsafe { call_operation("configure", config_json) }
+}
+
+/// Builds the Xero consent URL for an administrator to open (CSRF state and PKCE included).
+///
+/// Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Thread-safe.
+///
+/// # Safety
+/// `request_json` is NULL or a NUL-terminated string valid for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_authorize_url(request_json: *const c_char) -> *mut c_char {
+    unsafe { call_operation("authorize_url", request_json) }
+}
+
+/// Completes the sign-in to Xero (callback URL, loopback listener, or client credentials).
+///
+/// Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Thread-safe.
+///
+/// # Safety
+/// `request_json` is NULL or a NUL-terminated string valid for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_authenticate(request_json: *const c_char) -> *mut c_char {
+    unsafe { call_operation("authenticate", request_json) }
+}
+
+/// Lists the Xero organisations (tenants) this sign-in may reach.
+///
+/// Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Thread-safe.
+///
+/// # Safety
+/// `request_json` is NULL or a NUL-terminated string valid for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_connections(request_json: *const c_char) -> *mut c_char {
+    unsafe { call_operation("connections", request_json) }
+}
+
+/// Chooses the Xero organisation (tenant) of a connection, once; stored durably.
+///
+/// Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Thread-safe.
+///
+/// # Safety
+/// `request_json` is NULL or a NUL-terminated string valid for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_set_tenant(request_json: *const c_char) -> *mut c_char {
+    unsafe { call_operation("set_tenant", request_json) }
+}
+
+/// Reports a connection's state: signed in or not, tenant, scopes, token expiry, last rate-limit figures.
+///
+/// Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Thread-safe.
+///
+/// # Safety
+/// `request_json` is NULL or a NUL-terminated string valid for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_status(request_json: *const c_char) -> *mut c_char {
+    unsafe { call_operation("status", request_json) }
+}
+
+/// Removes the connection at Xero and forgets its tokens.
+///
+/// Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Thread-safe.
+///
+/// # Safety
+/// `request_json` is NULL or a NUL-terminated string valid for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_disconnect(request_json: *const c_char) -> *mut c_char {
+    unsafe { call_operation("disconnect", request_json) }
+}
+
+/// Pushes one sales invoice or bill to Xero, exactly once.
+///
+/// Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Thread-safe.
+///
+/// # Safety
+/// `request_json` is NULL or a NUL-terminated string valid for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_push_invoice(request_json: *const c_char) -> *mut c_char {
+    unsafe { call_operation("push_invoice", request_json) }
+}
+
+/// Pushes many sales invoices and bills to Xero, batched; one result per document, in input order.
+///
+/// Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Thread-safe.
+///
+/// # Safety
+/// `request_json` is NULL or a NUL-terminated string valid for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_push_invoices(request_json: *const c_char) -> *mut c_char {
+    unsafe { call_operation("push_invoices", request_json) }
+}
+
+/// Pushes debtors and creditors to Xero as contacts keyed by their ERP code.
+///
+/// Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Thread-safe.
+///
+/// # Safety
+/// `request_json` is NULL or a NUL-terminated string valid for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_push_contacts(request_json: *const c_char) -> *mut c_char {
+    unsafe { call_operation("push_contacts", request_json) }
+}
+
+/// Pushes inventory items to Xero.
+///
+/// Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Thread-safe.
+///
+/// # Safety
+/// `request_json` is NULL or a NUL-terminated string valid for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_push_items(request_json: *const c_char) -> *mut c_char {
+    unsafe { call_operation("push_items", request_json) }
+}
+
+/// Pushes credit notes (with allocations) to Xero.
+///
+/// Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Thread-safe.
+///
+/// # Safety
+/// `request_json` is NULL or a NUL-terminated string valid for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_push_credit_notes(request_json: *const c_char) -> *mut c_char {
+    unsafe { call_operation("push_credit_notes", request_json) }
+}
+
+/// Pushes payments against invoices or credit notes to Xero.
+///
+/// Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Thread-safe.
+///
+/// # Safety
+/// `request_json` is NULL or a NUL-terminated string valid for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_push_payments(request_json: *const c_char) -> *mut c_char {
+    unsafe { call_operation("push_payments", request_json) }
+}
+
+/// Releases a string returned by any xero_* function. NULL is a no-op. Each string must be freed exactly
+/// once, and only with this function (never with the host's `free`). Thread-safe.
+///
+/// # Safety
+/// `s` is NULL or a pointer returned by a xero_* function and not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_string_free(s: *mut c_char) {
+    if s.is_null() {
+        return;
+    }
+    // SAFETY: `s` came from CString::into_raw in this library (caller's promise). Dropping cannot panic.
+    drop(unsafe { CString::from_raw(s) });
+}
+
+/// Installs the process-wide log callback (NULL removes it); `user_data` is passed back on every call.
+/// Which records arrive is set with the `set_log_level` operation (default: info). Secrets never appear in
+/// records. The callback may be invoked from any thread that calls into the library, and must not call
+/// xero_* functions. Returns 0. Thread-safe.
+///
+/// # Safety
+/// `callback`, when not NULL, must be safe to call from any thread with `user_data` until it is replaced.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_set_log_callback(
+    callback: xero_log_callback,
+    user_data: *mut c_void,
+) -> i32 {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let sink: Option<log::Sink> = callback.map(|cb| {
+            let user_data = UserData(user_data);
+            Arc::new(move |level: Level, target: &str, message: &str| {
+                let target = to_c_lossless(target);
+                let message = to_c_lossless(message);
+                // SAFETY: the host promised the callback may be called with its user_data from any thread.
+                unsafe {
+                    cb(
+                        user_data.get(),
+                        level as i32,
+                        target.as_ptr(),
+                        message.as_ptr(),
+                    )
+                }
+            }) as log::Sink
+        });
+        log::set_sink(sink);
+    }));
+    if result.is_ok() { 0 } else { -1 }
+}
+
+/// The host's opaque pointer; the host promises it may be used from any thread.
+struct UserData(*mut c_void);
+// SAFETY: the pointer is only handed back to the host's callback, as the host asked.
+unsafe impl Send for UserData {}
+unsafe impl Sync for UserData {}
+
+impl UserData {
+    fn get(&self) -> *mut c_void {
+        self.0
+    }
+}
+
+/// Log text with any NUL replaced, so the record is never truncated silently.
+fn to_c_lossless(text: &str) -> CString {
+    CString::new(text.replace('\0', "\u{FFFD}")).unwrap_or_default()
+}

@@ -1,0 +1,20 @@
+//! xero-link: the Xero side of an ERP ↔ Xero link, in-process, behind a C ABI with JSON in and JSON out.
+//!
+//! Layout, from the boundary inwards: `ffi` (the C functions only) → `ops` (one module per operation) →
+//! the domain modules (`config`, `registry`, ...). Nothing below `ffi` knows about C.
+
+pub mod config;
+pub mod error;
+pub mod ffi;
+pub mod json;
+pub mod log;
+pub mod ops;
+pub mod registry;
+pub mod secret;
+
+/// The crate version, also `XERO_VERSION` in the header.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The C ABI's version: raised whenever a function's signature or the envelope changes incompatibly.
+/// Bindings check it at load time (`xero_abi_version()` against `XERO_ABI_VERSION`).
+pub const ABI_VERSION: u32 = 1;
