@@ -22,8 +22,7 @@ fn main() {
         + minor.parse::<u64>().unwrap() * 1_000
         + patch.parse::<u64>().unwrap();
 
-    let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
-        .expect("cbindgen.toml is valid");
+    let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml is valid");
     config.after_includes = Some(format!(
         "\n#define XERO_VERSION \"{version}\"\n#define XERO_VERSION_MAJOR {major}\n#define XERO_VERSION_MINOR {minor}\n\
          #define XERO_VERSION_PATCH {patch}\n/** MAJOR * 1000000 + MINOR * 1000 + PATCH */\n\
@@ -40,8 +39,7 @@ fn main() {
 
     if env::var_os("XERO_UPDATE_HEADER").is_some() {
         std::fs::create_dir_all(crate_dir.join("include")).unwrap();
-        std::fs::copy(&out, crate_dir.join("include/xero_link.h"))
-            .expect("copy header into include/");
+        std::fs::copy(&out, crate_dir.join("include/xero_link.h")).expect("copy header into include/");
     }
 }
 

@@ -31,12 +31,8 @@ pub const GRANULAR_SCOPES: &[&str] = &[
 ];
 
 /// The broad scope set for apps created before 2 March 2026, accepted by Xero until September 2027.
-pub const LEGACY_SCOPES: &[&str] = &[
-    "offline_access",
-    "accounting.transactions",
-    "accounting.contacts",
-    "accounting.settings",
-];
+pub const LEGACY_SCOPES: &[&str] =
+    &["offline_access", "accounting.transactions", "accounting.contacts", "accounting.settings"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -122,10 +118,7 @@ fn default_sales_rep_category() -> String {
 
 impl Default for TrackingNames {
     fn default() -> Self {
-        TrackingNames {
-            division: default_division_category(),
-            sales_rep: default_sales_rep_category(),
-        }
+        TrackingNames { division: default_division_category(), sales_rep: default_sales_rep_category() }
     }
 }
 
@@ -268,9 +261,7 @@ impl Config {
                     ScopeProfile::Legacy => LEGACY_SCOPES,
                 };
                 base.iter()
-                    .filter(|s| {
-                        self.grant_type == GrantType::AuthorizationCode || **s != "offline_access"
-                    })
+                    .filter(|s| self.grant_type == GrantType::AuthorizationCode || **s != "offline_access")
                     .map(|s| (*s).to_owned())
                     .collect()
             }
@@ -286,10 +277,8 @@ impl Config {
         check_text("client_id", &self.client_id, 1, 255)?;
         if let Some(secret) = &self.client_secret {
             if secret.is_empty() {
-                return Err(Error::validation(
-                    "client_secret must not be empty; leave it out for a PKCE app",
-                )
-                .at("client_secret"));
+                return Err(Error::validation("client_secret must not be empty; leave it out for a PKCE app")
+                    .at("client_secret"));
             }
         }
         match self.grant_type {
@@ -304,28 +293,19 @@ impl Config {
             }
             GrantType::ClientCredentials => {
                 if self.client_secret.is_none() {
-                    return Err(Error::validation(
-                        "client_secret is required for grant_type client_credentials",
-                    )
-                    .at("client_secret"));
+                    return Err(Error::validation("client_secret is required for grant_type client_credentials")
+                        .at("client_secret"));
                 }
             }
         }
         if let Some(scopes) = &self.scopes {
             if scopes.is_empty() {
-                return Err(Error::validation(
-                    "scopes must name at least one scope, or be left out",
-                )
-                .at("scopes"));
+                return Err(Error::validation("scopes must name at least one scope, or be left out").at("scopes"));
             }
             for (i, scope) in scopes.iter().enumerate() {
-                if scope.is_empty()
-                    || scope.len() > 100
-                    || scope.chars().any(|c| c.is_whitespace() || c.is_control())
-                {
+                if scope.is_empty() || scope.len() > 100 || scope.chars().any(|c| c.is_whitespace() || c.is_control()) {
                     return Err(
-                        Error::validation("a scope is a non-empty word without spaces")
-                            .at(format!("scopes[{i}]")),
+                        Error::validation("a scope is a non-empty word without spaces").at(format!("scopes[{i}]"))
                     );
                 }
             }
@@ -358,23 +338,11 @@ impl Config {
         if let Some(option) = &self.defaults.sales_rep {
             check_text("defaults.sales_rep", option, 1, 100)?;
         }
-        check_text(
-            "tracking_categories.division",
-            &self.tracking_categories.division,
-            1,
-            100,
-        )?;
-        check_text(
-            "tracking_categories.sales_rep",
-            &self.tracking_categories.sales_rep,
-            1,
-            100,
-        )?;
+        check_text("tracking_categories.division", &self.tracking_categories.division, 1, 100)?;
+        check_text("tracking_categories.sales_rep", &self.tracking_categories.sales_rep, 1, 100)?;
         if self.tracking_categories.division == self.tracking_categories.sales_rep {
-            return Err(Error::validation(
-                "the division and sales-rep tracking categories must differ",
-            )
-            .at("tracking_categories.sales_rep"));
+            return Err(Error::validation("the division and sales-rep tracking categories must differ")
+                .at("tracking_categories.sales_rep"));
         }
         if !self.state_dir.is_absolute() {
             return Err(Error::validation("state_dir must be an absolute path").at("state_dir"));
@@ -391,19 +359,12 @@ impl Config {
         }
         check_range("timeouts.connect_ms", self.timeouts.connect_ms, 1, 120_000)?;
         check_range("timeouts.request_ms", self.timeouts.request_ms, 1, 600_000)?;
-        check_range(
-            "timeouts.default_deadline_ms",
-            self.timeouts.default_deadline_ms,
-            1,
-            86_400_000,
-        )?;
+        check_range("timeouts.default_deadline_ms", self.timeouts.default_deadline_ms, 1, 86_400_000)?;
         if let Some(key) = &self.encryption_key {
             let k = key.expose();
             if k.len() != 64 || !k.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(Error::validation(
-                    "encryption_key must be 64 hexadecimal characters (32 bytes)",
-                )
-                .at("encryption_key"));
+                return Err(Error::validation("encryption_key must be 64 hexadecimal characters (32 bytes)")
+                    .at("encryption_key"));
             }
         }
         Ok(())
@@ -413,14 +374,9 @@ impl Config {
 /// Connection names become file names and store keys: keep them plain.
 pub fn validate_connection_name(name: &str) -> Result<()> {
     if name.is_empty() || name.len() > MAX_NAME_LEN {
-        return Err(Error::validation(format!(
-            "a connection name has 1 to {MAX_NAME_LEN} characters"
-        )));
+        return Err(Error::validation(format!("a connection name has 1 to {MAX_NAME_LEN} characters")));
     }
-    if !name
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-    {
+    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')) {
         return Err(Error::validation(
             "a connection name uses only letters, digits, '-', '_' and '.' (e.g. xero-hugeerp)",
         ));
@@ -431,9 +387,7 @@ pub fn validate_connection_name(name: &str) -> Result<()> {
 fn check_text(path: &str, value: &str, min: usize, max: usize) -> Result<()> {
     let len = value.chars().count();
     if len < min || len > max {
-        return Err(
-            Error::validation(format!("must have {min} to {max} characters, has {len}")).at(path),
-        );
+        return Err(Error::validation(format!("must have {min} to {max} characters, has {len}")).at(path));
     }
     if value.chars().any(char::is_control) {
         return Err(Error::validation("must not contain control characters").at(path));
@@ -443,9 +397,7 @@ fn check_text(path: &str, value: &str, min: usize, max: usize) -> Result<()> {
 
 fn check_range(path: &str, value: u64, min: u64, max: u64) -> Result<()> {
     if value < min || value > max {
-        return Err(
-            Error::validation(format!("must be between {min} and {max}, is {value}")).at(path),
-        );
+        return Err(Error::validation(format!("must be between {min} and {max}, is {value}")).at(path));
     }
     Ok(())
 }
@@ -455,12 +407,12 @@ pub fn check_endpoint(url: &Url) -> Result<()> {
     match url.scheme() {
         "https" if url.host().is_some() => Ok(()),
         "http" if is_loopback(url) => Ok(()),
-        "http" => Err(Error::validation(format!(
-            "{url} is plain http to a host that is not a loopback address: use https"
-        ))),
-        other => Err(Error::validation(format!(
-            "{url} has scheme `{other}`: only https (or http to loopback) is allowed"
-        ))),
+        "http" => {
+            Err(Error::validation(format!("{url} is plain http to a host that is not a loopback address: use https")))
+        }
+        other => {
+            Err(Error::validation(format!("{url} has scheme `{other}`: only https (or http to loopback) is allowed")))
+        }
     }
 }
 
@@ -493,13 +445,7 @@ mod tests {
     fn minimal_config_gets_xero_defaults() {
         let c = Config::from_value(base()).unwrap();
         assert_eq!(c.endpoints.accounting.as_str(), XERO_ACCOUNTING_URL);
-        assert_eq!(
-            c.effective_scopes(),
-            GRANULAR_SCOPES
-                .iter()
-                .map(|s| s.to_string())
-                .collect::<Vec<_>>()
-        );
+        assert_eq!(c.effective_scopes(), GRANULAR_SCOPES.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert_eq!(c.tracking_categories.division, "Division");
     }
 
@@ -517,10 +463,7 @@ mod tests {
             let mut v = base();
             v[field] = value;
             let err = Config::from_value(v).unwrap_err();
-            assert!(
-                err.path.as_deref().unwrap_or("").starts_with(field),
-                "{field}: {err}"
-            );
+            assert!(err.path.as_deref().unwrap_or("").starts_with(field), "{field}: {err}");
         }
     }
 
@@ -530,10 +473,7 @@ mod tests {
         v["endpoints"] = json!({"token": "http://127.0.0.1:9/connect/token"});
         assert!(Config::from_value(v.clone()).is_ok());
         v["endpoints"] = json!({"token": "http://10.0.0.1/connect/token"});
-        assert_eq!(
-            Config::from_value(v).unwrap_err().path.as_deref(),
-            Some("endpoints.token")
-        );
+        assert_eq!(Config::from_value(v).unwrap_err().path.as_deref(), Some("endpoints.token"));
     }
 
     #[test]

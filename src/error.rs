@@ -85,13 +85,7 @@ impl ErrorCode {
 
     /// Whether the same call, made again later without change, may succeed.
     pub fn default_retryable(self) -> bool {
-        matches!(
-            self,
-            ErrorCode::RateLimited
-                | ErrorCode::XeroUnavailable
-                | ErrorCode::Network
-                | ErrorCode::Timeout
-        )
+        matches!(self, ErrorCode::RateLimited | ErrorCode::XeroUnavailable | ErrorCode::Network | ErrorCode::Timeout)
     }
 
     /// Every code, in documentation order.
@@ -143,13 +137,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error {
-            code,
-            message: message.into(),
-            path: None,
-            retryable: code.default_retryable(),
-            details: Map::new(),
-        }
+        Error { code, message: message.into(), path: None, retryable: code.default_retryable(), details: Map::new() }
     }
 
     /// The field at `path` is wrong.
@@ -217,9 +205,7 @@ mod tests {
 
     #[test]
     fn error_serializes_flat_with_details() {
-        let err = Error::new(ErrorCode::RateLimited, "minute limit reached")
-            .with("retry_after", 12)
-            .at("invoices[3]");
+        let err = Error::new(ErrorCode::RateLimited, "minute limit reached").with("retry_after", 12).at("invoices[3]");
         let json = serde_json::to_value(&err).unwrap();
         assert_eq!(json["code"], "rate_limited");
         assert_eq!(json["retryable"], true);

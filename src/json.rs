@@ -24,34 +24,22 @@ pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Error::new(
             ErrorCode::BadJson,
-            format!(
-                "request is not valid UTF-8 (first bad byte at offset {})",
-                e.valid_up_to()
-            ),
+            format!("request is not valid UTF-8 (first bad byte at offset {})", e.valid_up_to()),
         )
         .with("offset", e.valid_up_to())
     })?;
     if text.trim().is_empty() {
-        return Err(Error::new(
-            ErrorCode::BadJson,
-            "request is empty: expected a JSON object",
-        ));
+        return Err(Error::new(ErrorCode::BadJson, "request is empty: expected a JSON object"));
     }
     // serde_json refuses nesting deeper than 128 levels, so hostile input cannot exhaust the stack.
     let value: Value = serde_json::from_str(text).map_err(|e| {
-        Error::new(
-            ErrorCode::BadJson,
-            format!("request is not valid JSON: {e}"),
-        )
-        .with("line", e.line())
-        .with("column", e.column())
+        Error::new(ErrorCode::BadJson, format!("request is not valid JSON: {e}"))
+            .with("line", e.line())
+            .with("column", e.column())
     })?;
     match value {
         Value::Object(map) => Ok(map),
-        other => Err(Error::bad_request(format!(
-            "request must be a JSON object, got {}",
-            kind_of(&other)
-        ))),
+        other => Err(Error::bad_request(format!("request must be a JSON object, got {}", kind_of(&other)))),
     }
 }
 
@@ -85,14 +73,8 @@ mod tests {
         assert_eq!(parse_object(b"").unwrap_err().code, ErrorCode::BadJson);
         assert_eq!(parse_object(b"{").unwrap_err().code, ErrorCode::BadJson);
         assert_eq!(parse_object(b"[]").unwrap_err().code, ErrorCode::BadRequest);
-        assert_eq!(
-            parse_object(b"{\"a\":\"\xff\"}").unwrap_err().code,
-            ErrorCode::BadJson
-        );
+        assert_eq!(parse_object(b"{\"a\":\"\xff\"}").unwrap_err().code, ErrorCode::BadJson);
         let deep = "[".repeat(10_000);
-        assert_eq!(
-            parse_object(deep.as_bytes()).unwrap_err().code,
-            ErrorCode::BadJson
-        );
+        assert_eq!(parse_object(deep.as_bytes()).unwrap_err().code, ErrorCode::BadJson);
     }
 }

@@ -13,18 +13,14 @@ pub struct Connection {
     pub config: Config,
 }
 
-static CONNECTIONS: Lazy<RwLock<HashMap<String, Arc<Connection>>>> =
-    Lazy::new(|| RwLock::new(HashMap::new()));
+static CONNECTIONS: Lazy<RwLock<HashMap<String, Arc<Connection>>>> = Lazy::new(|| RwLock::new(HashMap::new()));
 
 /// Registers a connection or replaces its configuration. Returns whether it is new to this process.
 /// The state directory is created first, so a failure leaves the registry as it was.
 pub fn configure(config: Config) -> Result<(Arc<Connection>, bool)> {
     create_state_dir(&config)?;
     let connection = Arc::new(Connection { config });
-    let previous = CONNECTIONS.write().insert(
-        connection.config.connection.clone(),
-        Arc::clone(&connection),
-    );
+    let previous = CONNECTIONS.write().insert(connection.config.connection.clone(), Arc::clone(&connection));
     Ok((connection, previous.is_none()))
 }
 
@@ -33,9 +29,7 @@ pub fn get(name: &str) -> Result<Arc<Connection>> {
     CONNECTIONS.read().get(name).cloned().ok_or_else(|| {
         Error::new(
             ErrorCode::NotConfigured,
-            format!(
-                "connection `{name}` is not configured in this process: call xero_configure first"
-            ),
+            format!("connection `{name}` is not configured in this process: call xero_configure first"),
         )
         .at("connection")
     })
@@ -51,11 +45,5 @@ fn create_state_dir(config: &Config) -> Result<()> {
         .recursive(true)
         .mode(0o700)
         .create(dir)
-        .map_err(|e| {
-            Error::validation(format!(
-                "state_dir {} cannot be created: {e}",
-                dir.display()
-            ))
-            .at("state_dir")
-        })
+        .map_err(|e| Error::validation(format!("state_dir {} cannot be created: {e}", dir.display())).at("state_dir"))
 }

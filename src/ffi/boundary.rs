@@ -10,7 +10,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
 
 /// Returned only if an envelope could not be turned into a C string (it never contains NUL, so: never).
-const FALLBACK: &str = r#"{"ok":false,"error":{"code":"internal","message":"response could not be encoded","retryable":false}}"#;
+const FALLBACK: &str =
+    r#"{"ok":false,"error":{"code":"internal","message":"response could not be encoded","retryable":false}}"#;
 
 /// Reads the host's NUL-terminated string without copying. `None` for NULL.
 ///
@@ -42,15 +43,10 @@ pub fn guard(name: &str, request: Option<&[u8]>, f: impl FnOnce() -> String) -> 
     let text = match catch_unwind(AssertUnwindSafe(f)) {
         Ok(text) => text,
         Err(payload) => {
-            let message = format!(
-                "xero-link panicked in `{name}`: {} (please report this)",
-                panic_message(&payload)
-            );
+            let message = format!("xero-link panicked in `{name}`: {} (please report this)", panic_message(&payload));
             // Re-read the request only to echo its request_id; this must not panic again.
             let request_id = catch_unwind(AssertUnwindSafe(|| {
-                request
-                    .and_then(|b| json::parse_object(b).ok())
-                    .and_then(|mut m| m.remove("request_id"))
+                request.and_then(|b| json::parse_object(b).ok()).and_then(|mut m| m.remove("request_id"))
             }))
             .ok()
             .flatten();
@@ -64,9 +60,7 @@ pub fn guard(name: &str, request: Option<&[u8]>, f: impl FnOnce() -> String) -> 
 pub fn into_c_string(text: String) -> *mut c_char {
     match CString::new(text) {
         Ok(c) => c.into_raw(),
-        Err(_) => CString::new(FALLBACK)
-            .expect("fallback has no NUL")
-            .into_raw(),
+        Err(_) => CString::new(FALLBACK).expect("fallback has no NUL").into_raw(),
     }
 }
 
@@ -85,21 +79,14 @@ fn install_panic_hook() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         std::panic::set_hook(Box::new(|info| {
-            let location = info
-                .location()
-                .map(|l| format!(" at {}:{}", l.file(), l.line()))
-                .unwrap_or_default();
+            let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
             let payload = info.payload();
             let message = payload
                 .downcast_ref::<&str>()
                 .map(|s| (*s).to_owned())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            log::emit(
-                Level::Error,
-                "xero_link::panic",
-                &format!("panic{location}: {message}"),
-            );
+            log::emit(Level::Error, "xero_link::panic", &format!("panic{location}: {message}"));
         }));
     });
 }

@@ -14,14 +14,8 @@ use std::sync::Arc;
 /// Receives one log record. `level` is one of `XERO_LOG_ERROR` (1) .. `XERO_LOG_TRACE` (5). `target` and
 /// `message` are NUL-terminated UTF-8, valid only for the duration of the call (copy them to keep them).
 /// Called synchronously on the thread that made the xero_* call that logs; it must not call xero_* functions.
-pub type xero_log_callback = Option<
-    unsafe extern "C" fn(
-        user_data: *mut c_void,
-        level: i32,
-        target: *const c_char,
-        message: *const c_char,
-    ),
->;
+pub type xero_log_callback =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, level: i32, target: *const c_char, message: *const c_char)>;
 
 /// Returns the library's version, e.g. "0.1.0".
 ///
@@ -48,10 +42,7 @@ pub extern "C" fn xero_abi_version() -> u32 {
 /// # Safety
 /// Each argument is NULL or a NUL-terminated string valid for the duration of the call.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn xero_call(
-    operation: *const c_char,
-    request_json: *const c_char,
-) -> *mut c_char {
+pub unsafe extern "C" fn xero_call(operation: *const c_char, request_json: *const c_char) -> *mut c_char {
     // SAFETY: forwarded from the caller.
     let (name, request) = unsafe { (borrow_bytes(operation), borrow_bytes(request_json)) };
     guard("call", request, || match name.map(std::str::from_utf8) {
@@ -64,10 +55,7 @@ pub unsafe extern "C" fn xero_call(
             None,
         ),
         None => crate::ops::envelope(
-            Err(crate::error::Error::new(
-                crate::error::ErrorCode::UnknownOperation,
-                "operation name is NULL",
-            )),
+            Err(crate::error::Error::new(crate::error::ErrorCode::UnknownOperation, "operation name is NULL")),
             None,
         ),
     })
@@ -241,10 +229,7 @@ pub unsafe extern "C" fn xero_string_free(s: *mut c_char) {
 /// # Safety
 /// `callback`, when not NULL, must be safe to call from any thread with `user_data` until it is replaced.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn xero_set_log_callback(
-    callback: xero_log_callback,
-    user_data: *mut c_void,
-) -> i32 {
+pub unsafe extern "C" fn xero_set_log_callback(callback: xero_log_callback, user_data: *mut c_void) -> i32 {
     let result = catch_unwind(AssertUnwindSafe(|| {
         let sink: Option<log::Sink> = callback.map(|cb| {
             let user_data = UserData(user_data);
@@ -252,14 +237,7 @@ pub unsafe extern "C" fn xero_set_log_callback(
                 let target = to_c_lossless(target);
                 let message = to_c_lossless(message);
                 // SAFETY: the host promised the callback may be called with its user_data from any thread.
-                unsafe {
-                    cb(
-                        user_data.get(),
-                        level as i32,
-                        target.as_ptr(),
-                        message.as_ptr(),
-                    )
-                }
+                unsafe { cb(user_data.get(), level as i32, target.as_ptr(), message.as_ptr()) }
             }) as log::Sink
         });
         log::set_sink(sink);

@@ -13,9 +13,7 @@ pub struct Request {
 
 pub fn run(request: Request) -> Result<Value> {
     if request.confirm != "panic" {
-        return Err(
-            Error::bad_request("debug_panic panics only with \"confirm\": \"panic\"").at("confirm"),
-        );
+        return Err(Error::bad_request("debug_panic panics only with \"confirm\": \"panic\"").at("confirm"));
     }
     panic!("debug_panic was asked to panic");
 }

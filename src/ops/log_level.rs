@@ -19,8 +19,5 @@ pub struct Response {
 pub fn run(request: Request) -> Result<Response> {
     let previous = log::max_level();
     log::set_max_level(request.level);
-    Ok(Response {
-        level: request.level,
-        previous,
-    })
+    Ok(Response { level: request.level, previous })
 }

@@ -22,70 +22,22 @@ pub struct Operation {
 
 /// The operations, in the order the README lists them.
 pub static OPERATIONS: &[Operation] = &[
-    Operation {
-        name: "version",
-        run: |v| typed(v, version::run),
-    },
-    Operation {
-        name: "configure",
-        run: |v| typed(v, configure::run),
-    },
-    Operation {
-        name: "set_log_level",
-        run: |v| typed(v, log_level::run),
-    },
-    Operation {
-        name: "authorize_url",
-        run: |_| Err(Error::not_implemented("authorize_url")),
-    },
-    Operation {
-        name: "authenticate",
-        run: |_| Err(Error::not_implemented("authenticate")),
-    },
-    Operation {
-        name: "connections",
-        run: |_| Err(Error::not_implemented("connections")),
-    },
-    Operation {
-        name: "set_tenant",
-        run: |_| Err(Error::not_implemented("set_tenant")),
-    },
-    Operation {
-        name: "status",
-        run: |_| Err(Error::not_implemented("status")),
-    },
-    Operation {
-        name: "disconnect",
-        run: |_| Err(Error::not_implemented("disconnect")),
-    },
-    Operation {
-        name: "push_invoice",
-        run: |_| Err(Error::not_implemented("push_invoice")),
-    },
-    Operation {
-        name: "push_invoices",
-        run: |_| Err(Error::not_implemented("push_invoices")),
-    },
-    Operation {
-        name: "push_contacts",
-        run: |_| Err(Error::not_implemented("push_contacts")),
-    },
-    Operation {
-        name: "push_items",
-        run: |_| Err(Error::not_implemented("push_items")),
-    },
-    Operation {
-        name: "push_credit_notes",
-        run: |_| Err(Error::not_implemented("push_credit_notes")),
-    },
-    Operation {
-        name: "push_payments",
-        run: |_| Err(Error::not_implemented("push_payments")),
-    },
-    Operation {
-        name: "debug_panic",
-        run: |v| typed(v, debug_panic::run),
-    },
+    Operation { name: "version", run: |v| typed(v, version::run) },
+    Operation { name: "configure", run: |v| typed(v, configure::run) },
+    Operation { name: "set_log_level", run: |v| typed(v, log_level::run) },
+    Operation { name: "authorize_url", run: |_| Err(Error::not_implemented("authorize_url")) },
+    Operation { name: "authenticate", run: |_| Err(Error::not_implemented("authenticate")) },
+    Operation { name: "connections", run: |_| Err(Error::not_implemented("connections")) },
+    Operation { name: "set_tenant", run: |_| Err(Error::not_implemented("set_tenant")) },
+    Operation { name: "status", run: |_| Err(Error::not_implemented("status")) },
+    Operation { name: "disconnect", run: |_| Err(Error::not_implemented("disconnect")) },
+    Operation { name: "push_invoice", run: |_| Err(Error::not_implemented("push_invoice")) },
+    Operation { name: "push_invoices", run: |_| Err(Error::not_implemented("push_invoices")) },
+    Operation { name: "push_contacts", run: |_| Err(Error::not_implemented("push_contacts")) },
+    Operation { name: "push_items", run: |_| Err(Error::not_implemented("push_items")) },
+    Operation { name: "push_credit_notes", run: |_| Err(Error::not_implemented("push_credit_notes")) },
+    Operation { name: "push_payments", run: |_| Err(Error::not_implemented("push_payments")) },
+    Operation { name: "debug_panic", run: |v| typed(v, debug_panic::run) },
 ];
 
 /// Runs the operation `name` on the request text and returns the envelope as JSON text.
@@ -94,12 +46,7 @@ pub static OPERATIONS: &[Operation] = &[
 pub fn call(name: &str, request: Option<&[u8]>) -> String {
     let mut request_id = None;
     let result = (|| {
-        let bytes = request.ok_or_else(|| {
-            Error::new(
-                ErrorCode::BadJson,
-                "request is NULL: expected a JSON object",
-            )
-        })?;
+        let bytes = request.ok_or_else(|| Error::new(ErrorCode::BadJson, "request is NULL: expected a JSON object"))?;
         let mut body = json::parse_object(bytes)?;
         request_id = body.remove("request_id");
         let operation = find(name)?;
@@ -112,11 +59,7 @@ pub fn call(name: &str, request: Option<&[u8]>) -> String {
 pub fn find(name: &str) -> Result<&'static Operation> {
     OPERATIONS.iter().find(|op| op.name == name).ok_or_else(|| {
         let known: Vec<&str> = OPERATIONS.iter().map(|op| op.name).collect();
-        Error::new(
-            ErrorCode::UnknownOperation,
-            format!("no operation named `{name}`"),
-        )
-        .with("known_operations", known)
+        Error::new(ErrorCode::UnknownOperation, format!("no operation named `{name}`")).with("known_operations", known)
     })
 }
 
@@ -130,10 +73,7 @@ pub fn envelope(result: Result<Value>, request_id: Option<Value>) -> String {
         }
         Err(error) => {
             out.insert("ok".into(), Value::Bool(false));
-            out.insert(
-                "error".into(),
-                serde_json::to_value(&error).unwrap_or_else(|_| json!({"code":"internal"})),
-            );
+            out.insert("error".into(), serde_json::to_value(&error).unwrap_or_else(|_| json!({"code":"internal"})));
         }
     }
     if let Some(id) = request_id {
@@ -150,8 +90,7 @@ where
 {
     let request: Req = json::from_value(body)?;
     let result = handler(request)?;
-    serde_json::to_value(result)
-        .map_err(|e| Error::internal(format!("result could not be encoded: {e}")))
+    serde_json::to_value(result).map_err(|e| Error::internal(format!("result could not be encoded: {e}")))
 }
 
 #[cfg(test)]
@@ -168,8 +107,7 @@ mod tests {
 
     #[test]
     fn request_id_is_echoed_on_success_and_error() {
-        let ok: Value =
-            serde_json::from_str(&call("version", Some(br#"{"request_id":"r-1"}"#))).unwrap();
+        let ok: Value = serde_json::from_str(&call("version", Some(br#"{"request_id":"r-1"}"#))).unwrap();
         assert_eq!(ok["ok"], true);
         assert_eq!(ok["request_id"], "r-1");
         let err: Value = serde_json::from_str(&call("nope", Some(br#"{"request_id":7}"#))).unwrap();

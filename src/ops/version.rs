@@ -14,8 +14,5 @@ pub struct VersionInfo {
 }
 
 pub fn run(_: Request) -> Result<VersionInfo> {
-    Ok(VersionInfo {
-        version: crate::VERSION,
-        abi_version: crate::ABI_VERSION,
-    })
+    Ok(VersionInfo { version: crate::VERSION, abi_version: crate::ABI_VERSION })
 }
