@@ -218,6 +218,46 @@ char *xero_push_credit_notes(const char *request_json);
 char *xero_push_payments(const char *request_json);
 
 /**
+ * Lists the organisation's chart of accounts (code, name, type, status), for the setup screens.
+ *
+ * Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Thread-safe.
+ *
+ * # Safety
+ * `request_json` is NULL or a NUL-terminated string valid for the duration of the call.
+ */
+char *xero_get_accounts(const char *request_json);
+
+/**
+ * Lists the organisation's tax rates (tax type, name, rate, status).
+ *
+ * Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Thread-safe.
+ *
+ * # Safety
+ * `request_json` is NULL or a NUL-terminated string valid for the duration of the call.
+ */
+char *xero_get_tax_rates(const char *request_json);
+
+/**
+ * Lists the organisation's tracking categories with their options (division, sales rep).
+ *
+ * Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Thread-safe.
+ *
+ * # Safety
+ * `request_json` is NULL or a NUL-terminated string valid for the duration of the call.
+ */
+char *xero_get_tracking_categories(const char *request_json);
+
+/**
+ * Reports the Xero state of pushed documents: status, totals, amount due.
+ *
+ * Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Thread-safe.
+ *
+ * # Safety
+ * `request_json` is NULL or a NUL-terminated string valid for the duration of the call.
+ */
+char *xero_get_documents(const char *request_json);
+
+/**
  * Releases a string returned by any xero_* function. NULL is a no-op. Each string must be freed exactly
  * once, and only with this function (never with the host's `free`). Thread-safe.
  *

@@ -3,14 +3,20 @@
 //! Layout, from the boundary inwards: `ffi` (the C functions only) → `ops` (one module per operation) →
 //! the domain modules (`config`, `registry`, ...). Nothing below `ffi` knows about C.
 
+pub mod auth;
 pub mod config;
+pub mod deadline;
 pub mod error;
 pub mod ffi;
 pub mod json;
 pub mod log;
 pub mod ops;
+pub mod push;
 pub mod registry;
 pub mod secret;
+pub mod store;
+pub mod transport;
+pub mod xero;
 
 /// The crate version, also `XERO_VERSION` in the header.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

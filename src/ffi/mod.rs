@@ -207,6 +207,50 @@ pub unsafe extern "C" fn xero_push_payments(request_json: *const c_char) -> *mut
     unsafe { call_operation("push_payments", request_json) }
 }
 
+/// Lists the organisation's chart of accounts (code, name, type, status), for the setup screens.
+///
+/// Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Thread-safe.
+///
+/// # Safety
+/// `request_json` is NULL or a NUL-terminated string valid for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_get_accounts(request_json: *const c_char) -> *mut c_char {
+    unsafe { call_operation("get_accounts", request_json) }
+}
+
+/// Lists the organisation's tax rates (tax type, name, rate, status).
+///
+/// Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Thread-safe.
+///
+/// # Safety
+/// `request_json` is NULL or a NUL-terminated string valid for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_get_tax_rates(request_json: *const c_char) -> *mut c_char {
+    unsafe { call_operation("get_tax_rates", request_json) }
+}
+
+/// Lists the organisation's tracking categories with their options (division, sales rep).
+///
+/// Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Thread-safe.
+///
+/// # Safety
+/// `request_json` is NULL or a NUL-terminated string valid for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_get_tracking_categories(request_json: *const c_char) -> *mut c_char {
+    unsafe { call_operation("get_tracking_categories", request_json) }
+}
+
+/// Reports the Xero state of pushed documents: status, totals, amount due.
+///
+/// Returns a new JSON envelope, never NULL, owned by the caller (free with `xero_string_free`). Thread-safe.
+///
+/// # Safety
+/// `request_json` is NULL or a NUL-terminated string valid for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_get_documents(request_json: *const c_char) -> *mut c_char {
+    unsafe { call_operation("get_documents", request_json) }
+}
+
 /// Releases a string returned by any xero_* function. NULL is a no-op. Each string must be freed exactly
 /// once, and only with this function (never with the host's `free`). Thread-safe.
 ///

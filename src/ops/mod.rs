@@ -3,9 +3,27 @@
 //! The C functions (`xero_configure`, `xero_push_invoice`, ...) and `xero_call(name, json)` all end here, so an
 //! operation behaves the same whichever way it is called, and a new operation needs no new C symbol.
 
+mod authenticate;
+mod authorize_url;
 mod configure;
+mod connections;
 mod debug_panic;
+mod disconnect;
+mod export_state;
+mod get_accounts;
+mod get_documents;
+mod get_tax_rates;
+mod get_tracking_categories;
+mod import_state;
 mod log_level;
+mod push_contacts;
+mod push_credit_notes;
+mod push_invoice;
+mod push_invoices;
+mod push_items;
+mod push_payments;
+mod set_tenant;
+mod status;
 mod version;
 
 use crate::error::{Error, ErrorCode, Result};
@@ -25,18 +43,24 @@ pub static OPERATIONS: &[Operation] = &[
     Operation { name: "version", run: |v| typed(v, version::run) },
     Operation { name: "configure", run: |v| typed(v, configure::run) },
     Operation { name: "set_log_level", run: |v| typed(v, log_level::run) },
-    Operation { name: "authorize_url", run: |_| Err(Error::not_implemented("authorize_url")) },
-    Operation { name: "authenticate", run: |_| Err(Error::not_implemented("authenticate")) },
-    Operation { name: "connections", run: |_| Err(Error::not_implemented("connections")) },
-    Operation { name: "set_tenant", run: |_| Err(Error::not_implemented("set_tenant")) },
-    Operation { name: "status", run: |_| Err(Error::not_implemented("status")) },
-    Operation { name: "disconnect", run: |_| Err(Error::not_implemented("disconnect")) },
-    Operation { name: "push_invoice", run: |_| Err(Error::not_implemented("push_invoice")) },
-    Operation { name: "push_invoices", run: |_| Err(Error::not_implemented("push_invoices")) },
-    Operation { name: "push_contacts", run: |_| Err(Error::not_implemented("push_contacts")) },
-    Operation { name: "push_items", run: |_| Err(Error::not_implemented("push_items")) },
-    Operation { name: "push_credit_notes", run: |_| Err(Error::not_implemented("push_credit_notes")) },
-    Operation { name: "push_payments", run: |_| Err(Error::not_implemented("push_payments")) },
+    Operation { name: "authorize_url", run: authorize_url::run },
+    Operation { name: "authenticate", run: authenticate::run },
+    Operation { name: "connections", run: connections::run },
+    Operation { name: "set_tenant", run: set_tenant::run },
+    Operation { name: "status", run: status::run },
+    Operation { name: "disconnect", run: disconnect::run },
+    Operation { name: "export_state", run: export_state::run },
+    Operation { name: "import_state", run: import_state::run },
+    Operation { name: "push_invoice", run: push_invoice::run },
+    Operation { name: "push_invoices", run: push_invoices::run },
+    Operation { name: "push_contacts", run: push_contacts::run },
+    Operation { name: "push_items", run: push_items::run },
+    Operation { name: "push_credit_notes", run: push_credit_notes::run },
+    Operation { name: "push_payments", run: push_payments::run },
+    Operation { name: "get_accounts", run: get_accounts::run },
+    Operation { name: "get_tax_rates", run: get_tax_rates::run },
+    Operation { name: "get_tracking_categories", run: get_tracking_categories::run },
+    Operation { name: "get_documents", run: get_documents::run },
     Operation { name: "debug_panic", run: |v| typed(v, debug_panic::run) },
 ];
 
@@ -83,7 +107,7 @@ pub fn envelope(result: Result<Value>, request_id: Option<Value>) -> String {
 }
 
 /// Decodes the typed request, runs the handler, encodes the typed result.
-fn typed<Req, Res>(body: Value, handler: fn(Req) -> Result<Res>) -> Result<Value>
+pub(crate) fn typed<Req, Res>(body: Value, handler: fn(Req) -> Result<Res>) -> Result<Value>
 where
     Req: DeserializeOwned,
     Res: Serialize,

@@ -1,0 +1,100 @@
+//! Durable state: one SQLite database per `state_dir` (`xero-link.sqlite3`, mode 0600), shared safely by the
+//! threads of a process (one connection behind a mutex) and by several processes (SQLite locking, WAL,
+//! immediate transactions). Each part of the state keeps its own tables in its own file:
+//! `tokens` (sign-in, tokens, tenant, pending sign-ins, locks) and `ledger` (ERP record → Xero id).
+
+pub mod ledger;
+pub mod tokens;
+
+use crate::error::{Error, ErrorCode, Result};
+use once_cell::sync::Lazy;
+use parking_lot::Mutex;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const DB_FILE: &str = "xero-link.sqlite3";
+
+/// The open database of one state directory.
+pub struct Store {
+    path: PathBuf,
+    db: Mutex<Connection>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+static OPEN: Lazy<Mutex<HashMap<PathBuf, Arc<Store>>>> = Lazy::new(|| Mutex::new(HashMap::new()));
+
+/// The store of `state_dir`, opened once per process and shared.
+pub fn open(state_dir: &Path) -> Result<Arc<Store>> {
+    let mut open = OPEN.lock();
+    if let Some(store) = open.get(state_dir) {
+        return Ok(Arc::clone(store));
+    }
+    let store = Arc::new(Store::open_at(state_dir)?);
+    open.insert(state_dir.to_path_buf(), Arc::clone(&store));
+    Ok(store)
+}
+
+pub(crate) fn store_error(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::new(ErrorCode::Store, format!("{what}: {e}")).retryable(true)
+}
+
+impl Store {
+    fn open_at(state_dir: &Path) -> Result<Store> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = state_dir.join(DB_FILE);
+        // Create the file owner-only before SQLite opens it, so tokens are never world-readable.
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|e| store_error(&format!("cannot create {}", path.display()), e))?;
+        let db = Connection::open(&path).map_err(|e| store_error(&format!("cannot open {}", path.display()), e))?;
+        db.busy_timeout(Duration::from_secs(30)).map_err(|e| store_error("busy_timeout", e))?;
+        db.pragma_update(None, "journal_mode", "WAL").map_err(|e| store_error("journal_mode", e))?;
+        db.pragma_update(None, "synchronous", "FULL").map_err(|e| store_error("synchronous", e))?;
+        for schema in [tokens::SCHEMA, ledger::SCHEMA] {
+            db.execute_batch(schema).map_err(|e| store_error("schema", e))?;
+        }
+        restrict_permissions(state_dir);
+        Ok(Store { path, db: Mutex::new(db) })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in an immediate (write-locking) transaction, committed when `f` succeeds.
+    pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut db = self.db.lock();
+        let tx = db.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| store_error("begin", e))?;
+        let value = f(&tx)?;
+        tx.commit().map_err(|e| store_error("commit", e))?;
+        Ok(value)
+    }
+
+    /// Runs `f` with a read view of the database.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let db = self.db.lock();
+        f(&db)
+    }
+}
+
+/// The WAL and shared-memory files SQLite creates next to the database hold the same data: owner-only too.
+fn restrict_permissions(state_dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for suffix in ["", "-wal", "-shm"] {
+        let p = state_dir.join(format!("{DB_FILE}{suffix}"));
+        if p.exists() {
+            let _ = std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600));
+        }
+    }
+}
