@@ -7,17 +7,20 @@ use xero_sim::accounting::{ApiRequest, ApiResponse, OrgSeed, Organisation, handl
 /// 2024-03-15T10:00:00Z
 pub const NOW: i64 = 1_710_496_800_000;
 
+/// One logged call: method, path, query, request body, response.
+pub type Exchange = (
+    String,
+    String,
+    Vec<(String, String)>,
+    Option<Value>,
+    ApiResponse,
+);
+
 pub struct Sim {
     pub org: Organisation,
     pub now: i64,
     /// Every (method, path, query, request body, response) seen, for the spec test.
-    pub log: Vec<(
-        String,
-        String,
-        Vec<(String, String)>,
-        Option<Value>,
-        ApiResponse,
-    )>,
+    pub log: Vec<Exchange>,
 }
 
 impl Sim {
