@@ -192,3 +192,17 @@ fn addresses_and_phones_are_checked() {
     );
     assert_validation(&r, 0, "PostalCode");
 }
+
+#[test]
+fn contact_number_in_the_path_is_percent_decoded() {
+    let mut sim = Sim::new();
+    sim.create(
+        "/Contacts",
+        "Contacts",
+        json!({ "Name": "Plus", "ContactNumber": "A+B 1" }),
+    );
+    assert_eq!(
+        sim.get("/Contacts/A+B%201", &[])["Contacts"][0]["Name"],
+        "Plus"
+    );
+}
