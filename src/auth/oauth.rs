@@ -11,8 +11,7 @@ use crate::secret::Secret;
 use oauth2::basic::{BasicErrorResponseType, BasicTokenResponse};
 use oauth2::{
     AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, PkceCodeChallenge, PkceCodeVerifier,
-    RedirectUrl, RefreshToken, RequestTokenError, RevocationUrl, Scope, StandardRevocableToken, TokenResponse,
-    TokenUrl,
+    RedirectUrl, RefreshToken, RequestTokenError, Scope, TokenResponse, TokenUrl,
 };
 use std::cell::Cell;
 use std::time::Duration;
@@ -21,7 +20,7 @@ type Client = oauth2::basic::BasicClient<
     oauth2::EndpointSet,
     oauth2::EndpointNotSet,
     oauth2::EndpointNotSet,
-    oauth2::EndpointSet,
+    oauth2::EndpointNotSet,
     oauth2::EndpointSet,
 >;
 
@@ -29,7 +28,6 @@ fn oauth_client(config: &Config) -> Client {
     let mut client = oauth2::basic::BasicClient::new(ClientId::new(config.client_id.clone()))
         .set_auth_uri(AuthUrl::from_url(config.endpoints.authorize.clone()))
         .set_token_uri(TokenUrl::from_url(config.endpoints.token.clone()))
-        .set_revocation_url(RevocationUrl::from_url(config.endpoints.revocation.clone()))
         // HTTP Basic when there is a secret; a PKCE app without a secret sends its client_id in the form.
         .set_auth_type(AuthType::BasicAuth);
     if let Some(secret) = &config.client_secret {
@@ -280,21 +278,45 @@ pub fn client_credentials(config: &Config, deadline: Deadline) -> std::result::R
     })
 }
 
-/// Revokes a refresh token at Xero (which removes every connection of its grant).
+/// Revokes a refresh token at Xero (which removes every connection of its grant). Sent by hand: the oauth2
+/// crate insists on https for revocation, and the simulator is plain http on loopback (config validation already
+/// allows only https or loopback).
 pub fn revoke(config: &Config, refresh_token: &Secret, deadline: Deadline) -> Result<()> {
     let timeout = http::exchange_timeout(config, deadline)?;
     let client = http::client(config)?;
-    let status = Cell::new(None);
-    let send = |request: oauth2::HttpRequest| http::send(&client, request, timeout, &status);
-    let token = StandardRevocableToken::RefreshToken(RefreshToken::new(refresh_token.expose().to_owned()));
-    let client = oauth_client(config);
-    let request = client
-        .revoke_token(token)
-        .map_err(|e| Error::internal(format!("revocation request could not be built: {e}")))?;
-    match request.request(&send) {
-        Ok(()) => Ok(()),
-        Err(RequestTokenError::Request(f)) => Err(f.into_error("Xero's revocation endpoint did not answer")),
-        Err(RequestTokenError::ServerResponse(e)) => Err(refused(e.error().as_ref(), "revoking the refresh token")),
-        Err(_) => Err(TokenFailure::Unexpected { status: status.get() }.into_error("revoking the refresh token")),
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    form.append_pair("token", refresh_token.expose()).append_pair("token_type_hint", "refresh_token");
+    let mut request = client
+        .post(config.endpoints.revocation.clone())
+        .header(::http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .timeout(timeout);
+    match &config.client_secret {
+        // RFC 6749 2.3.1: id and secret are form-urlencoded before Basic encoding.
+        Some(secret) => {
+            let id: String = url::form_urlencoded::byte_serialize(config.client_id.as_bytes()).collect();
+            let secret: String = url::form_urlencoded::byte_serialize(secret.expose().as_bytes()).collect();
+            request = request.basic_auth(id, Some(secret));
+        }
+        None => {
+            form.append_pair("client_id", &config.client_id);
+        }
+    }
+    let response = request.body(form.finish()).send().map_err(|e| {
+        let kind = if e.is_timeout() { ErrorCode::Timeout } else { ErrorCode::Network };
+        Error::new(kind, format!("Xero's revocation endpoint did not answer: {}", e.without_url()))
+    })?;
+    match response.status().as_u16() {
+        200 => Ok(()),
+        status => {
+            let error: Option<String> = response
+                .bytes()
+                .ok()
+                .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_owned));
+            match error {
+                Some(error) if status == 400 || status == 401 => Err(refused(&error, "revoking the refresh token")),
+                _ => Err(TokenFailure::Unexpected { status: Some(status) }.into_error("revoking the refresh token")),
+            }
+        }
     }
 }
