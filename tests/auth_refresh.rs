@@ -37,7 +37,8 @@ fn a_rejected_token_is_refreshed_once_for_all_threads() {
     ok(op("connections", json!({"connection": "xero-401"})));
     sim.reset_counters();
     assert!(sim.expire_access_tokens() >= 1);
-    let threads: Vec<_> = (0..4).map(|_| std::thread::spawn(|| op("connections", json!({"connection": "xero-401"})))).collect();
+    let threads: Vec<_> =
+        (0..4).map(|_| std::thread::spawn(|| op("connections", json!({"connection": "xero-401"})))).collect();
     for t in threads {
         ok(t.join().unwrap());
     }
@@ -116,7 +117,10 @@ fn invalid_grant_requires_a_new_sign_in_and_says_so_until_then() {
     assert_eq!(sim.counters().invalid_grant, 1);
     // Every later call says the same without asking Xero again.
     assert_error(&op("connections", json!({"connection": "xero-revoked"})), "reauth_required");
-    assert_error(&op("set_tenant", json!({"connection": "xero-revoked", "tenant_id": xero_sim::HUGE_TENANT_ID})), "reauth_required");
+    assert_error(
+        &op("set_tenant", json!({"connection": "xero-revoked", "tenant_id": xero_sim::HUGE_TENANT_ID})),
+        "reauth_required",
+    );
     assert_eq!(sim.counters().invalid_grant, 1);
     assert_eq!(sim.counters().token_grants.get("refresh_token"), None);
     let s = status("xero-revoked");
