@@ -48,7 +48,12 @@ impl Sim {
     }
 
     pub(crate) fn org_list(&self) -> Value {
-        Value::Array(self.orgs.iter().map(|o| json!({ "tenant_id": o.tenant_id, "name": o.name })).collect())
+        Value::Array(
+            self.orgs
+                .iter()
+                .map(|o| json!({ "tenant_id": o.tenant_id, "name": o.name }))
+                .collect(),
+        )
     }
 
     pub(crate) fn snapshot(&self, tenant_id: &str) -> Option<Value> {
@@ -76,11 +81,15 @@ impl Sim {
             Some(c) => vec![c.clone()],
             None => self.cfg.apps.iter().map(|a| a.client_id.clone()).collect(),
         };
-        self.limits.lock().set_remaining(&clients, p, self.clock.now_ms());
+        self.limits
+            .lock()
+            .set_remaining(&clients, p, self.clock.now_ms());
     }
 
     pub(crate) fn expire_access_tokens(&self) -> usize {
-        self.identity.lock().expire_access_tokens(self.clock.now_ms())
+        self.identity
+            .lock()
+            .expire_access_tokens(self.clock.now_ms())
     }
 
     pub(crate) fn revoke_connection(&self, tenant_id: &str, client_id: Option<&str>) -> usize {
@@ -97,12 +106,19 @@ impl Sim {
     }
 }
 
-fn bad(msg: impl std::fmt::Display) -> Resp {
-    json_resp(400, &json!({ "error": msg.to_string() }))
+/// A control answer: 200 with a JSON body, or an error status with one.
+type Answer = Result<Value, (u16, Value)>;
+
+fn bad(msg: impl std::fmt::Display) -> (u16, Value) {
+    (400, json!({ "error": msg.to_string() }))
 }
 
-fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, Resp> {
-    let body = if body.iter().all(u8::is_ascii_whitespace) { b"{}" as &[u8] } else { body };
+fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, (u16, Value)> {
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}" as &[u8]
+    } else {
+        body
+    };
     serde_json::from_slice(body).map_err(bad)
 }
 
@@ -123,15 +139,16 @@ struct AdvanceBody {
 /// Serves `/_sim/...`.
 pub(crate) fn handle(sim: &Sim, method: &str, path: &str, _query: &str, body: &[u8]) -> Resp {
     match route(sim, method, path, body) {
-        Ok(r) | Err(r) => r,
+        Ok(v) => json_resp(200, &v),
+        Err((status, v)) => json_resp(status, &v),
     }
 }
 
-fn ok(v: Value) -> Result<Resp, Resp> {
-    Ok(json_resp(200, &v))
+fn ok(v: Value) -> Answer {
+    Ok(v)
 }
 
-fn route(sim: &Sim, method: &str, path: &str, body: &[u8]) -> Result<Resp, Resp> {
+fn route(sim: &Sim, method: &str, path: &str, body: &[u8]) -> Answer {
     let rest = path.trim_start_matches("/_sim").trim_end_matches('/');
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     match (method, segs.as_slice()) {
@@ -140,7 +157,7 @@ fn route(sim: &Sim, method: &str, path: &str, body: &[u8]) -> Result<Resp, Resp>
         ("GET", ["orgs"]) => ok(sim.org_list()),
         ("GET", ["orgs", id]) => match sim.snapshot(id) {
             Some(s) => ok(s),
-            None => Err(json_resp(404, &json!({ "error": format!("no organisation {id}") }))),
+            None => Err((404, json!({ "error": format!("no organisation {id}") }))),
         },
         ("GET", ["counters"]) => ok(serde_json::to_value(sim.counters()).unwrap_or_default()),
         ("POST", ["counters", "reset"]) => {
@@ -181,7 +198,9 @@ fn route(sim: &Sim, method: &str, path: &str, body: &[u8]) -> Result<Resp, Resp>
             let b: RevokeBody = parse(body)?;
             ok(json!({ "revoked": sim.revoke_connection(&b.tenant_id, b.client_id.as_deref()) }))
         }
-        ("GET", ["clock"]) => ok(json!({ "now_ms": sim.clock.now_ms(), "time_scale": sim.clock.scale() })),
+        ("GET", ["clock"]) => {
+            ok(json!({ "now_ms": sim.clock.now_ms(), "time_scale": sim.clock.scale() }))
+        }
         ("POST", ["clock", "advance"]) => {
             let b: AdvanceBody = parse(body)?;
             if !(b.seconds.is_finite() && b.seconds >= 0.0) {
@@ -190,6 +209,9 @@ fn route(sim: &Sim, method: &str, path: &str, body: &[u8]) -> Result<Resp, Resp>
             sim.advance_clock(b.seconds);
             ok(json!({ "now_ms": sim.clock.now_ms() }))
         }
-        _ => Err(json_resp(404, &json!({ "error": format!("no control route {method} {path}") }))),
+        _ => Err((
+            404,
+            json!({ "error": format!("no control route {method} {path}") }),
+        )),
     }
 }
