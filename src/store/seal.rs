@@ -148,7 +148,7 @@ mod tests {
         assert!(a.open("access_token", &s1).is_err(), "bound to the field");
         let b = Sealer::new("xero-b", Some(&key)).unwrap();
         assert!(b.open("refresh_token", &s1).is_err(), "bound to the connection");
-        let other_key = Secret::new(&KEY.replace("00", "ff"));
+        let other_key = Secret::new(KEY.replace("00", "ff"));
         assert!(Sealer::new("xero-a", Some(&other_key)).unwrap().open("refresh_token", &s1).is_err());
         let plain = Sealer::new("xero-a", None).unwrap();
         let err = plain.open("refresh_token", &s1).unwrap_err();
