@@ -92,10 +92,9 @@ impl ConnectionTokens {
             let access = self.state.open("access_token", &grant.access_token)?;
             let now = now_ms();
             let refresh_at = grant.access_expires_at_ms - margin_ms(grant.access_lifetime_ms);
-            let due = match rejected {
-                Some(r) => r == &access,
-                None => now >= refresh_at,
-            } || grant.refresh_in_doubt_since_ms.is_some();
+            let due = now >= refresh_at
+                || rejected.is_some_and(|r| r == &access)
+                || grant.refresh_in_doubt_since_ms.is_some();
             if !due {
                 self.remember(&access, refresh_at);
                 return Ok(access);
@@ -367,4 +366,16 @@ pub fn new_grant(
         refreshed_at_ms: None,
         refresh_in_doubt_since_ms: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refresh_margin_is_a_tenth_of_the_lifetime_up_to_a_minute() {
+        assert_eq!(margin_ms(1_800_000), 60_000);
+        assert_eq!(margin_ms(3_000), 300);
+        assert_eq!(margin_ms(0), 0);
+    }
 }
