@@ -1,11 +1,32 @@
 //! Sign-in to Xero (OAuth 2.0 authorization code with PKCE, loopback, client credentials), tokens and their
 //! refresh, the chosen tenant. Gives the transport what it needs to call Xero on a connection's behalf.
+//!
+//! - [`signin`]: the consent URL, completing a sign-in (callback URL, code + state, loopback, client credentials).
+//! - [`refresh`]: [`ConnectionTokens`], the [`TokenSource`] that never loses the connection.
+//! - [`tenants`]: Xero's connections, choosing the tenant, disconnecting, status, export and import.
+//! - [`state`]: the durable record (through `store::tokens`), [`oauth`] and [`http`]: talking to Xero.
 
+pub mod http;
+mod lease;
+pub mod loopback;
+pub mod oauth;
+pub mod refresh;
+pub mod signin;
+pub mod state;
+pub mod tenants;
+
+use crate::config::Config;
 use crate::deadline::Deadline;
 use crate::error::{Error, ErrorCode, Result};
 use crate::registry::Connection;
 use crate::secret::Secret;
+use once_cell::sync::{Lazy, OnceCell};
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
+
+pub use refresh::ConnectionTokens;
 
 /// Supplies bearer tokens for one connection; the transport asks for one per request.
 pub trait TokenSource: Send + Sync {
@@ -23,8 +44,53 @@ pub struct Session {
     pub tokens: Arc<dyn TokenSource>,
 }
 
+/// Token sources by (state_dir, connection name).
+type TokenSources = HashMap<(PathBuf, String), Arc<ConnectionTokens>>;
+
+static TOKENS: Lazy<Mutex<TokenSources>> = Lazy::new(|| Mutex::new(HashMap::new()));
+
+/// The token source of a connection: one per connection and process, so its threads share one in-memory token
+/// and refresh one at a time. Replaced when the connection is configured anew.
+pub fn tokens(config: &Config) -> Result<Arc<ConnectionTokens>> {
+    let key = (config.state_dir.clone(), config.connection.clone());
+    let mut all = TOKENS.lock();
+    if let Some(t) = all.get(&key) {
+        if t.config() == config {
+            return Ok(Arc::clone(t));
+        }
+    }
+    let t = Arc::new(ConnectionTokens::new(config.clone())?);
+    all.insert(key, Arc::clone(&t));
+    Ok(t)
+}
+
 /// The session of a connection, or `not_authenticated` / `reauth_required` / `tenant_not_set`.
 pub fn session(connection: &Arc<Connection>) -> Result<Session> {
-    let _ = connection;
-    Err(Error::new(ErrorCode::NotAuthenticated, "sign-in is not implemented in this build"))
+    let tokens = tokens(&connection.config)?;
+    let record = tokens.state().load()?.record;
+    state::usable_grant(&connection.config.connection, &record)?;
+    let tenant = record.tenant.ok_or_else(|| {
+        Error::new(
+            ErrorCode::TenantNotSet,
+            format!(
+                "no Xero organisation is chosen for connection `{}`: list them with connections, then set_tenant once",
+                connection.config.connection
+            ),
+        )
+    })?;
+    Ok(Session { connection: Arc::clone(connection), tenant_id: tenant.tenant_id, tokens })
+}
+
+/// Reports the last rate-limit figures seen for a connection (and tenant), as JSON, for `status`.
+pub type RateLimitReporter = fn(connection: &str, tenant_id: Option<&str>) -> Option<serde_json::Value>;
+
+static RATE_LIMITS: OnceCell<RateLimitReporter> = OnceCell::new();
+
+/// Hook for the transport: registers where `status` reads the last rate-limit figures (first call wins).
+pub fn set_rate_limit_reporter(reporter: RateLimitReporter) {
+    let _ = RATE_LIMITS.set(reporter);
+}
+
+pub(crate) fn rate_limits(connection: &str, tenant_id: Option<&str>) -> Option<serde_json::Value> {
+    RATE_LIMITS.get().and_then(|f| f(connection, tenant_id))
 }

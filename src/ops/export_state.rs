@@ -1,8 +1,22 @@
-//! `export_state`: not built yet.
+//! `export_state`: a connection's sign-in state as JSON (tokens as at rest: sealed with the connection's
+//! `encryption_key` when it has one, plain otherwise), for hosts that keep state in their own database.
 
-use crate::error::{Error, Result};
+use crate::auth::tenants::{self, Exported};
+use crate::error::Result;
+use crate::registry;
+use serde::Deserialize;
 use serde_json::Value;
 
-pub fn run(_request: Value) -> Result<Value> {
-    Err(Error::not_implemented("export_state"))
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Request {
+    connection: String,
+}
+
+fn handle(request: Request) -> Result<Exported> {
+    tenants::export(&registry::get(&request.connection)?.config)
+}
+
+pub fn run(request: Value) -> Result<Value> {
+    super::typed(request, handle)
 }

@@ -1,8 +1,26 @@
-//! `import_state`: not built yet.
+//! `import_state`: replaces a connection's sign-in state with one from `export_state`; refused when the stored
+//! state is newer, unless `force`.
 
-use crate::error::{Error, Result};
+use crate::auth::tenants::{self, Exported, Imported};
+use crate::error::Result;
+use crate::registry;
+use serde::Deserialize;
 use serde_json::Value;
 
-pub fn run(_request: Value) -> Result<Value> {
-    Err(Error::not_implemented("import_state"))
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Request {
+    connection: String,
+    state: Exported,
+    #[serde(default)]
+    force: bool,
+}
+
+fn handle(request: Request) -> Result<Imported> {
+    let connection = registry::get(&request.connection)?;
+    tenants::import(&connection.config, request.state, request.force)
+}
+
+pub fn run(request: Value) -> Result<Value> {
+    super::typed(request, handle)
 }

@@ -1,8 +1,22 @@
-//! `status`: not built yet.
+//! `status`: signed in or not, since when, grant type, tenant, scopes, token expiry, re-consent needed (and
+//! why), the last rate-limit figures seen. No secret is shown.
 
-use crate::error::{Error, Result};
+use crate::auth::tenants::{self, Status};
+use crate::error::Result;
+use crate::registry;
+use serde::Deserialize;
 use serde_json::Value;
 
-pub fn run(_request: Value) -> Result<Value> {
-    Err(Error::not_implemented("status"))
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Request {
+    connection: String,
+}
+
+fn handle(request: Request) -> Result<Status> {
+    tenants::status(&registry::get(&request.connection)?.config)
+}
+
+pub fn run(request: Value) -> Result<Value> {
+    super::typed(request, handle)
 }

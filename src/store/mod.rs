@@ -4,6 +4,7 @@
 //! `tokens` (sign-in, tokens, tenant, pending sign-ins, locks) and `ledger` (ERP record → Xero id).
 
 pub mod ledger;
+pub mod seal;
 pub mod tokens;
 
 use crate::error::{Error, ErrorCode, Result};

@@ -1,0 +1,158 @@
+//! The HTTP client of the sign-in: token endpoint (through the oauth2 crate), connections, revocation.
+//!
+//! One blocking reqwest client per timeout setting, shared. Redirects are never followed (a token endpoint that
+//! redirects is misconfigured, and following it would carry the credentials elsewhere); TLS is verified; only
+//! https or loopback endpoints reach here (config validation). When the transport's shared client lands, only
+//! [`client`] changes.
+
+pub use ::http::Method;
+
+use crate::config::Config;
+use crate::deadline::Deadline;
+use crate::error::{Error, ErrorCode, Result};
+use crate::secret::Secret;
+use once_cell::sync::Lazy;
+use parking_lot::Mutex;
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::time::Duration;
+
+static CLIENTS: Lazy<Mutex<HashMap<u64, reqwest::blocking::Client>>> = Lazy::new(|| Mutex::new(HashMap::new()));
+
+/// The shared client for this connection's connect timeout.
+pub fn client(config: &Config) -> Result<reqwest::blocking::Client> {
+    let connect_ms = config.timeouts.connect_ms;
+    let mut clients = CLIENTS.lock();
+    if let Some(c) = clients.get(&connect_ms) {
+        return Ok(c.clone());
+    }
+    let client = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_millis(connect_ms))
+        .timeout(None)
+        .user_agent(concat!("xero-link/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Error::internal(format!("HTTP client could not be built: {}", e.without_url())))?;
+    clients.insert(connect_ms, client.clone());
+    Ok(client)
+}
+
+/// How long one exchange may take: the configured request timeout, cut to the deadline.
+pub fn exchange_timeout(config: &Config, deadline: Deadline) -> Result<Duration> {
+    let remaining = deadline.remaining();
+    if remaining.is_zero() {
+        return Err(Error::new(ErrorCode::Timeout, "the deadline passed before Xero could be asked"));
+    }
+    Ok(remaining.min(Duration::from_millis(config.timeouts.request_ms)))
+}
+
+/// Why an exchange got no answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The connection was never made: the request surely did not reach Xero.
+    Connect,
+    /// No answer in time: the request may have been processed.
+    Timeout,
+    /// The connection broke after the request was (maybe) sent: it may have been processed.
+    Dropped,
+}
+
+/// An exchange without an answer. Its message names no URL query, header or body.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct HttpFailure {
+    pub kind: FailureKind,
+    pub message: String,
+}
+
+impl HttpFailure {
+    /// Whether Xero may have acted on the request.
+    pub fn uncertain(&self) -> bool {
+        self.kind != FailureKind::Connect
+    }
+
+    pub fn into_error(self, what: &str) -> Error {
+        let code = if self.kind == FailureKind::Timeout { ErrorCode::Timeout } else { ErrorCode::Network };
+        Error::new(code, format!("{what}: {}", self.message))
+    }
+}
+
+fn failure(e: reqwest::Error) -> HttpFailure {
+    let kind = if e.is_connect() {
+        FailureKind::Connect
+    } else if e.is_timeout() {
+        FailureKind::Timeout
+    } else {
+        FailureKind::Dropped
+    };
+    // The causes say what broke (refused, reset, closed early); none of them carries a header or body.
+    let mut causes = String::new();
+    let mut cause: Option<&dyn std::error::Error> = std::error::Error::source(&e);
+    while let Some(c) = cause {
+        causes.push_str(": ");
+        causes.push_str(&c.to_string());
+        cause = c.source();
+    }
+    let e = e.without_url();
+    let mut message = e.to_string();
+    if !message.ends_with(&causes) {
+        message.push_str(&causes);
+    }
+    HttpFailure { kind, message }
+}
+
+/// Sends one `http` request (built by the oauth2 crate) and returns the whole answer. `status` records the answer's
+/// status, so that an answer the oauth2 crate cannot parse can still be explained without showing its body.
+pub fn send(
+    client: &reqwest::blocking::Client,
+    request: oauth2::HttpRequest,
+    timeout: Duration,
+    status: &Cell<Option<u16>>,
+) -> std::result::Result<oauth2::HttpResponse, HttpFailure> {
+    let (parts, body) = request.into_parts();
+    let response = client
+        .request(parts.method, parts.uri.to_string())
+        .headers(parts.headers)
+        .body(body)
+        .timeout(timeout)
+        .send()
+        .map_err(failure)?;
+    status.set(Some(response.status().as_u16()));
+    let mut builder = http::Response::builder().status(response.status());
+    for (name, value) in response.headers() {
+        builder = builder.header(name, value);
+    }
+    let bytes = response.bytes().map_err(failure)?;
+    builder
+        .body(bytes.to_vec())
+        .map_err(|e| HttpFailure { kind: FailureKind::Dropped, message: format!("unreadable answer: {e}") })
+}
+
+/// A bearer-authenticated answer from Xero's connections endpoint.
+pub struct BearerResponse {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// `GET`/`DELETE` with a bearer token (no tenant header), within `deadline`.
+pub fn bearer(
+    config: &Config,
+    method: Method,
+    url: &url::Url,
+    token: &Secret,
+    deadline: Deadline,
+) -> std::result::Result<BearerResponse, HttpFailure> {
+    let timeout = exchange_timeout(config, deadline)
+        .map_err(|e| HttpFailure { kind: FailureKind::Timeout, message: e.message })?;
+    let client = client(config).map_err(|e| HttpFailure { kind: FailureKind::Connect, message: e.message })?;
+    let response = client
+        .request(method, url.clone())
+        .bearer_auth(token.expose())
+        .header(http::header::ACCEPT, "application/json")
+        .timeout(timeout)
+        .send()
+        .map_err(failure)?;
+    let status = response.status().as_u16();
+    let body = response.bytes().map_err(failure)?.to_vec();
+    Ok(BearerResponse { status, body })
+}

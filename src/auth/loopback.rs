@@ -1,0 +1,185 @@
+//! Sign-in for hosts without a web server: the library listens on the redirect URI's loopback port for the
+//! browser's return from Xero, answers the browser with a short page, and completes the sign-in.
+//!
+//! The consent URL reaches the host through the log callback (level info, target `xero_link::auth`, a message
+//! starting `open this URL`) and, when given, an `open_command` run with the URL as its last argument (no shell).
+//! A URL from an earlier `authorize_url` works too, as long as the listener is up when the browser returns.
+
+use crate::auth::signin::{self, Callback, SignedIn};
+use crate::config::{Config, GrantType};
+use crate::deadline::Deadline;
+use crate::error::{Error, ErrorCode, Result};
+use crate::log::Level;
+use crate::xlog;
+use std::io::{Read, Write};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::time::Duration;
+
+const TARGET: &str = "xero_link::auth";
+const MAX_HEAD: usize = 16 * 1024;
+
+/// Where to listen: the redirect URI's loopback address and explicit port.
+pub fn listen_address(config: &Config) -> Result<SocketAddr> {
+    let bad = |why: &str| {
+        Error::validation(format!(
+            "loopback sign-in needs redirect_uri http://127.0.0.1:PORT/path (or localhost, [::1]) registered at Xero: {why}"
+        ))
+        .at("redirect_uri")
+    };
+    if config.grant_type != GrantType::AuthorizationCode {
+        return Err(Error::validation("client_credentials connections sign in without a browser").at("grant_type"));
+    }
+    let redirect = config.redirect_uri.as_ref().ok_or_else(|| bad("no redirect_uri is configured"))?;
+    if redirect.scheme() != "http" {
+        return Err(bad("the scheme is not http"));
+    }
+    let ip = match redirect.host() {
+        Some(url::Host::Ipv4(ip)) if ip.is_loopback() => IpAddr::V4(ip),
+        Some(url::Host::Ipv6(ip)) if ip.is_loopback() => IpAddr::V6(ip),
+        Some(url::Host::Domain(d)) if d.eq_ignore_ascii_case("localhost") => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        _ => return Err(bad("the host is not a loopback address")),
+    };
+    let port = redirect.port().ok_or_else(|| bad("the port must be given explicitly"))?;
+    Ok(SocketAddr::new(ip, port))
+}
+
+/// Listens, shows the consent URL, waits (at most `wait`) for the browser, completes the sign-in.
+pub fn sign_in(
+    config: &Config,
+    wait: Duration,
+    open_command: Option<&[String]>,
+    deadline: Deadline,
+) -> Result<SignedIn> {
+    let address = listen_address(config)?;
+    let listener = TcpListener::bind(address).map_err(|e| {
+        Error::validation(format!("cannot listen on {address} for the browser's return from Xero: {e}"))
+            .at("redirect_uri")
+    })?;
+    listener.set_nonblocking(true).map_err(|e| Error::internal(format!("listener: {e}")))?;
+    let started = signin::start(config)?;
+    xlog!(Level::Info, TARGET, "open this URL in a browser to sign in to Xero (waiting on {address}): {}", started.url);
+    if let Some(command) = open_command {
+        open_browser(command, &started.url);
+    }
+    let redirect_path = config.redirect_uri.as_ref().map(|u| u.path().to_owned()).unwrap_or_default();
+    let wait_until = Deadline::after(wait).min(deadline);
+    let mut last_refusal: Option<Error> = None;
+    while !wait_until.expired() {
+        let stream = match listener.accept() {
+            Ok((stream, _)) => stream,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            }
+            Err(e) => return Err(Error::new(ErrorCode::Network, format!("accepting the browser's connection: {e}"))),
+        };
+        let Some((mut stream, target)) = read_request(stream) else { continue };
+        let Ok(url) = url::Url::parse(&format!("http://{address}{target}")) else {
+            respond(&mut stream, 400, "Not a sign-in answer", "This address only receives Xero's sign-in answer.");
+            continue;
+        };
+        let callback = Callback::from_url(&url);
+        if url.path() != redirect_path || !callback.is_sign_in_answer() {
+            respond(&mut stream, 404, "Not a sign-in answer", "This address only receives Xero's sign-in answer.");
+            continue;
+        }
+        match signin::complete(config, callback, deadline) {
+            Ok(signed_in) => {
+                respond(
+                    &mut stream,
+                    200,
+                    "Signed in to Xero",
+                    "The ERP is now connected to Xero. You can close this window.",
+                );
+                return Ok(signed_in);
+            }
+            Err(e) if e.path.as_deref() == Some("state") => {
+                // Not this sign-in's answer (stale tab, or forged): keep waiting for the right one.
+                respond(&mut stream, 400, "Sign-in not completed", &e.message);
+                last_refusal = Some(e);
+            }
+            Err(e) => {
+                respond(&mut stream, 400, "Sign-in failed", &e.message);
+                return Err(e);
+            }
+        }
+    }
+    Err(last_refusal.unwrap_or_else(|| {
+        Error::new(
+            ErrorCode::Timeout,
+            format!(
+                "no sign-in answer reached {address} within {} ms: open the consent URL and sign in, then try again",
+                wait.as_millis()
+            ),
+        )
+    }))
+}
+
+fn open_browser(command: &[String], url: &str) {
+    let Some((program, args)) = command.split_first() else { return };
+    match std::process::Command::new(program).args(args).arg(url).spawn() {
+        Ok(mut child) => {
+            // Reap it in the background so it never lingers as a zombie.
+            std::thread::spawn(move || {
+                let _ = child.wait();
+            });
+        }
+        Err(e) => xlog!(Level::Warn, TARGET, "open_command `{program}` could not be started: {e}"),
+    }
+}
+
+/// Reads the request head; returns the stream and the request target of a GET.
+fn read_request(mut stream: TcpStream) -> Option<(TcpStream, String)> {
+    stream.set_nonblocking(false).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    stream.set_write_timeout(Some(Duration::from_secs(5))).ok()?;
+    let mut head = Vec::with_capacity(1024);
+    let mut buf = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        head.extend_from_slice(&buf[..n]);
+        if head.len() > MAX_HEAD {
+            respond(&mut stream, 431, "Request too large", "The request head is too large.");
+            return None;
+        }
+    }
+    let line = head.split(|&b| b == b'\n').next()?;
+    let line = std::str::from_utf8(line).ok()?.trim_end();
+    let mut parts = line.split(' ');
+    let (method, target) = (parts.next()?, parts.next()?);
+    if method != "GET" || !target.starts_with('/') {
+        respond(&mut stream, 405, "Method not allowed", "This address only receives Xero's sign-in answer.");
+        return None;
+    }
+    Some((stream, target.to_owned()))
+}
+
+fn respond(stream: &mut TcpStream, status: u16, title: &str, message: &str) {
+    let reason = match status {
+        200 => "OK",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        431 => "Request Header Fields Too Large",
+        _ => "Bad Request",
+    };
+    let body = format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{t}</title></head>\
+         <body><h1>{t}</h1><p>{m}</p></body></html>",
+        t = escape(title),
+        m = escape(message)
+    );
+    let answer = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.write_all(answer.as_bytes());
+    let _ = stream.flush();
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}

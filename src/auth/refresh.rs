@@ -1,0 +1,381 @@
+//! Access tokens for one connection, refreshed so that the connection is never lost.
+//!
+//! - Refreshed before expiry (margin: 60 s or 10 % of the lifetime, whichever is smaller) and once on a 401, only
+//!   if the stored token is still the rejected one.
+//! - One refresh per connection at a time, across threads (a mutex) and processes (a lease in the record, taken
+//!   by compare-and-swap: whoever takes it sees the freshest record, so a refresh done meanwhile is never
+//!   repeated). A lease of a process that has ended is taken over at once.
+//! - The new refresh token is committed to the store before the new access token is handed out.
+//! - A refresh whose answer was lost is retried with the same refresh token (Xero answers it again for 30
+//!   minutes); `invalid_grant` stops retries and marks the connection `reauth_required` durably.
+//! - An in-memory copy serves the hot path; it is never trusted over the store when refreshing.
+
+use crate::auth::state::{State, now_ms, usable_grant};
+use crate::auth::{TokenSource, lease, oauth};
+use crate::config::{Config, GrantType};
+use crate::deadline::Deadline;
+use crate::error::{Error, ErrorCode, Result};
+use crate::log::Level;
+use crate::secret::Secret;
+use crate::store::tokens::{AuthRecord, GrantRecord, Lease, Reauth};
+use crate::xlog;
+use parking_lot::Mutex;
+use std::time::Duration;
+
+const TARGET: &str = "xero_link::auth";
+/// Xero answers a refresh token again for 30 minutes after it was rotated.
+pub const GRACE_MS: i64 = 30 * 60 * 1000;
+/// How often a waiting caller looks whether another process finished its refresh.
+const POLL: Duration = Duration::from_millis(20);
+/// Tries of one refresh while holding the lease (network trouble, Xero briefly unavailable).
+const ATTEMPTS: u32 = 3;
+
+/// How long before expiry an access token is refreshed.
+pub fn margin_ms(lifetime_ms: i64) -> i64 {
+    (lifetime_ms / 10).min(60_000)
+}
+
+struct Cached {
+    token: Secret,
+    use_until_ms: i64,
+}
+
+/// The [`TokenSource`] of one connection (one per connection and process, shared by its threads).
+pub struct ConnectionTokens {
+    config: Config,
+    state: State,
+    cache: Mutex<Option<Cached>>,
+    refresh_lock: Mutex<()>,
+}
+
+enum Outcome {
+    Token(Secret),
+    Retry,
+}
+
+impl ConnectionTokens {
+    pub fn new(config: Config) -> Result<ConnectionTokens> {
+        let state = State::new(&config)?;
+        Ok(ConnectionTokens { config, state, cache: Mutex::new(None), refresh_lock: Mutex::new(()) })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Forgets the in-memory copy (after a sign-in, disconnect or import).
+    pub fn forget_cache(&self) {
+        *self.cache.lock() = None;
+    }
+
+    fn remember(&self, token: &Secret, use_until_ms: i64) {
+        *self.cache.lock() = Some(Cached { token: token.clone(), use_until_ms });
+    }
+
+    fn lease_ttl_ms(&self) -> i64 {
+        self.config.timeouts.request_ms as i64 + 5_000
+    }
+
+    /// A valid access token; refreshes when it is due, or when `rejected` is still the stored token.
+    fn obtain(&self, rejected: Option<&Secret>, deadline: Deadline) -> Result<Secret> {
+        let _local = self.refresh_lock.try_lock_until(deadline.instant()).ok_or_else(|| {
+            Error::new(ErrorCode::Timeout, "the deadline passed while another thread was refreshing the access token")
+        })?;
+        loop {
+            let snapshot = self.state.load()?;
+            let record = &snapshot.record;
+            let grant = usable_grant(&self.state.connection, record)?;
+            let access = self.state.open("access_token", &grant.access_token)?;
+            let now = now_ms();
+            let refresh_at = grant.access_expires_at_ms - margin_ms(grant.access_lifetime_ms);
+            let due = now >= refresh_at
+                || rejected.is_some_and(|r| r == &access)
+                || grant.refresh_in_doubt_since_ms.is_some();
+            if !due {
+                self.remember(&access, refresh_at);
+                return Ok(access);
+            }
+            if let Some(held) = &record.lease {
+                if held.expires_at_ms > now && !lease::abandoned(&held.owner) {
+                    // Another process is refreshing. A token Xero still accepts serves meanwhile.
+                    if rejected.is_none() && now + 1_000 < grant.access_expires_at_ms {
+                        return Ok(access);
+                    }
+                    if !deadline.allows(POLL) {
+                        return Err(Error::new(
+                            ErrorCode::Timeout,
+                            "the deadline passed while another process was refreshing the access token",
+                        ));
+                    }
+                    std::thread::sleep(POLL);
+                    continue;
+                }
+            }
+            let mut mine = record.clone();
+            if let (Some(stale), Some(g)) = (&record.lease, mine.grant.as_mut()) {
+                // Its holder ended or overran: its refresh may have reached Xero, which may have rotated the token.
+                xlog!(
+                    Level::Warn,
+                    TARGET,
+                    "{}: taking over a refresh left unfinished by {}",
+                    self.state.connection,
+                    stale.owner
+                );
+                g.refresh_in_doubt_since_ms.get_or_insert(stale.taken_at_ms);
+            }
+            let owner = lease::new_owner();
+            mine.lease =
+                Some(Lease { owner: owner.clone(), taken_at_ms: now, expires_at_ms: now + self.lease_ttl_ms() });
+            if !self.state.swap(&snapshot, &mine)? {
+                continue;
+            }
+            match self.refresh_holding(&owner, &mine, deadline)? {
+                Outcome::Token(token) => return Ok(token),
+                Outcome::Retry => continue,
+            }
+        }
+    }
+
+    /// Refreshes while holding the lease `owner`; `taken` is the record as the lease was taken.
+    fn refresh_holding(&self, owner: &str, taken: &AuthRecord, deadline: Deadline) -> Result<Outcome> {
+        let grant = taken.grant.as_ref().ok_or_else(|| Error::internal("lease taken without a grant"))?;
+        let generation = taken.generation;
+        let current = grant.refresh_token.as_ref().map(|t| self.state.open("refresh_token", t)).transpose()?;
+        let previous = match (&grant.previous_refresh_token, grant.rotated_at_ms) {
+            (Some(t), Some(at)) if now_ms() < at + GRACE_MS => Some(self.state.open("previous_refresh_token", t)?),
+            _ => None,
+        };
+        let mut in_doubt_since = grant.refresh_in_doubt_since_ms;
+        let mut using_previous = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let started = now_ms();
+            let result = match (grant.grant_type, if using_previous { &previous } else { &current }) {
+                (GrantType::ClientCredentials, _) => oauth::client_credentials(&self.config, deadline),
+                (GrantType::AuthorizationCode, Some(rt)) => oauth::refresh(&self.config, rt, deadline),
+                (GrantType::AuthorizationCode, None) => {
+                    return self.give_up(
+                        owner,
+                        generation,
+                        "the stored sign-in has no refresh token (was offline_access granted?)",
+                    );
+                }
+            };
+            let failure = match result {
+                Ok(set) => return self.commit(owner, generation, set),
+                Err(f) => f,
+            };
+            if failure.is_invalid_grant() && grant.grant_type == GrantType::AuthorizationCode {
+                if !using_previous && previous.is_some() {
+                    xlog!(
+                        Level::Warn,
+                        TARGET,
+                        "{}: refresh token refused; trying the one it replaced (within Xero's grace window)",
+                        self.state.connection
+                    );
+                    using_previous = true;
+                    continue;
+                }
+                return self.give_up(
+                    owner,
+                    generation,
+                    "Xero refused the stored refresh token (invalid_grant): it expired after 60 days unused, was revoked \
+                     (the app was disconnected in Xero), or was replaced elsewhere",
+                );
+            }
+            if failure.uncertain() {
+                in_doubt_since.get_or_insert(started);
+            }
+            let backoff = Duration::from_millis(200 * u64::from(attempt));
+            if failure.transient() && attempt < ATTEMPTS && deadline.allows(backoff) {
+                xlog!(
+                    Level::Warn,
+                    TARGET,
+                    "{}: refresh attempt {attempt} failed ({}); retrying with the same refresh token",
+                    self.state.connection,
+                    describe(&failure)
+                );
+                std::thread::sleep(backoff);
+                if !self.extend_lease(owner, generation, in_doubt_since)? {
+                    return Ok(Outcome::Retry);
+                }
+                continue;
+            }
+            self.release(owner, in_doubt_since)?;
+            return Err(failure.into_error("refreshing the access token"));
+        }
+    }
+
+    /// Commits the new tokens (refresh token first in the store, then the access token is handed out).
+    fn commit(&self, owner: &str, generation: u64, set: oauth::TokenSet) -> Result<Outcome> {
+        let access = self.state.seal("access_token", &set.access_token)?;
+        let new_refresh = set.refresh_token.as_ref().map(|t| self.state.seal("refresh_token", t)).transpose()?;
+        let now = now_ms();
+        let committed = self.state.update(|latest| {
+            if latest.generation != generation || latest.grant.is_none() {
+                // Someone committed newer tokens (our lease had run out) or signed out: theirs stands.
+                if latest.lease.as_ref().is_some_and(|l| l.owner == owner) {
+                    latest.lease = None;
+                }
+                return Ok(false);
+            }
+            let g = latest.grant.as_mut().expect("checked");
+            g.access_token = access.clone();
+            g.access_expires_at_ms = set.expires_at_ms();
+            g.access_lifetime_ms = set.lifetime.as_millis() as i64;
+            if let Some(rt) = &new_refresh {
+                if let Some(old) = g.refresh_token.replace(rt.clone()) {
+                    g.previous_refresh_token = Some(old);
+                    g.rotated_at_ms = Some(now);
+                }
+            }
+            if let Some(scopes) = &set.scopes {
+                g.scopes = scopes.clone();
+            }
+            g.refreshed_at_ms = Some(now);
+            g.refresh_in_doubt_since_ms = None;
+            latest.generation += 1;
+            latest.lease = None;
+            latest.reauth = None;
+            Ok(true)
+        })?;
+        if !committed {
+            return Ok(Outcome::Retry);
+        }
+        xlog!(
+            Level::Debug,
+            TARGET,
+            "{}: access token refreshed, valid {} s",
+            self.state.connection,
+            set.lifetime.as_secs()
+        );
+        let refresh_at = set.expires_at_ms() - margin_ms(set.lifetime.as_millis() as i64);
+        self.remember(&set.access_token, refresh_at);
+        Ok(Outcome::Token(set.access_token))
+    }
+
+    /// Marks the connection `reauth_required` (unless newer tokens arrived meanwhile) and says so.
+    fn give_up(&self, owner: &str, generation: u64, reason: &str) -> Result<Outcome> {
+        let marked = self.state.update(|latest| {
+            if latest.lease.as_ref().is_some_and(|l| l.owner == owner) {
+                latest.lease = None;
+            }
+            if latest.generation != generation {
+                return Ok(false);
+            }
+            latest.reauth = Some(Reauth { reason: reason.to_owned(), since_ms: now_ms() });
+            Ok(true)
+        })?;
+        if !marked {
+            return Ok(Outcome::Retry);
+        }
+        self.forget_cache();
+        xlog!(Level::Error, TARGET, "{}: an administrator must sign in to Xero again: {reason}", self.state.connection);
+        let record = self.state.load()?.record;
+        Err(usable_grant(&self.state.connection, &record)
+            .err()
+            .unwrap_or_else(|| Error::new(ErrorCode::ReauthRequired, reason.to_owned())))
+    }
+
+    /// Keeps the lease for another attempt; `false` when it was lost (the caller starts over).
+    fn extend_lease(&self, owner: &str, generation: u64, in_doubt_since: Option<i64>) -> Result<bool> {
+        let ttl = self.lease_ttl_ms();
+        self.state.update(|latest| {
+            let mine = latest.generation == generation && latest.lease.as_ref().is_some_and(|l| l.owner == owner);
+            if !mine {
+                return Ok(false);
+            }
+            if let Some(l) = latest.lease.as_mut() {
+                l.expires_at_ms = now_ms() + ttl;
+            }
+            if let (Some(t), Some(g)) = (in_doubt_since, latest.grant.as_mut()) {
+                g.refresh_in_doubt_since_ms.get_or_insert(t);
+            }
+            Ok(true)
+        })
+    }
+
+    /// Lets go of the lease after a failed refresh, remembering a refresh that may have reached Xero.
+    fn release(&self, owner: &str, in_doubt_since: Option<i64>) -> Result<()> {
+        self.state.update(|latest| {
+            if latest.lease.as_ref().is_none_or(|l| l.owner != owner) {
+                return Ok(());
+            }
+            latest.lease = None;
+            if let (Some(t), Some(g)) = (in_doubt_since, latest.grant.as_mut()) {
+                g.refresh_in_doubt_since_ms.get_or_insert(t);
+            }
+            Ok(())
+        })
+    }
+}
+
+fn describe(failure: &oauth::TokenFailure) -> String {
+    match failure {
+        oauth::TokenFailure::NoAnswer(f) => f.message.clone(),
+        oauth::TokenFailure::Unexpected { status: Some(s) } => format!("HTTP {s}"),
+        oauth::TokenFailure::Unexpected { status: None } => "unreadable answer".to_owned(),
+        oauth::TokenFailure::Refused { error } => format!("refused: {error}"),
+    }
+}
+
+impl TokenSource for ConnectionTokens {
+    fn access_token(&self, deadline: Deadline) -> Result<Secret> {
+        if let Some(cached) = self.cache.lock().as_ref() {
+            if now_ms() < cached.use_until_ms {
+                return Ok(cached.token.clone());
+            }
+        }
+        self.obtain(None, deadline)
+    }
+
+    fn refresh_after_rejection(&self, rejected: &Secret, deadline: Deadline) -> Result<Secret> {
+        {
+            let mut cache = self.cache.lock();
+            if cache.as_ref().is_some_and(|c| &c.token == rejected) {
+                *cache = None;
+            }
+        }
+        self.obtain(Some(rejected), deadline)
+    }
+}
+
+/// A new grant from a token answer (sign-in).
+pub fn new_grant(
+    state: &State,
+    grant_type: GrantType,
+    set: &oauth::TokenSet,
+    requested: Vec<String>,
+) -> Result<GrantRecord> {
+    let now = now_ms();
+    Ok(GrantRecord {
+        grant_type,
+        access_token: state.seal("access_token", &set.access_token)?,
+        access_expires_at_ms: set.expires_at_ms(),
+        access_lifetime_ms: set.lifetime.as_millis() as i64,
+        refresh_token: set.refresh_token.as_ref().map(|t| state.seal("refresh_token", t)).transpose()?,
+        previous_refresh_token: None,
+        rotated_at_ms: None,
+        scopes: set.scopes.clone().unwrap_or(requested),
+        signed_in_at_ms: now,
+        refreshed_at_ms: None,
+        refresh_in_doubt_since_ms: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refresh_margin_is_a_tenth_of_the_lifetime_up_to_a_minute() {
+        assert_eq!(margin_ms(1_800_000), 60_000);
+        assert_eq!(margin_ms(3_000), 300);
+        assert_eq!(margin_ms(0), 0);
+    }
+}

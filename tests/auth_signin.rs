@@ -1,0 +1,343 @@
+//! Signing in to Xero, the three ways, through the C API against the simulator; and the refusals that must
+//! change nothing.
+
+mod auth_support;
+mod common;
+
+use auth_support::*;
+use common::temp_state_dir;
+use serde_json::json;
+use xero_sim::{AppConfig, ConsentMode};
+
+#[test]
+fn callback_sign_in_then_choose_the_tenant() {
+    let sim = sim(sim_config(1.0));
+    let dir = temp_state_dir("signin-callback");
+    configure(&web_config("xero-cb", &dir, &sim.base_url()));
+    assert_error(&op("connections", json!({"connection": "xero-cb"})), "not_authenticated");
+
+    let started = ok(op("authorize_url", json!({"connection": "xero-cb"})));
+    let url = url::Url::parse(started["url"].as_str().unwrap()).unwrap();
+    assert_eq!(query(&url, "code_challenge_method").as_deref(), Some("S256"));
+    assert_eq!(query(&url, "state").as_deref(), started["state"].as_str());
+    assert_eq!(query(&url, "redirect_uri").as_deref(), Some(ERP_REDIRECT));
+    let scope = query(&url, "scope").unwrap();
+    assert!(scope.split(' ').any(|s| s == "offline_access") && scope.contains("accounting.invoices"), "{scope}");
+    assert_eq!(status("xero-cb")["pending_sign_ins"], 1);
+
+    // The host's web page received Xero's redirect and passes it on.
+    let callback = consent(url.as_str());
+    let signed_in = ok(op("authenticate", json!({"connection": "xero-cb", "callback_url": callback.as_str()})));
+    assert_eq!(signed_in["grant_type"], "authorization_code");
+    assert!(signed_in["tenant"].is_null());
+
+    let s = status("xero-cb");
+    assert_eq!(s["signed_in"], true);
+    assert_eq!(s["pending_sign_ins"], 0);
+    assert_eq!(s["reauth_required"], false);
+    assert!(s["access_token_expires_at"].is_string());
+    assert!(s["tenant"].is_null());
+
+    let connections = ok(op("connections", json!({"connection": "xero-cb"})))["connections"].clone();
+    let names: Vec<&str> = connections.as_array().unwrap().iter().map(|c| c["tenant_name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 2, "{connections}");
+    assert!(names.contains(&"Huge ERP Test Ltd") && names.contains(&"Demo Company (AU)"));
+    for c in connections.as_array().unwrap() {
+        assert_eq!(c["tenant_type"], "ORGANISATION");
+        assert!(c["id"].is_string() && c["created_date_utc"].is_string() && c["updated_date_utc"].is_string());
+    }
+
+    // A tenant the sign-in does not reach is refused and nothing is stored.
+    let err = assert_error(&op("set_tenant", json!({"connection": "xero-cb", "tenant_name": "Nope Ltd"})), "not_found");
+    assert_eq!(err["path"], "tenant_name");
+    let err = assert_error(
+        &op("set_tenant", json!({"connection": "xero-cb", "tenant_id": "00000000-0000-0000-0000-000000000000"})),
+        "not_found",
+    );
+    assert!(err["message"].as_str().unwrap().contains("Huge ERP Test Ltd"), "lists what is available: {err}");
+    assert!(status("xero-cb")["tenant"].is_null());
+
+    let tenant = ok(op("set_tenant", json!({"connection": "xero-cb", "tenant_name": "huge erp test ltd"})));
+    assert_eq!(tenant["tenant_id"], xero_sim::HUGE_TENANT_ID);
+    assert_eq!(status("xero-cb")["tenant"]["tenant_name"], "Huge ERP Test Ltd");
+    let connections = ok(op("connections", json!({"connection": "xero-cb"})))["connections"].clone();
+    let selected: Vec<_> = connections.as_array().unwrap().iter().filter(|c| c["selected"] == true).collect();
+    assert_eq!(selected.len(), 1);
+    assert_eq!(selected[0]["tenant_id"], xero_sim::HUGE_TENANT_ID);
+
+    // Signing in again (code + state this time) keeps the tenant.
+    let started = ok(op("authorize_url", json!({"connection": "xero-cb"})));
+    let callback = consent(started["url"].as_str().unwrap());
+    ok(op(
+        "authenticate",
+        json!({"connection": "xero-cb", "code": query(&callback, "code"), "state": query(&callback, "state")}),
+    ));
+    assert_eq!(status("xero-cb")["tenant"]["tenant_id"], xero_sim::HUGE_TENANT_ID);
+}
+
+#[test]
+fn a_wrong_state_is_refused_and_changes_nothing() {
+    let sim = sim(sim_config(1.0));
+    let dir = temp_state_dir("signin-state");
+    configure(&web_config("xero-state", &dir, &sim.base_url()));
+    let started = ok(op("authorize_url", json!({"connection": "xero-state"})));
+    let callback = consent(started["url"].as_str().unwrap());
+    let before = status("xero-state");
+
+    let err = assert_error(
+        &op("authenticate", json!({"connection": "xero-state", "code": query(&callback, "code"), "state": "forged"})),
+        "auth_failed",
+    );
+    assert_eq!(err["path"], "state");
+    assert!(err["message"].as_str().unwrap().contains("authorize_url"), "{err}");
+    assert_eq!(status("xero-state"), before, "nothing changed");
+    assert_eq!(sim.counters().token_grants.get("authorization_code"), None, "no code was exchanged");
+
+    // The genuine answer still completes the sign-in it belongs to.
+    ok(op("authenticate", json!({"connection": "xero-state", "callback_url": callback.as_str()})));
+    // ... once: the same answer again is refused.
+    let err = assert_error(
+        &op("authenticate", json!({"connection": "xero-state", "callback_url": callback.as_str()})),
+        "auth_failed",
+    );
+    assert_eq!(err["path"], "state");
+}
+
+#[test]
+fn a_reused_code_is_refused_and_the_sign_in_stays() {
+    let sim = sim(sim_config(1.0));
+    let (_dir, _) = ready_connection("xero-reuse", &sim.base_url());
+    let first = sign_in("xero-reuse");
+    let before = status("xero-reuse");
+
+    // The same code with a fresh, valid state: Xero refuses the used code.
+    let started = ok(op("authorize_url", json!({"connection": "xero-reuse"})));
+    let state = started["state"].as_str().unwrap();
+    let err = assert_error(
+        &op("authenticate", json!({"connection": "xero-reuse", "code": query(&first, "code"), "state": state})),
+        "auth_failed",
+    );
+    assert_eq!(err["oauth_error"], "invalid_grant");
+    assert!(err["message"].as_str().unwrap().contains("already used"), "{err}");
+    assert_eq!(sim.counters().invalid_grant, 1);
+    assert_eq!(status("xero-reuse"), before, "the stored sign-in and tenant are untouched");
+    ok(op("connections", json!({"connection": "xero-reuse"})));
+}
+
+#[test]
+fn a_denied_consent_is_refused_and_changes_nothing() {
+    let mut config = sim_config(1.0);
+    config.consent = ConsentMode::Deny;
+    let sim = sim(config);
+    let dir = temp_state_dir("signin-deny");
+    configure(&web_config("xero-deny", &dir, &sim.base_url()));
+    let started = ok(op("authorize_url", json!({"connection": "xero-deny"})));
+    let callback = consent(started["url"].as_str().unwrap());
+    assert_eq!(query(&callback, "error").as_deref(), Some("access_denied"));
+    let before = status("xero-deny");
+    let err = assert_error(
+        &op("authenticate", json!({"connection": "xero-deny", "callback_url": callback.as_str()})),
+        "auth_failed",
+    );
+    assert_eq!(err["oauth_error"], "access_denied");
+    assert!(err["message"].as_str().unwrap().contains("Allow access"), "{err}");
+    let after = status("xero-deny");
+    assert_eq!(after["signed_in"], false);
+    assert_eq!((&after["tenant"], &after["grant_type"]), (&before["tenant"], &before["grant_type"]));
+    assert!(sim.counters().token_grants.is_empty());
+}
+
+#[test]
+fn refused_scopes_say_what_to_change() {
+    let sim = sim(sim_config(1.0));
+    let dir = temp_state_dir("signin-scope");
+    let mut config = web_config("xero-scope", &dir, &sim.base_url());
+    config["scopes"] = json!(["offline_access", "accounting.transactions", "accounting.contacts"]);
+    configure(&config);
+    let started = ok(op("authorize_url", json!({"connection": "xero-scope"})));
+    let callback = consent(started["url"].as_str().unwrap());
+    let err = assert_error(
+        &op("authenticate", json!({"connection": "xero-scope", "callback_url": callback.as_str()})),
+        "auth_failed",
+    );
+    assert_eq!(err["oauth_error"], "invalid_scope");
+    assert!(err["message"].as_str().unwrap().contains("granular"), "{err}");
+}
+
+#[test]
+fn a_pkce_app_without_a_secret_signs_in() {
+    let sim = sim(sim_config(1.0));
+    let dir = temp_state_dir("signin-pkce");
+    let mut config = web_config("xero-pkce", &dir, &sim.base_url());
+    config["client_id"] = json!("sim-pkce-client");
+    config.as_object_mut().unwrap().remove("client_secret");
+    configure(&config);
+    sign_in("xero-pkce");
+    ok(op("set_tenant", json!({"connection": "xero-pkce", "tenant_id": xero_sim::DEMO_TENANT_ID})));
+    assert_eq!(status("xero-pkce")["signed_in"], true);
+}
+
+#[test]
+fn client_credentials_sign_in_sets_the_one_tenant() {
+    let sim = sim(sim_config(1.0));
+    let dir = temp_state_dir("signin-cc");
+    let config = json!({
+        "connection": "xero-custom",
+        "client_id": "sim-custom-client",
+        "client_secret": "sim-custom-secret",
+        "grant_type": "client_credentials",
+        "state_dir": dir,
+        "endpoints": endpoints(&sim.base_url()),
+    });
+    configure(&config);
+    assert_error(&op("authorize_url", json!({"connection": "xero-custom"})), "validation");
+    let signed_in = ok(op("authenticate", json!({"connection": "xero-custom"})));
+    assert_eq!(signed_in["grant_type"], "client_credentials");
+    assert_eq!(signed_in["tenant"]["tenant_id"], xero_sim::DEMO_TENANT_ID);
+    let s = status("xero-custom");
+    assert_eq!(s["signed_in"], true);
+    assert_eq!(s["tenant"]["tenant_name"], "Demo Company (AU)");
+    let connections = ok(op("connections", json!({"connection": "xero-custom"})))["connections"].clone();
+    assert_eq!(connections.as_array().unwrap().len(), 1);
+    assert_eq!(sim.counters().token_grants.get("client_credentials"), Some(&1));
+}
+
+#[test]
+fn client_credentials_refused_says_what_to_change() {
+    let sim = sim(sim_config(1.0));
+    let dir = temp_state_dir("signin-cc-bad");
+    let config = json!({
+        "connection": "xero-custom-bad",
+        "client_id": "sim-custom-client",
+        "client_secret": "wrong-secret",
+        "grant_type": "client_credentials",
+        "state_dir": dir,
+        "endpoints": endpoints(&sim.base_url()),
+    });
+    configure(&config);
+    let err = assert_error(&op("authenticate", json!({"connection": "xero-custom-bad"})), "auth_failed");
+    assert_eq!(err["oauth_error"], "invalid_client");
+    assert!(err["message"].as_str().unwrap().contains("client_secret"), "{err}");
+    assert_eq!(status("xero-custom-bad")["signed_in"], false);
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[test]
+fn loopback_sign_in_for_hosts_without_a_web_server() {
+    let port = free_port();
+    let redirect = format!("http://127.0.0.1:{port}/callback");
+    let mut sim_cfg = sim_config(1.0);
+    let mut app = AppConfig::default_web();
+    app.client_id = "sim-loopback-client".into();
+    app.redirect_uris = vec![redirect.clone()];
+    sim_cfg.apps.push(app);
+    let sim = sim(sim_cfg);
+    let dir = temp_state_dir("signin-loopback");
+    let mut config = web_config("xero-loopback", &dir, &sim.base_url());
+    config["client_id"] = json!("sim-loopback-client");
+    config["redirect_uri"] = json!(redirect);
+    configure(&config);
+    capture_logs();
+
+    let waiting = std::thread::spawn(|| {
+        op("authenticate", json!({"connection": "xero-loopback", "loopback": {"timeout_ms": 20000}}))
+    });
+    // The host learns the URL from the log callback, as a C host without threads would.
+    let url = loop {
+        let found = logs().iter().find_map(|l| l.split_once("open this URL").map(|(_, rest)| rest.to_owned()));
+        if let Some(rest) = found {
+            if let Some(i) = rest.find("http://") {
+                break rest[i..].to_owned();
+            }
+        }
+        assert!(!waiting.is_finished(), "authenticate ended early: {:?}", waiting.join());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(url.contains(&format!("127.0.0.1%3A{port}")) || url.contains(&format!("127.0.0.1:{port}")), "{url}");
+    let back = consent(&url);
+    assert_eq!(back.port(), Some(port));
+    // A stray request to the listener does not end the wait.
+    let stray = browser().get(format!("http://127.0.0.1:{port}/favicon.ico")).send().unwrap();
+    assert_eq!(stray.status().as_u16(), 404);
+    let page = browser().get(back.as_str()).send().unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(page.text().unwrap().contains("Signed in to Xero"));
+    let answer = waiting.join().unwrap();
+    assert_eq!(ok(answer)["grant_type"], "authorization_code");
+    assert_eq!(status("xero-loopback")["signed_in"], true);
+}
+
+#[test]
+fn loopback_gives_up_after_its_timeout() {
+    let port = free_port();
+    let sim = sim(sim_config(1.0));
+    let dir = temp_state_dir("signin-loopback-timeout");
+    let mut config = web_config("xero-loopback-t", &dir, &sim.base_url());
+    config["redirect_uri"] = json!(format!("http://127.0.0.1:{port}/callback"));
+    configure(&config);
+    let err = assert_error(
+        &op("authenticate", json!({"connection": "xero-loopback-t", "loopback": {"timeout_ms": 200}})),
+        "timeout",
+    );
+    assert!(err["message"].as_str().unwrap().contains(&port.to_string()));
+    // A redirect URI that is not loopback cannot be listened on.
+    configure(&web_config("xero-loopback-t", &dir, &sim.base_url()));
+    let err = assert_error(
+        &op("authenticate", json!({"connection": "xero-loopback-t", "loopback": {"timeout_ms": 200}})),
+        "validation",
+    );
+    assert_eq!(err["path"], "redirect_uri");
+}
+
+#[test]
+fn disconnect_removes_the_connection_at_xero_and_forgets_the_sign_in() {
+    let sim = sim(sim_config(1.0));
+    let (_dir, _) = ready_connection("xero-disc", &sim.base_url());
+    assert_eq!(sim.connections().iter().filter(|c| c.client_id == WEB_CLIENT).count(), 2);
+    let out = ok(op("disconnect", json!({"connection": "xero-disc"})));
+    assert_eq!(out["removed_at_xero"], true);
+    assert_eq!(out["revoked"], false, "another organisation stays connected");
+    let left: Vec<_> = sim.connections().into_iter().filter(|c| c.client_id == WEB_CLIENT).collect();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].tenant_id, xero_sim::DEMO_TENANT_ID);
+    let s = status("xero-disc");
+    assert_eq!((s["signed_in"].clone(), s["tenant"].clone()), (json!(false), json!(null)));
+    assert_error(&op("connections", json!({"connection": "xero-disc"})), "not_authenticated");
+
+    // The only organisation of a sign-in: its connection removed and the refresh token revoked.
+    let mut config = sim_config(1.0);
+    config.consent_tenants = Some(vec![xero_sim::HUGE_TENANT_ID.to_owned()]);
+    let sim = auth_support::sim(config);
+    let (_dir, _) = ready_connection("xero-disc-last", &sim.base_url());
+    let out = ok(op("disconnect", json!({"connection": "xero-disc-last"})));
+    assert_eq!((out["removed_at_xero"].clone(), out["revoked"].clone()), (json!(true), json!(true)));
+    assert_eq!(sim.connections().len(), 0);
+    assert_eq!(status("xero-disc-last")["signed_in"], false);
+}
+
+#[test]
+fn bad_requests_are_refused_with_their_field() {
+    let sim = sim(sim_config(1.0));
+    let dir = temp_state_dir("signin-bad");
+    configure(&web_config("xero-bad", &dir, &sim.base_url()));
+    assert_error(&op("authenticate", json!({"connection": "xero-bad", "callback_url": "not a url"})), "bad_request");
+    let err = assert_error(
+        &op("authenticate", json!({"connection": "xero-bad", "callback_url": "https://erp.example.com/cb?x=1"})),
+        "bad_request",
+    );
+    assert_eq!(err["path"], "callback_url");
+    assert_error(
+        &op(
+            "authenticate",
+            json!({"connection": "xero-bad", "code": "c", "callback_url": "https://x/?code=1&state=2"}),
+        ),
+        "bad_request",
+    );
+    assert_error(&op("authenticate", json!({"connection": "xero-bad"})), "bad_request");
+    assert_error(&op("set_tenant", json!({"connection": "xero-bad"})), "bad_request");
+    assert_error(&op("authorize_url", json!({"connection": "nope"})), "not_configured");
+    assert_error(&op("status", json!({"connection": "xero-bad", "extra": 1})), "bad_request");
+}

@@ -1,0 +1,172 @@
+//! Helpers of the sign-in tests: a simulator, connection configs pointing at it, a browser that follows Xero's
+//! consent redirect by hand, log capture through the C callback, child processes sharing a state_dir.
+#![allow(dead_code)]
+
+use crate::common::{call, error_code, temp_state_dir};
+use serde_json::{Value, json};
+use std::ffi::{CStr, c_char, c_void};
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+use xero_sim::{SimConfig, SimHandle};
+
+pub const WEB_CLIENT: &str = "sim-client";
+pub const WEB_SECRET: &str = "sim-secret";
+pub const ERP_REDIRECT: &str = "https://erp.example.com/csp/sys/oauth2/OAuth2.Response.cls";
+
+/// Seconds of Xero time per real second: 1800 s access tokens last 3 real seconds (a whole number, as the
+/// simulator rounds `expires_in` up).
+pub const FAST: f64 = 600.0;
+
+pub fn sim(config: SimConfig) -> SimHandle {
+    xero_sim::start(config).expect("the simulator starts")
+}
+
+/// A simulator without rate limits (these tests count refreshes, not pacing), at `time_scale`.
+pub fn sim_config(time_scale: f64) -> SimConfig {
+    let mut c = SimConfig { time_scale, ..SimConfig::default() };
+    c.limits.enabled = false;
+    c
+}
+
+pub fn endpoints(base: &str) -> Value {
+    json!({
+        "authorize": format!("{base}/identity/connect/authorize"),
+        "token": format!("{base}/connect/token"),
+        "revocation": format!("{base}/connect/revocation"),
+        "connections": format!("{base}/connections"),
+        "accounting": format!("{base}/api.xro/2.0"),
+    })
+}
+
+/// A web-app connection (authorization code with a secret) against the simulator at `base`.
+pub fn web_config(name: &str, dir: &Path, base: &str) -> Value {
+    json!({
+        "connection": name,
+        "client_id": WEB_CLIENT,
+        "client_secret": WEB_SECRET,
+        "redirect_uri": ERP_REDIRECT,
+        "state_dir": dir,
+        "endpoints": endpoints(base),
+        "timeouts": {"connect_ms": 2000, "request_ms": 5000, "default_deadline_ms": 30000},
+    })
+}
+
+pub fn ok(answer: Value) -> Value {
+    assert_eq!(answer["ok"], true, "expected success, got {answer}");
+    answer["result"].clone()
+}
+
+pub fn configure(config: &Value) -> Value {
+    ok(op("configure", config.clone()))
+}
+
+pub fn op(name: &str, request: Value) -> Value {
+    let answer = call(name, &request.to_string());
+    show_test_panics();
+    answer
+}
+
+/// The library's panic hook (installed at its first call) sends panics to the log callback only; a failing
+/// assertion of these tests must still show on stderr.
+fn show_test_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let library_hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            eprintln!("{info}");
+            library_hook(info);
+        }));
+    });
+}
+
+/// A client that never follows redirects, as a test browser.
+pub fn browser() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap()
+}
+
+/// Opens the consent URL (the simulator consents at once) and returns where Xero sends the browser back.
+pub fn consent(url: &str) -> url::Url {
+    let response = browser().get(url).send().expect("the authorize endpoint answers");
+    assert_eq!(response.status().as_u16(), 302, "authorize should redirect: {:?}", response.text());
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    url::Url::parse(&location).unwrap()
+}
+
+pub fn query(url: &url::Url, name: &str) -> Option<String> {
+    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+/// Signs `name` in through the callback way; returns the callback URL used.
+pub fn sign_in(name: &str) -> url::Url {
+    let started = ok(op("authorize_url", json!({"connection": name})));
+    let callback = consent(started["url"].as_str().unwrap());
+    ok(op("authenticate", json!({"connection": name, "callback_url": callback.as_str()})));
+    callback
+}
+
+pub fn status(name: &str) -> Value {
+    ok(op("status", json!({"connection": name})))
+}
+
+/// A configured, signed-in connection with its tenant set, in a fresh state_dir.
+pub fn ready_connection(name: &str, base: &str) -> (std::path::PathBuf, Value) {
+    let dir = temp_state_dir(name);
+    let config = web_config(name, &dir, base);
+    configure(&config);
+    sign_in(name);
+    ok(op("set_tenant", json!({"connection": name, "tenant_name": "Huge ERP Test Ltd"})));
+    (dir, config)
+}
+
+pub fn assert_error(answer: &Value, code: &str) -> Value {
+    assert_eq!(error_code(answer), code, "{answer}");
+    answer["error"].clone()
+}
+
+// ----- log capture -----
+
+pub static LOGS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+unsafe extern "C" fn capture(_: *mut c_void, level: i32, target: *const c_char, message: *const c_char) {
+    let target = unsafe { CStr::from_ptr(target) }.to_string_lossy().into_owned();
+    let message = unsafe { CStr::from_ptr(message) }.to_string_lossy().into_owned();
+    LOGS.lock().unwrap().push(format!("{level} {target} {message}"));
+}
+
+/// Sends every log record (down to trace) to [`LOGS`].
+pub fn capture_logs() {
+    assert_eq!(unsafe { xero_link::ffi::xero_set_log_callback(Some(capture), std::ptr::null_mut()) }, 0);
+    ok(op("set_log_level", json!({"level": "trace"})));
+}
+
+pub fn logs() -> Vec<String> {
+    LOGS.lock().unwrap().clone()
+}
+
+// ----- child processes -----
+
+/// Runs the ignored test `test` of this test binary in a new process with `env`; returns the child.
+pub fn spawn_child(test: &str, env: &[(&str, String)]) -> std::process::Child {
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command.args(["--exact", test, "--ignored", "--nocapture", "--test-threads", "1"]);
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    command.spawn().expect("the child test starts")
+}
+
+/// Waits for a child and asserts it passed, showing its output otherwise.
+pub fn expect_success(child: std::process::Child) -> String {
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "child failed ({}):\n{stdout}\n{stderr}", out.status);
+    assert!(stdout.contains("1 passed"), "the child test did not run:\n{stdout}\n{stderr}");
+    stdout
+}
