@@ -74,11 +74,13 @@ fn panic_message(payload: &Box<dyn Any + Send>) -> String {
     }
 }
 
-/// The default hook writes to the host's stderr; ours sends the report to the host's log callback instead.
+/// Panic reports go to the host's log callback as well as to the previous hook (by default a line on stderr),
+/// so a bug is visible whichever the host reads. The unwind itself stops at `guard`.
 fn install_panic_hook() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        std::panic::set_hook(Box::new(|info| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
             let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
             let payload = info.payload();
             let message = payload
@@ -87,6 +89,7 @@ fn install_panic_hook() {
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
             log::emit(Level::Error, "xero_link::panic", &format!("panic{location}: {message}"));
+            previous(info);
         }));
     });
 }

@@ -62,22 +62,7 @@ pub fn configure(config: &Value) -> Value {
 }
 
 pub fn op(name: &str, request: Value) -> Value {
-    let answer = call(name, &request.to_string());
-    show_test_panics();
-    answer
-}
-
-/// The library's panic hook (installed at its first call) sends panics to the log callback only; a failing
-/// assertion of these tests must still show on stderr.
-fn show_test_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let library_hook = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            eprintln!("{info}");
-            library_hook(info);
-        }));
-    });
+    call(name, &request.to_string())
 }
 
 /// A client that never follows redirects, as a test browser.
