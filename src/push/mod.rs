@@ -323,16 +323,12 @@ fn resolve(
     keys: &[String],
     carried: &HashMap<String, RecordResult>,
 ) -> std::result::Result<HashMap<String, String>, Error> {
-    let mut keys: Vec<String> = keys.iter().map(|k| k.to_lowercase()).collect();
+    let mut keys: Vec<String> = keys.to_vec();
     keys.sort_unstable();
     keys.dedup();
     let mut out = HashMap::new();
-    let originals: Vec<&str> = keys.iter().map(String::as_str).collect();
-    // The ledger stores keys as the ERP wrote them; look up both spellings the request may use.
-    let mut ledger_keys: Vec<&str> = originals.clone();
-    for r in carried.values() {
-        ledger_keys.push(&r.key);
-    }
+    // The ledger stores keys as the ERP wrote them.
+    let ledger_keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     let entries = ledger::load(&ctx.store, &ctx.scope, spec.ledger_kind, &ledger_keys)?;
     for (k, e) in &entries {
         if let Some(id) = &e.xero_id {
@@ -346,7 +342,8 @@ fn resolve(
             out.entry(k.clone()).or_insert_with(|| "00000000-0000-0000-0000-000000000000".into());
         }
     }
-    let missing: Vec<&str> = keys.iter().filter(|k| !out.contains_key(*k)).map(String::as_str).collect();
+    let missing: Vec<&str> =
+        keys.iter().filter(|k| !out.contains_key(&k.to_lowercase())).map(String::as_str).collect();
     if !missing.is_empty() {
         for f in engine::lookup(ctx, spec, &missing)? {
             let key = match spec.lookup {
