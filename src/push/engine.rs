@@ -366,9 +366,13 @@ pub fn lookup(ctx: &Ctx<'_>, spec: &Spec, naturals: &[&str]) -> std::result::Res
                 vec![("where".into(), or_where("ContactNumber", chunk)), ("includeArchived".into(), "true".into())],
                 true,
             ),
-            Lookup::Items => {
-                ("looking up items", "/Items", "Items", vec![("where".into(), or_where("Code", chunk))], false)
-            }
+            Lookup::Items => (
+                "looking up items",
+                "/Items",
+                "Items",
+                vec![("where".into(), or_where("Code", chunk)), ("unitdp".into(), "4".into())],
+                false,
+            ),
             Lookup::Invoices { kind } => {
                 let mut q = vec![("where".into(), format!("Type=={}", where_string(kind)))];
                 if chunk.iter().any(|n| n.contains(',')) {

@@ -24,6 +24,8 @@ pub enum Fault {
     Status(u16),
     /// The connection fails before Xero sees the request.
     NetworkBeforeSend,
+    /// The request may have reached Xero but did not (the transport reports `uncertain`).
+    LostBeforeCommit,
     /// Xero commits, the answer is lost (the transport reports `uncertain`).
     LostAfterCommit,
     /// Xero commits, then the process dies (a panic stands for the kill).
@@ -123,6 +125,12 @@ impl XeroApi for SimApi {
                 return Err(CallError {
                     error: Error::new(ErrorCode::Network, "connection refused (simulated)"),
                     uncertain: false,
+                });
+            }
+            Some(Fault::LostBeforeCommit) => {
+                return Err(CallError {
+                    error: Error::new(ErrorCode::Timeout, "no answer within the request timeout (simulated)"),
+                    uncertain: true,
                 });
             }
             _ => {}
