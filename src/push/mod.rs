@@ -8,6 +8,7 @@ pub mod amount;
 pub mod api;
 pub mod engine;
 pub mod map;
+pub mod reference;
 pub mod refdata;
 pub mod schema;
 
@@ -38,6 +39,22 @@ pub mod kinds {
 
 fn deadline(config: &Config, deadline_ms: Option<u64>) -> Deadline {
     Deadline::from_request(deadline_ms, config.timeouts.default_deadline_ms)
+}
+
+/// The link functions an operation needs (at least one ticked), checked before signing in, so a connection
+/// configured without them answers `function_disabled` whatever its sign-in state.
+pub fn ensure_enabled(config: &Config, operation: &str) -> Result<()> {
+    let (what, functions): (&str, &[LinkFunction]) = match operation {
+        "push_contacts" => ("pushing contacts", &[LinkFunction::Debtors, LinkFunction::Creditors]),
+        "push_items" => ("pushing items", &[LinkFunction::Inventory]),
+        "push_invoice" | "push_invoices" => {
+            ("pushing invoices", &[LinkFunction::SalesInvoices, LinkFunction::PurchaseInvoices])
+        }
+        "push_credit_notes" => ("pushing credit notes", &[LinkFunction::CreditNotes]),
+        "push_payments" => ("pushing payments", &[LinkFunction::Payments]),
+        _ => return Ok(()),
+    };
+    require_any(config, what, functions)
 }
 
 fn function_disabled(what: &str, functions: &[LinkFunction]) -> Error {
