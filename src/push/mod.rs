@@ -960,3 +960,27 @@ pub fn payments(connection: &Connection, request: PushPaymentsRequest, api: &dyn
     results.extend(engine::sync(&ctx, &payment_spec(), &candidates)?);
     Ok(response(request.dry_run, ordered(request.payments.len(), results)))
 }
+
+// ------------------------------------------------------------------------------------------------- schemas
+
+/// The published JSON Schemas (`schemas/<name>.json`), generated from the Rust types.
+pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
+    fn s<T: schemars::JsonSchema>() -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(T)).expect("a schema serialises")
+    }
+    vec![
+        ("push_contacts.request", s::<PushContactsRequest>()),
+        ("push_items.request", s::<PushItemsRequest>()),
+        ("push_invoices.request", s::<PushInvoicesRequest>()),
+        ("push_invoice.request", s::<PushInvoiceRequest>()),
+        ("push_credit_notes.request", s::<PushCreditNotesRequest>()),
+        ("push_payments.request", s::<PushPaymentsRequest>()),
+        ("push.response", s::<PushResponse>()),
+        ("lookup.request", s::<reference::LookupRequest>()),
+        ("get_accounts.response", s::<reference::AccountsResponse>()),
+        ("get_tax_rates.response", s::<reference::TaxRatesResponse>()),
+        ("get_tracking_categories.response", s::<reference::TrackingCategoriesResponse>()),
+        ("get_documents.request", s::<reference::GetDocumentsRequest>()),
+        ("get_documents.response", s::<reference::GetDocumentsResponse>()),
+    ]
+}

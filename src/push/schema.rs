@@ -156,7 +156,7 @@ pub enum AmountsAre {
 pub enum DocumentStatus {
     Draft,
     Submitted,
-    /// Approved: posted to the ledger in Xero; Xero allows no line changes afterwards.
+    /// Approved (posted in Xero). Once paid or credited, Xero allows no changes to its lines or amounts.
     #[default]
     Authorised,
 }
