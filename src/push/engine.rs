@@ -228,11 +228,22 @@ impl Spec {
     }
 
     /// Whether Xero still lets us change a document as it stands, and why not.
-    fn edit_refusal(&self, found: &Value) -> Option<(String, Option<String>)> {
+    fn edit_refusal(&self, found: &Value, sent: &Value) -> Option<(String, Option<String>)> {
         if !self.document {
             return None;
         }
         let status = member(found, "Status").unwrap_or("");
+        let sent_status = member(sent, "Status").unwrap_or("AUTHORISED");
+        if status == "AUTHORISED" && sent_status != "AUTHORISED" {
+            return Some((
+                format!(
+                    "the {} is AUTHORISED in Xero and cannot go back to {sent_status}: push it as authorised, or \
+                     void it in Xero and push the corrected one under a new number",
+                    self.noun
+                ),
+                None,
+            ));
+        }
         let noun = self.noun;
         let zero = rust_decimal::Decimal::ZERO;
         let paid = member_decimal(found, "AmountPaid").unwrap_or(zero) != zero
@@ -535,7 +546,7 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
                 return adopted(found);
             }
             let id = member(found, spec.id_field).unwrap_or_default().to_owned();
-            match spec.edit_refusal(found) {
+            match spec.edit_refusal(found, &c.element) {
                 Some((refusal, _)) if !refusal.is_empty() => {
                     let mut r = spec.result_from(c, Outcome::Failed, found);
                     r.errors.push(error_of("conflict", refusal, None));

@@ -705,12 +705,14 @@ pub fn member<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
 
+/// A decimal member as Xero wrote it (`"5.50"` stays `5.50`).
 pub fn member_decimal(v: &Value, key: &str) -> Option<Decimal> {
-    match v.get(key)? {
-        Value::Number(n) => decimal(&n.to_string()),
-        Value::String(s) => decimal(s),
-        _ => None,
-    }
+    let text = match v.get(key)? {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        _ => return None,
+    };
+    super::amount::parse_decimal(&text).ok()
 }
 
 /// An object with one member, for bodies like `{"Invoices": [...]}`.
