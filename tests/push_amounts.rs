@@ -15,24 +15,78 @@ fn sale(number: &str, amounts: &str, lines: Value) -> Value {
 fn cases() -> Vec<(&'static str, Value, &'static str, &'static str, &'static str)> {
     vec![
         // 3 × 1.3333 = 3.9999 → 4.00; GST 10% 0.40.
-        ("A-4DP", sale("A-4DP", "exclusive", json!([{"description": "a", "quantity": 3, "unit_price": "1.3333"}])), "4.00", "0.40", "4.40"),
+        (
+            "A-4DP",
+            sale("A-4DP", "exclusive", json!([{"description": "a", "quantity": 3, "unit_price": "1.3333"}])),
+            "4.00",
+            "0.40",
+            "4.40",
+        ),
         // 2 × 19.99 = 39.98, less 12.5% = 34.9825 → 34.98; GST 3.498 → 3.50.
-        ("A-DISC", sale("A-DISC", "exclusive", json!([{"description": "d", "quantity": 2, "unit_price": "19.99", "discount": "12.5"}])), "34.98", "3.50", "38.48"),
+        (
+            "A-DISC",
+            sale(
+                "A-DISC",
+                "exclusive",
+                json!([{"description": "d", "quantity": 2, "unit_price": "19.99", "discount": "12.5"}]),
+            ),
+            "34.98",
+            "3.50",
+            "38.48",
+        ),
         // 10.00 including GST: tax 10/11 = 0.909 → 0.91, net 9.09.
-        ("A-INCL", sale("A-INCL", "inclusive", json!([{"description": "i", "quantity": 1, "unit_price": "10.00"}])), "9.09", "0.91", "10.00"),
+        (
+            "A-INCL",
+            sale("A-INCL", "inclusive", json!([{"description": "i", "quantity": 1, "unit_price": "10.00"}])),
+            "9.09",
+            "0.91",
+            "10.00",
+        ),
         // Per line: 0.015 → 0.02 three times (0.06), not 0.045 → 0.05 once; tax 0.0015 → 0.00 per line.
-        ("A-ROUND", sale("A-ROUND", "exclusive", json!([
+        (
+            "A-ROUND",
+            sale(
+                "A-ROUND",
+                "exclusive",
+                json!([
             {"description": "r", "quantity": 1, "unit_price": "0.0150"},
             {"description": "r", "quantity": 1, "unit_price": "0.0150"},
-            {"description": "r", "quantity": 1, "unit_price": "0.0150"}])), "0.06", "0.00", "0.06"),
+            {"description": "r", "quantity": 1, "unit_price": "0.0150"}]),
+            ),
+            "0.06",
+            "0.00",
+            "0.06",
+        ),
         // Quantity with 4 places: 0.3333 × 3.00 = 0.9999 → 1.00; tax 0.10.
-        ("A-QTY", sale("A-QTY", "exclusive", json!([{"description": "q", "quantity": "0.3333", "unit_price": "3"}])), "1.00", "0.10", "1.10"),
+        (
+            "A-QTY",
+            sale("A-QTY", "exclusive", json!([{"description": "q", "quantity": "0.3333", "unit_price": "3"}])),
+            "1.00",
+            "0.10",
+            "1.10",
+        ),
         // No tax at all.
-        ("A-NOTAX", sale("A-NOTAX", "no_tax", json!([{"description": "n", "quantity": 7, "unit_price": "1.4286"}])), "10.00", "0.00", "10.00"),
+        (
+            "A-NOTAX",
+            sale("A-NOTAX", "no_tax", json!([{"description": "n", "quantity": 7, "unit_price": "1.4286"}])),
+            "10.00",
+            "0.00",
+            "10.00",
+        ),
         // Mixed tax: one taxed, one GST-free line.
-        ("A-MIX", sale("A-MIX", "exclusive", json!([
+        (
+            "A-MIX",
+            sale(
+                "A-MIX",
+                "exclusive",
+                json!([
             {"description": "t", "quantity": 1, "unit_price": "33.33"},
-            {"description": "f", "quantity": 1, "unit_price": "66.67", "tax_code": "EXEMPTOUTPUT"}])), "100.00", "3.33", "103.33"),
+            {"description": "f", "quantity": 1, "unit_price": "66.67", "tax_code": "EXEMPTOUTPUT"}]),
+            ),
+            "100.00",
+            "3.33",
+            "103.33",
+        ),
     ]
 }
 
@@ -40,8 +94,13 @@ fn cases() -> Vec<(&'static str, Value, &'static str, &'static str, &'static str
 fn totals_are_exactly_xeros() {
     let conn = connection("amounts", |_| {});
     let api = SimApi::new();
-    push::contacts(&conn, request(json!({"connection": "xero-hugeerp", "contacts": [
-        {"code": "D1", "role": "debtor", "name": "Debtor One", "currency": "USD"}]})), &*api).unwrap();
+    push::contacts(
+        &conn,
+        request(json!({"connection": "xero-hugeerp", "contacts": [
+        {"code": "D1", "role": "debtor", "name": "Debtor One", "currency": "USD"}]})),
+        &*api,
+    )
+    .unwrap();
     let mut invoices: Vec<Value> = cases().into_iter().map(|c| c.1).collect();
     // Foreign currency: the same rules in USD, the rate carried as given.
     let mut usd = sale("A-USD", "exclusive", json!([{"description": "u", "quantity": "2.5", "unit_price": "19.9999"}]));
@@ -80,8 +139,13 @@ fn amounts_are_read_from_their_text_never_through_floating_point() {
     // 0.1 + 0.2 style: a JSON number with many places is kept exactly (and refused when over 4 places).
     let conn = connection("exact", |_| {});
     let api = SimApi::new();
-    push::contacts(&conn, request(json!({"connection": "xero-hugeerp", "contacts": [
-        {"code": "D1", "role": "debtor", "name": "Debtor One"}]})), &*api).unwrap();
+    push::contacts(
+        &conn,
+        request(json!({"connection": "xero-hugeerp", "contacts": [
+        {"code": "D1", "role": "debtor", "name": "Debtor One"}]})),
+        &*api,
+    )
+    .unwrap();
     let body = r#"{"connection":"xero-hugeerp","invoices":[
         {"number":"F-1","type":"sales","debtor":"D1","date":"2026-11-25","lines":[{"description":"x","quantity":3,"unit_price":0.1}]},
         {"number":"F-2","type":"sales","debtor":"D1","date":"2026-11-25","lines":[{"description":"x","quantity":1,"unit_price":0.30000000000000004}]}]}"#;

@@ -20,17 +20,14 @@ fn dec(v: &Value) -> Decimal {
 }
 
 fn push_all(conn: &Connection, api: &SimApi, day: &ErpDay) -> Vec<PushResponse> {
-    let contacts = push::contacts(conn, request(json!({"connection": "xero-hugeerp", "contacts": day.contacts()})), api)
-        .unwrap();
+    let contacts =
+        push::contacts(conn, request(json!({"connection": "xero-hugeerp", "contacts": day.contacts()})), api).unwrap();
     let items = push::items(conn, request(json!({"connection": "xero-hugeerp", "items": day.items})), api).unwrap();
     let invoices =
         push::invoices(conn, request(json!({"connection": "xero-hugeerp", "invoices": day.invoices()})), api).unwrap();
-    let credit_notes = push::credit_notes(
-        conn,
-        request(json!({"connection": "xero-hugeerp", "credit_notes": day.credit_notes})),
-        api,
-    )
-    .unwrap();
+    let credit_notes =
+        push::credit_notes(conn, request(json!({"connection": "xero-hugeerp", "credit_notes": day.credit_notes})), api)
+            .unwrap();
     let payments =
         push::payments(conn, request(json!({"connection": "xero-hugeerp", "payments": day.payments})), api).unwrap();
     vec![contacts, items, invoices, credit_notes, payments]

@@ -30,7 +30,8 @@ fn prepared(tag: &str) -> (Connection, std::sync::Arc<SimApi>, ErpDay) {
 /// Every ERP invoice is in Xero exactly once.
 fn assert_exactly_once(api: &SimApi, day: &ErpDay) {
     let snap = api.snapshot();
-    let numbers: Vec<&str> = snap["Invoices"].as_array().unwrap().iter().map(|d| d["InvoiceNumber"].as_str().unwrap()).collect();
+    let numbers: Vec<&str> =
+        snap["Invoices"].as_array().unwrap().iter().map(|d| d["InvoiceNumber"].as_str().unwrap()).collect();
     let unique: HashSet<&str> = numbers.iter().copied().collect();
     assert_eq!(unique.len(), numbers.len(), "no invoice twice in Xero");
     let want: HashSet<String> = day.invoices().iter().map(|d| d["number"].as_str().unwrap().to_owned()).collect();
@@ -116,7 +117,8 @@ fn a_crash_after_xero_committed_then_a_restart_creates_nothing_twice() {
     let (conn, api, day) = prepared("crash");
     api.fault_on_write(2, Fault::CrashAfterCommit);
     let invoices = day.invoices();
-    let crashed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| push_invoices(&conn, &api, invoices.clone())));
+    let crashed =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| push_invoices(&conn, &api, invoices.clone())));
     assert!(crashed.is_err(), "the push died mid-way");
     let in_xero = api.snapshot()["Invoices"].as_array().unwrap().len();
     assert_eq!(in_xero, 100, "two batches reached Xero before the crash");
@@ -139,7 +141,8 @@ fn a_lost_ledger_finds_everything_in_xero_and_writes_nothing() {
     let fresh = connection("ledger-lost-fresh", |_| {});
     let writes = api.writes();
     let contacts =
-        push::contacts(&fresh, request(json!({"connection": "xero-hugeerp", "contacts": day.contacts()})), &*api).unwrap();
+        push::contacts(&fresh, request(json!({"connection": "xero-hugeerp", "contacts": day.contacts()})), &*api)
+            .unwrap();
     let items = push::items(&fresh, request(json!({"connection": "xero-hugeerp", "items": day.items})), &*api).unwrap();
     let invoices = push_invoices(&fresh, &api, day.invoices());
     for r in [&contacts, &items, &invoices] {

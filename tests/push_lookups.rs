@@ -18,9 +18,10 @@ fn reference_data_lists_active_entries_and_marks_the_mapped_categories() {
     assert_eq!(sales.tax_type.as_deref(), Some("OUTPUT"));
     assert!(accounts.iter().find(|a| a.code == "090").unwrap().takes_payments);
     assert!(accounts.iter().all(|a| a.code != "499"), "archived accounts only on request");
-    let all = reference::accounts(&conn, request(json!({"connection": "xero-hugeerp", "include_archived": true})), &*api)
-        .unwrap()
-        .accounts;
+    let all =
+        reference::accounts(&conn, request(json!({"connection": "xero-hugeerp", "include_archived": true})), &*api)
+            .unwrap()
+            .accounts;
     assert!(all.iter().any(|a| a.code == "499"));
 
     let rates = reference::tax_rates(&conn, req(), &*api).unwrap().tax_rates;

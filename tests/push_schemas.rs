@@ -29,7 +29,9 @@ fn the_invoice_schema_documents_the_erp_fields() {
     let schemas = xero_link::push::json_schemas();
     let (_, invoices) = schemas.iter().find(|(n, _)| *n == "push_invoices.request").unwrap();
     let text = invoices.to_string();
-    for field in ["\"debtor\"", "\"creditor\"", "\"unit_price\"", "\"discount\"", "\"sales_rep\"", "\"division\"", "\"xero\""] {
+    for field in
+        ["\"debtor\"", "\"creditor\"", "\"unit_price\"", "\"discount\"", "\"sales_rep\"", "\"division\"", "\"xero\""]
+    {
         assert!(text.contains(field), "{field} missing from the invoice schema");
     }
     // Amounts are numbers or decimal strings, never only floats.

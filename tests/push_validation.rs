@@ -155,7 +155,8 @@ fn a_dry_run_reports_what_would_happen_and_writes_nothing() {
     assert_eq!(r.contacts.as_ref().unwrap()[0].outcome, Outcome::Created);
     assert_eq!(api.writes(), writes, "a dry run writes nothing");
     // The same records pushed for real do what the dry run said.
-    let real = push::invoices(&conn, request(json!({"connection": "xero-hugeerp", "invoices": invoices})), &*api).unwrap();
+    let real =
+        push::invoices(&conn, request(json!({"connection": "xero-hugeerp", "invoices": invoices})), &*api).unwrap();
     let o2: Vec<Outcome> = real.results.iter().map(|x| x.outcome).collect();
     assert_eq!(o, o2);
 }
@@ -191,11 +192,16 @@ fn a_paid_invoice_is_not_rewritten_and_the_result_says_what_to_do() {
     assert_eq!(pay.results[0].outcome, Outcome::Created, "{:?}", pay.results[0].errors);
     let mut changed = inv;
     changed["lines"][0]["unit_price"] = json!("120.00");
-    let r = push::invoices(&conn, request(json!({"connection": "xero-hugeerp", "invoices": [changed]})), &*api).unwrap();
+    let r =
+        push::invoices(&conn, request(json!({"connection": "xero-hugeerp", "invoices": [changed]})), &*api).unwrap();
     let x = &r.results[0];
     assert_eq!(x.outcome, Outcome::Failed);
     assert_eq!(x.errors[0].code, "conflict");
-    assert!(x.errors[0].message.contains("PAID") && x.errors[0].message.contains("credit note"), "{}", x.errors[0].message);
+    assert!(
+        x.errors[0].message.contains("PAID") && x.errors[0].message.contains("credit note"),
+        "{}",
+        x.errors[0].message
+    );
     assert_eq!(x.xero_status.as_deref(), Some("PAID"));
     assert_eq!(api.snapshot()["Invoices"][0]["Total"].to_string(), "220.00");
     // A payment changed after it was made is refused too: Xero never edits payments.
@@ -262,14 +268,21 @@ fn bills_with_the_same_number_from_different_suppliers_are_different_bills() {
         &*api,
     )
     .unwrap();
-    let bill = |n: &str, s: &str| json!({"number": n, "type": "purchase", "creditor": s, "date": "2026-11-25",
-                                         "lines": [{"description": "Parts", "quantity": 1, "unit_price": "10.00", "account": "310"}]});
-    push::invoices(&conn, request(json!({"connection": "xero-hugeerp", "invoices": [bill("777", "S1")]})), &*api).unwrap();
+    let bill = |n: &str, s: &str| {
+        json!({"number": n, "type": "purchase", "creditor": s, "date": "2026-11-25",
+                                         "lines": [{"description": "Parts", "quantity": 1, "unit_price": "10.00", "account": "310"}]})
+    };
+    push::invoices(&conn, request(json!({"connection": "xero-hugeerp", "invoices": [bill("777", "S1")]})), &*api)
+        .unwrap();
     // With a fresh ledger, bill 777 of another supplier is not matched to S1's bill 777: it is created.
     let fresh = connection("bills-fresh", |_| {});
-    let r = push::invoices(&fresh, request(json!({"connection": "xero-hugeerp", "invoices": [bill("777", "S2")]})), &*api).unwrap();
+    let r =
+        push::invoices(&fresh, request(json!({"connection": "xero-hugeerp", "invoices": [bill("777", "S2")]})), &*api)
+            .unwrap();
     assert_eq!(r.results[0].outcome, Outcome::Created, "{:?}", r.results[0].errors);
-    let r = push::invoices(&fresh, request(json!({"connection": "xero-hugeerp", "invoices": [bill("777", "S2")]})), &*api).unwrap();
+    let r =
+        push::invoices(&fresh, request(json!({"connection": "xero-hugeerp", "invoices": [bill("777", "S2")]})), &*api)
+            .unwrap();
     assert_eq!(r.results[0].outcome, Outcome::Unchanged);
     assert_eq!(api.snapshot()["Invoices"].as_array().unwrap().len(), 2);
 }

@@ -2,7 +2,7 @@
 
 use crate::error::Result;
 use crate::push::SessionApi;
-use crate::push::reference::{self, LookupRequest, AccountsResponse};
+use crate::push::reference::{self, AccountsResponse, LookupRequest};
 use crate::{auth, registry};
 use serde_json::Value;
 

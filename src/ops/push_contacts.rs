@@ -1,7 +1,7 @@
 //! `push_contacts`: see `push::contacts`. Request and answer schemas: `schemas/push_contacts.request.json`, `schemas/push.response.json`.
 
 use crate::error::Result;
-use crate::push::schema::{PushResponse, PushContactsRequest};
+use crate::push::schema::{PushContactsRequest, PushResponse};
 use crate::push::{self, SessionApi};
 use crate::{auth, registry};
 use serde_json::Value;

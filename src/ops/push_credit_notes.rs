@@ -1,7 +1,7 @@
 //! `push_credit_notes`: see `push::credit_notes`. Request and answer schemas: `schemas/push_credit_notes.request.json`, `schemas/push.response.json`.
 
 use crate::error::Result;
-use crate::push::schema::{PushResponse, PushCreditNotesRequest};
+use crate::push::schema::{PushCreditNotesRequest, PushResponse};
 use crate::push::{self, SessionApi};
 use crate::{auth, registry};
 use serde_json::Value;

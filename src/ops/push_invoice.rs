@@ -1,7 +1,7 @@
 //! `push_invoice`: see `push::invoice`. Request and answer schemas: `schemas/push_invoice.request.json`, `schemas/push.response.json`.
 
 use crate::error::Result;
-use crate::push::schema::{PushResponse, PushInvoiceRequest};
+use crate::push::schema::{PushInvoiceRequest, PushResponse};
 use crate::push::{self, SessionApi};
 use crate::{auth, registry};
 use serde_json::Value;

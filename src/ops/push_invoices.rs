@@ -1,7 +1,7 @@
 //! `push_invoices`: see `push::invoices`. Request and answer schemas: `schemas/push_invoices.request.json`, `schemas/push.response.json`.
 
 use crate::error::Result;
-use crate::push::schema::{PushResponse, PushInvoicesRequest};
+use crate::push::schema::{PushInvoicesRequest, PushResponse};
 use crate::push::{self, SessionApi};
 use crate::{auth, registry};
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! `push_items`: see `push::items`. Request and answer schemas: `schemas/push_items.request.json`, `schemas/push.response.json`.
 
 use crate::error::Result;
-use crate::push::schema::{PushResponse, PushItemsRequest};
+use crate::push::schema::{PushItemsRequest, PushResponse};
 use crate::push::{self, SessionApi};
 use crate::{auth, registry};
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! `push_payments`: see `push::payments`. Request and answer schemas: `schemas/push_payments.request.json`, `schemas/push.response.json`.
 
 use crate::error::Result;
-use crate::push::schema::{PushResponse, PushPaymentsRequest};
+use crate::push::schema::{PushPaymentsRequest, PushResponse};
 use crate::push::{self, SessionApi};
 use crate::{auth, registry};
 use serde_json::Value;

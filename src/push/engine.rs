@@ -136,7 +136,7 @@ pub struct Spec {
 }
 
 enum Action {
-    Done(RecordResult),
+    Done(Box<RecordResult>),
     Adopt { found: Value, outcome: Outcome },
     Create,
     Update { id: String, warning: Option<String> },
@@ -171,7 +171,12 @@ fn totals_json(t: &DocumentTotals) -> String {
 fn totals_from_json(text: &str) -> Option<DocumentTotals> {
     let v: Value = serde_json::from_str(text).ok()?;
     let d = |k: &str| v.get(k).and_then(Value::as_str).and_then(|s| s.parse().ok());
-    Some(DocumentTotals { sub_total: d("sub_total"), total_tax: d("total_tax"), total: d("total"), amount_due: d("amount_due") })
+    Some(DocumentTotals {
+        sub_total: d("sub_total"),
+        total_tax: d("total_tax"),
+        total: d("total"),
+        amount_due: d("amount_due"),
+    })
 }
 
 impl Spec {
@@ -205,11 +210,8 @@ impl Spec {
             Lookup::Contacts => member(found, "ContactNumber").map(lower),
             Lookup::Items => member(found, "Code").map(lower),
             Lookup::Invoices { kind } | Lookup::CreditNotes { kind } => {
-                let number_field = if matches!(self.lookup, Lookup::Invoices { .. }) {
-                    "InvoiceNumber"
-                } else {
-                    "CreditNoteNumber"
-                };
+                let number_field =
+                    if matches!(self.lookup, Lookup::Invoices { .. }) { "InvoiceNumber" } else { "CreditNoteNumber" };
                 let number = member(found, number_field).map(lower)?;
                 if member(found, "Type") != Some(kind) {
                     return None;
@@ -418,10 +420,12 @@ fn fetch_documents_by_id(ctx: &Ctx<'_>, spec: &Spec, ids: &[&str]) -> std::resul
         let (what, path, collection, mut q) = if spec.collection == "Invoices" {
             ("reading invoices", "/Invoices", "Invoices", vec![("IDs".to_string(), chunk.join(","))])
         } else {
-            ("reading credit notes", "/CreditNotes", "CreditNotes", vec![(
-                "where".to_string(),
-                guid_where("CreditNoteID", chunk),
-            )])
+            (
+                "reading credit notes",
+                "/CreditNotes",
+                "CreditNotes",
+                vec![("where".to_string(), guid_where("CreditNoteID", chunk))],
+            )
         };
         q.push(("unitdp".into(), "4".into()));
         out.extend(fetch_values(ctx, what, path, q, collection, true)?);
@@ -460,7 +464,7 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
     for (i, c) in candidates.iter().enumerate() {
         let e = entry(c);
         if e.xero_id.is_some() && e.hash.as_deref() == Some(c.hash.as_str()) && e.pending_hash.is_none() {
-            actions.push(Some(Action::Done(spec.result_from_entry(c, Outcome::Unchanged, e))));
+            actions.push(Some(Action::Done(Box::new(spec.result_from_entry(c, Outcome::Unchanged, e)))));
         } else {
             actions.push(None);
             open.push(i);
@@ -476,19 +480,19 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
         let c = &candidates[i];
         match ctx.check_refs(&c.refs) {
             Ok(errs) if errs.is_empty() => still_open.push(i),
-            Ok(errs) => actions[i] = Some(Action::Done(RecordResult::failed(c.index, c.key.clone(), errs))),
-            Err(e) => actions[i] = Some(Action::Done(RecordResult::failed(c.index, c.key.clone(), vec![call_error(&e)]))),
+            Ok(errs) => actions[i] = Some(Action::Done(Box::new(RecordResult::failed(c.index, c.key.clone(), errs)))),
+            Err(e) => {
+                actions[i] =
+                    Some(Action::Done(Box::new(RecordResult::failed(c.index, c.key.clone(), vec![call_error(&e)]))))
+            }
         }
     }
     let open = still_open;
 
     // What Xero holds now: by id for known documents, by natural key for what the ledger does not know.
     let mut by_id: HashMap<String, Value> = HashMap::new();
-    let known_docs: Vec<&str> = open
-        .iter()
-        .filter_map(|&i| entry(&candidates[i]).xero_id.as_deref())
-        .filter(|_| spec.document)
-        .collect();
+    let known_docs: Vec<&str> =
+        open.iter().filter_map(|&i| entry(&candidates[i]).xero_id.as_deref()).filter(|_| spec.document).collect();
     let mut read_error: Option<Error> = None;
     if !known_docs.is_empty() {
         match fetch_documents_by_id(ctx, spec, &known_docs) {
@@ -523,7 +527,8 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
     if let Some(e) = read_error {
         for &i in &open {
             let c = &candidates[i];
-            actions[i] = Some(Action::Done(RecordResult::failed(c.index, c.key.clone(), vec![call_error(&e)])));
+            actions[i] =
+                Some(Action::Done(Box::new(RecordResult::failed(c.index, c.key.clone(), vec![call_error(&e)]))));
         }
         return Ok(finish(actions));
     }
@@ -550,7 +555,7 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
                 Some((refusal, _)) if !refusal.is_empty() => {
                     let mut r = spec.result_from(c, Outcome::Failed, found);
                     r.errors.push(error_of("conflict", refusal, None));
-                    Action::Done(r)
+                    Action::Done(Box::new(r))
                 }
                 Some((_, warning)) => Action::Update { id, warning },
                 None => Action::Update { id, warning: None },
@@ -568,7 +573,7 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
                     ),
                     None,
                 ));
-                Action::Done(r)
+                Action::Done(Box::new(r))
             }
             (Some(id), false) => match by_id.get(&id.to_lowercase()) {
                 Some(found) => decide_existing(found),
@@ -594,15 +599,20 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
                         1 => decide_existing(found[0]),
                         n => match found.iter().find(|f| matches(f, &c.element)) {
                             Some(f) => adopted(f),
-                            None => Action::Done(RecordResult::failed(c.index, c.key.clone(), vec![error_of(
-                                "conflict",
-                                format!(
-                                    "Xero holds {n} {}s with this number for this contact and none matches: link \
-                                     the right one by pushing it with \"xero\": {{\"{}\": \"...\"}}",
-                                    spec.noun, spec.id_field
-                                ),
-                                None,
-                            )])),
+                            None => Action::Done(Box::new(RecordResult::failed(
+                                c.index,
+                                c.key.clone(),
+                                vec![error_of(
+                                    "conflict",
+                                    format!(
+                                        "Xero holds {n} {}s with this number for this contact and none is as pushed, so xero-link \
+                                         cannot tell which one is this record: void or delete the extra ones in \
+                                         Xero and push again",
+                                        spec.noun
+                                    ),
+                                    None,
+                                )],
+                            ))),
                         },
                     }
                 }
@@ -627,7 +637,7 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
             .into_iter()
             .zip(candidates)
             .map(|(a, c)| match a.expect("decided") {
-                Action::Done(r) => r,
+                Action::Done(r) => *r,
                 Action::Adopt { found, outcome } => spec.result_from(c, outcome, &found),
                 Action::Create => RecordResult::new(c.index, c.key.clone(), Outcome::Created),
                 Action::Update { id, warning } => {
@@ -678,7 +688,7 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
     let mut out = Vec::with_capacity(candidates.len());
     for (i, a) in actions.into_iter().enumerate() {
         let r = match a.expect("decided") {
-            Action::Done(r) => r,
+            Action::Done(r) => *r,
             Action::Adopt { .. } => settled_results.remove(&i).expect("adopted"),
             Action::Create => written.remove(&i).expect("written"),
             Action::Update { warning, .. } => {
@@ -698,7 +708,7 @@ fn finish(actions: Vec<Option<Action>>) -> Vec<RecordResult> {
     actions
         .into_iter()
         .map(|a| match a {
-            Some(Action::Done(r)) => r,
+            Some(Action::Done(r)) => *r,
             _ => unreachable!("every action is done here"),
         })
         .collect()
@@ -724,12 +734,7 @@ fn batches<T>(writes: &[(usize, Value, T)]) -> Vec<&[(usize, Value, T)]> {
     out
 }
 
-fn settle_results(
-    ctx: &Ctx<'_>,
-    spec: &Spec,
-    candidates: &[Candidate],
-    rows: &[(usize, RecordResult)],
-) -> Result<()> {
+fn settle_results(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate], rows: &[(usize, RecordResult)]) -> Result<()> {
     let totals: Vec<Option<String>> = rows.iter().map(|(_, r)| r.totals.as_ref().map(totals_json)).collect();
     let settled: Vec<Settled<'_>> = rows
         .iter()
@@ -775,7 +780,8 @@ fn write_batch(
             idempotency_key: None,
         };
         call.idempotency_key = Some(idempotency_key(ctx, &call, attempt));
-        let outcome_of = |existing: &Option<String>| if existing.is_some() { Outcome::Updated } else { Outcome::Created };
+        let outcome_of =
+            |existing: &Option<String>| if existing.is_some() { Outcome::Updated } else { Outcome::Created };
         match ctx.send(&call) {
             Ok(response) => {
                 let parsed: Option<Vec<Value>> = serde_json::from_slice::<Value>(&response.body)
@@ -843,8 +849,11 @@ fn write_batch(
                     error.message
                 );
                 // Did it land? Creates are looked up by natural key; updates are safe to send again.
-                let creates: Vec<&str> =
-                    todo.iter().filter(|(_, _, ex)| ex.is_none()).map(|(i, _, _)| candidates[*i].natural.as_str()).collect();
+                let creates: Vec<&str> = todo
+                    .iter()
+                    .filter(|(_, _, ex)| ex.is_none())
+                    .map(|(i, _, _)| candidates[*i].natural.as_str())
+                    .collect();
                 let found = if attempt == 0 {
                     if creates.is_empty() { Ok(Vec::new()) } else { lookup(ctx, spec, &creates) }
                 } else {
@@ -857,7 +866,9 @@ fn write_batch(
                         for (i, el, existing) in todo {
                             let c = &candidates[i];
                             let hit = existing.is_none().then(|| {
-                                found.iter().find(|f| spec.natural_of(f).as_deref() == Some(c.natural.as_str()) && matches(f, &c.element))
+                                found.iter().find(|f| {
+                                    spec.natural_of(f).as_deref() == Some(c.natural.as_str()) && matches(f, &c.element)
+                                })
                             });
                             match hit.flatten() {
                                 Some(f) => landed.push((i, spec.result_from(c, Outcome::Created, f))),
@@ -910,10 +921,9 @@ fn write_batch(
 
 fn element_messages(el: &Value, field: &str) -> Vec<String> {
     match el.get(field) {
-        Some(Value::Array(a)) => a
-            .iter()
-            .filter_map(|m| m.get("Message").and_then(Value::as_str).map(str::to_owned))
-            .collect(),
+        Some(Value::Array(a)) => {
+            a.iter().filter_map(|m| m.get("Message").and_then(Value::as_str).map(str::to_owned)).collect()
+        }
         _ => Vec::new(),
     }
 }

@@ -13,11 +13,29 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, PartialEq)]
 pub enum RefCheck {
     /// An active account usable on a line or item (`what` says where the code came from).
-    Account { path: String, code: String, what: String },
-    Bank { path: String, code: String },
-    Inventory { path: String, code: String },
-    Tax { path: String, code: String },
-    Tracking { path: String, category: String, option: String, what: String },
+    Account {
+        path: String,
+        code: String,
+        what: String,
+    },
+    Bank {
+        path: String,
+        code: String,
+    },
+    Inventory {
+        path: String,
+        code: String,
+    },
+    Tax {
+        path: String,
+        code: String,
+    },
+    Tracking {
+        path: String,
+        category: String,
+        option: String,
+        what: String,
+    },
 }
 
 /// Problems found in one record.
@@ -224,7 +242,9 @@ pub fn item(i: &ErpItem, path: &str, config: &Config) -> Result<(Value, Vec<RefC
     if i.tracked {
         match &i.inventory_account {
             None => p.add(format!("{path}.inventory_account"), "a tracked item needs its inventory asset account"),
-            Some(code) => refs.push(RefCheck::Inventory { path: format!("{path}.inventory_account"), code: code.clone() }),
+            Some(code) => {
+                refs.push(RefCheck::Inventory { path: format!("{path}.inventory_account"), code: code.clone() })
+            }
         }
         if cos_account.is_none() {
             p.add(
@@ -325,12 +345,7 @@ pub fn type_word(t: DocumentType) -> &'static str {
 }
 
 /// Document lines → Xero line items, with the default account and tracking.
-pub fn lines(
-    d: &DocumentInput<'_>,
-    config: &Config,
-    p: &mut Problems,
-    refs: &mut Vec<RefCheck>,
-) -> Vec<Value> {
+pub fn lines(d: &DocumentInput<'_>, config: &Config, p: &mut Problems, refs: &mut Vec<RefCheck>) -> Vec<Value> {
     let mut out = Vec::with_capacity(d.lines.len());
     for (n, l) in d.lines.iter().enumerate() {
         let lp = format!("{}.lines[{n}]", d.path);
@@ -376,7 +391,11 @@ pub fn lines(
             refs.push(RefCheck::Account {
                 path: format!("{lp}.account"),
                 code: code.clone(),
-                what: if l.account.is_some() { "the line's account".into() } else { format!("the default ({default_name})") },
+                what: if l.account.is_some() {
+                    "the line's account".into()
+                } else {
+                    format!("the default ({default_name})")
+                },
             });
         } else if l.item.is_none() && l.unit_price.is_some() {
             p.add(
@@ -395,7 +414,13 @@ pub fn lines(
         };
         for (field, option, category, default_name, own) in [
             ("division", division, &config.tracking_categories.division, "defaults.division", l.division.is_some()),
-            ("sales_rep", sales_rep, &config.tracking_categories.sales_rep, "defaults.sales_rep", l.sales_rep.is_some()),
+            (
+                "sales_rep",
+                sales_rep,
+                &config.tracking_categories.sales_rep,
+                "defaults.sales_rep",
+                l.sales_rep.is_some(),
+            ),
         ] {
             let Some(option) = option.filter(|o| !o.trim().is_empty()) else { continue };
             refs.push(RefCheck::Tracking {
@@ -449,7 +474,11 @@ fn contact_ref(contact_id: &str) -> xero::Contact {
 }
 
 /// Everything of an invoice that can be checked without Xero; the contact code it needs.
-pub fn check_invoice(i: &ErpInvoice, path: &str, config: &Config) -> (Problems, Option<String>, Vec<Value>, Vec<RefCheck>) {
+pub fn check_invoice(
+    i: &ErpInvoice,
+    path: &str,
+    config: &Config,
+) -> (Problems, Option<String>, Vec<Value>, Vec<RefCheck>) {
     let mut p = Problems::default();
     let mut refs = Vec::new();
     let input = DocumentInput {
@@ -526,7 +555,7 @@ pub fn check_credit_note(
         }
         p.places(&format!("{ap}.amount"), a.amount, 2);
         if c.status != DocumentStatus::Authorised {
-            p.add(format!("{ap}"), "only an authorised credit note can be allocated (\"status\": \"authorised\")");
+            p.add(ap.clone(), "only an authorised credit note can be allocated (\"status\": \"authorised\")");
         }
     }
     let mut seen = std::collections::HashSet::new();

@@ -8,8 +8,8 @@ pub mod amount;
 pub mod api;
 pub mod engine;
 pub mod map;
-pub mod reference;
 pub mod refdata;
+pub mod reference;
 pub mod schema;
 
 pub use api::{SessionApi, XeroApi};
@@ -67,11 +67,7 @@ fn function_disabled(what: &str, functions: &[LinkFunction]) -> Error {
 }
 
 fn require_any(config: &Config, what: &str, functions: &[LinkFunction]) -> Result<()> {
-    if functions.iter().any(|f| config.function_enabled(*f)) {
-        Ok(())
-    } else {
-        Err(function_disabled(what, functions))
-    }
+    if functions.iter().any(|f| config.function_enabled(*f)) { Ok(()) } else { Err(function_disabled(what, functions)) }
 }
 
 fn record_disabled(function: LinkFunction, path: &str) -> RecordError {
@@ -359,8 +355,7 @@ fn resolve(
             out.entry(k.clone()).or_insert_with(|| "00000000-0000-0000-0000-000000000000".into());
         }
     }
-    let missing: Vec<&str> =
-        keys.iter().filter(|k| !out.contains_key(&k.to_lowercase())).map(String::as_str).collect();
+    let missing: Vec<&str> = keys.iter().filter(|k| !out.contains_key(&k.to_lowercase())).map(String::as_str).collect();
     if !missing.is_empty() {
         for f in engine::lookup(ctx, spec, &missing)? {
             let key = match spec.lookup {
@@ -386,12 +381,11 @@ fn missing_dependency(
     operation: &str,
 ) -> RecordError {
     let message = match carried.get(&code.to_lowercase()) {
-        Some(r) => format!(
-            "{what} \"{code}\" is not in Xero: its push ({carried_prefix}[{}]) ended {:?}",
-            r.index, r.outcome
-        )
-        .to_lowercase()
-        .replacen(&what.to_lowercase(), what, 1),
+        Some(r) => {
+            format!("{what} \"{code}\" is not in Xero: its push ({carried_prefix}[{}]) ended {:?}", r.index, r.outcome)
+                .to_lowercase()
+                .replacen(&what.to_lowercase(), what, 1)
+        }
         None => format!(
             "{what} \"{code}\" is not in Xero: push it first ({operation}) or carry it in this request's \"{carried_prefix}\""
         ),
@@ -456,11 +450,15 @@ fn resolve_pending(
         Ok(m) => m,
         Err(e) => {
             for p in pending {
-                results.push(RecordResult::failed(p.index, p.key, vec![RecordError {
-                    code: e.code.as_str().into(),
-                    message: format!("looking up its contact failed: {}", e.message),
-                    path: None,
-                }]));
+                results.push(RecordResult::failed(
+                    p.index,
+                    p.key,
+                    vec![RecordError {
+                        code: e.code.as_str().into(),
+                        message: format!("looking up its contact failed: {}", e.message),
+                        path: None,
+                    }],
+                ));
             }
             return Vec::new();
         }
@@ -475,11 +473,15 @@ fn resolve_pending(
         Ok(m) => m,
         Err(e) => {
             for p in pending {
-                results.push(RecordResult::failed(p.index, p.key, vec![RecordError {
-                    code: e.code.as_str().into(),
-                    message: format!("looking up its items failed: {}", e.message),
-                    path: None,
-                }]));
+                results.push(RecordResult::failed(
+                    p.index,
+                    p.key,
+                    vec![RecordError {
+                        code: e.code.as_str().into(),
+                        message: format!("looking up its items failed: {}", e.message),
+                        path: None,
+                    }],
+                ));
             }
             return Vec::new();
         }
@@ -513,7 +515,6 @@ fn resolve_pending(
     }
     ready
 }
-
 
 // ------------------------------------------------------------------------------------------------- documents
 
@@ -566,7 +567,11 @@ fn sync_invoices(
         };
         let function = document_function(false, inv.doc_type);
         if !ctx.config.function_enabled(function) {
-            results.push(RecordResult::failed(i, &inv.number, vec![record_disabled(function, &format!("{path}.type"))]));
+            results.push(RecordResult::failed(
+                i,
+                &inv.number,
+                vec![record_disabled(function, &format!("{path}.type"))],
+            ));
             continue;
         }
         let (problems, contact, lines, refs) = map::check_invoice(inv, &path, ctx.config);
@@ -646,7 +651,11 @@ pub fn invoice(connection: &Connection, request: PushInvoiceRequest, api: &dyn X
 
 // ------------------------------------------------------------------------------------------------- credit notes
 
-fn sync_credit_notes(ctx: &Ctx<'_>, deps: &Dependencies, records: &[Record<ErpCreditNote>]) -> Result<Vec<RecordResult>> {
+fn sync_credit_notes(
+    ctx: &Ctx<'_>,
+    deps: &Dependencies,
+    records: &[Record<ErpCreditNote>],
+) -> Result<Vec<RecordResult>> {
     let prefix = "credit_notes";
     let mut results = Vec::new();
     let mut pending = Vec::new();
@@ -734,7 +743,8 @@ fn resolve_documents(
             out.insert(k.to_lowercase(), Ok(id));
         }
     }
-    let missing: Vec<&str> = numbers.iter().filter(|n| !out.contains_key(&n.to_lowercase())).map(String::as_str).collect();
+    let missing: Vec<&str> =
+        numbers.iter().filter(|n| !out.contains_key(&n.to_lowercase())).map(String::as_str).collect();
     if missing.is_empty() {
         return Ok(out);
     }
@@ -767,7 +777,11 @@ fn resolve_documents(
             Some(ids) => {
                 out.insert(
                     key,
-                    Err(format!("Xero holds {} {}s numbered \"{n}\": push it through xero-link first", ids.len(), spec.noun)),
+                    Err(format!(
+                        "Xero holds {} {}s numbered \"{n}\": push it through xero-link first",
+                        ids.len(),
+                        spec.noun
+                    )),
                 );
             }
             None => {}
@@ -789,11 +803,15 @@ fn sync_allocations(
             .iter()
             .enumerate()
             .map(|(j, a)| {
-                RecordResult::failed(j, &a.invoice, vec![RecordError {
-                    code: code.into(),
-                    message: message.clone(),
-                    path: Some(format!("{path}.allocations[{j}]")),
-                }])
+                RecordResult::failed(
+                    j,
+                    &a.invoice,
+                    vec![RecordError {
+                        code: code.into(),
+                        message: message.clone(),
+                        path: Some(format!("{path}.allocations[{j}]")),
+                    }],
+                )
             })
             .collect()
     };
@@ -802,7 +820,12 @@ fn sync_allocations(
     }
     let Some(cn_id) = cn_result.xero_id.clone() else {
         // A dry run of a new credit note: its allocations would be made with it.
-        return Ok(cn.allocations.iter().enumerate().map(|(j, a)| RecordResult::new(j, &a.invoice, Outcome::Created)).collect());
+        return Ok(cn
+            .allocations
+            .iter()
+            .enumerate()
+            .map(|(j, a)| RecordResult::new(j, &a.invoice, Outcome::Created))
+            .collect());
     };
     let invoice_numbers: Vec<String> = cn.allocations.iter().map(|a| a.invoice.clone()).collect();
     let inv_spec = invoice_spec(cn.doc_type);
@@ -826,16 +849,24 @@ fn sync_allocations(
                     refs: Vec::new(),
                 });
             }
-            Some(Err(message)) => results.push(RecordResult::failed(j, &a.invoice, vec![RecordError {
-                code: "dependency".into(),
-                message: message.clone(),
-                path: Some(format!("{path}.allocations[{j}].invoice")),
-            }])),
-            None => results.push(RecordResult::failed(j, &a.invoice, vec![RecordError {
-                code: "dependency".into(),
-                message: format!("invoice \"{}\" is not in Xero: push it first (push_invoices)", a.invoice),
-                path: Some(format!("{path}.allocations[{j}].invoice")),
-            }])),
+            Some(Err(message)) => results.push(RecordResult::failed(
+                j,
+                &a.invoice,
+                vec![RecordError {
+                    code: "dependency".into(),
+                    message: message.clone(),
+                    path: Some(format!("{path}.allocations[{j}].invoice")),
+                }],
+            )),
+            None => results.push(RecordResult::failed(
+                j,
+                &a.invoice,
+                vec![RecordError {
+                    code: "dependency".into(),
+                    message: format!("invoice \"{}\" is not in Xero: push it first (push_invoices)", a.invoice),
+                    path: Some(format!("{path}.allocations[{j}].invoice")),
+                }],
+            )),
         }
     }
     let spec = allocation_spec(cn.doc_type, &cn_id);
@@ -912,7 +943,10 @@ pub fn payments(connection: &Connection, request: PushPaymentsRequest, api: &dyn
                     doc_ids.insert((is_invoice, t), m);
                 }
                 Err(e) => {
-                    let m = numbers.into_iter().map(|n| (n.to_lowercase(), Err(format!("looking it up failed: {}", e.message)))).collect();
+                    let m = numbers
+                        .into_iter()
+                        .map(|n| (n.to_lowercase(), Err(format!("looking it up failed: {}", e.message))))
+                        .collect();
                     doc_ids.insert((is_invoice, t), m);
                 }
             }
@@ -927,23 +961,31 @@ pub fn payments(connection: &Connection, request: PushPaymentsRequest, api: &dyn
         let doc_id = match found {
             Some(Ok(id)) => id.clone(),
             Some(Err(message)) => {
-                results.push(RecordResult::failed(i, &pay.id, vec![RecordError {
-                    code: "dependency".into(),
-                    message: message.clone(),
-                    path: Some(format!("{prefix}[{i}].{field}")),
-                }]));
+                results.push(RecordResult::failed(
+                    i,
+                    &pay.id,
+                    vec![RecordError {
+                        code: "dependency".into(),
+                        message: message.clone(),
+                        path: Some(format!("{prefix}[{i}].{field}")),
+                    }],
+                ));
                 continue;
             }
             None => {
                 let what = if is_invoice { "invoice" } else { "credit note" };
-                results.push(RecordResult::failed(i, &pay.id, vec![RecordError {
-                    code: "dependency".into(),
-                    message: format!(
-                        "{} {what} \"{number}\" is not in Xero: push it first",
-                        map::type_word(pay.doc_type)
-                    ),
-                    path: Some(format!("{prefix}[{i}].{field}")),
-                }]));
+                results.push(RecordResult::failed(
+                    i,
+                    &pay.id,
+                    vec![RecordError {
+                        code: "dependency".into(),
+                        message: format!(
+                            "{} {what} \"{number}\" is not in Xero: push it first",
+                            map::type_word(pay.doc_type)
+                        ),
+                        path: Some(format!("{prefix}[{i}].{field}")),
+                    }],
+                ));
                 continue;
             }
         };

@@ -56,9 +56,7 @@ impl RefData {
         if a.kind.as_deref() == Some("BANK") || a.enable_payments_to_account == Some(true) {
             None
         } else {
-            Some(format!(
-                "account \"{code}\" is not a bank account and does not have payments enabled in Xero"
-            ))
+            Some(format!("account \"{code}\" is not a bank account and does not have payments enabled in Xero"))
         }
     }
 
@@ -69,7 +67,9 @@ impl RefData {
         }
         match self.accounts[code].kind.as_deref() {
             Some("INVENTORY") | None => None,
-            Some(other) => Some(format!("account \"{code}\" is of type {other}; tracked items need an INVENTORY account")),
+            Some(other) => {
+                Some(format!("account \"{code}\" is of type {other}; tracked items need an INVENTORY account"))
+            }
         }
     }
 
@@ -89,7 +89,10 @@ impl RefData {
             return Some(format!("the Xero organisation has no tracking category \"{category}\""));
         };
         if cat.status.as_deref().is_some_and(|s| s != "ACTIVE") {
-            return Some(format!("tracking category \"{category}\" is {} in Xero", cat.status.as_deref().unwrap_or("?")));
+            return Some(format!(
+                "tracking category \"{category}\" is {} in Xero",
+                cat.status.as_deref().unwrap_or("?")
+            ));
         }
         match cat.options.iter().find(|o| o.name == option) {
             None => {

@@ -308,7 +308,11 @@ pub struct ErpPayment {
 pub enum Record<T> {
     Valid(T),
     /// The decoding error and its path inside the record (`lines[2].quantity`).
-    Invalid { message: String, path: String, raw: Value },
+    Invalid {
+        message: String,
+        path: String,
+        raw: Value,
+    },
 }
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for Record<T> {

@@ -197,7 +197,8 @@ mod tests {
     use super::*;
 
     fn temp_store() -> std::sync::Arc<Store> {
-        let dir = std::env::temp_dir().join(format!("xero-link-ledger-{}-{}", std::process::id(), rand::random::<u64>()));
+        let dir =
+            std::env::temp_dir().join(format!("xero-link-ledger-{}-{}", std::process::id(), rand::random::<u64>()));
         std::fs::create_dir_all(&dir).unwrap();
         crate::store::open(&dir).unwrap()
     }
@@ -227,14 +228,17 @@ mod tests {
         .unwrap();
         clear_pending(&store, &scope, "contact", &["C2"]).unwrap();
         let m = load(&store, &scope, "contact", &["C1", "C2"]).unwrap();
-        assert_eq!(m["C1"], Entry {
-            xero_id: Some("X1".into()),
-            xero_number: None,
-            hash: Some("h1".into()),
-            xero_status: Some("ACTIVE".into()),
-            totals: None,
-            pending_hash: None
-        });
+        assert_eq!(
+            m["C1"],
+            Entry {
+                xero_id: Some("X1".into()),
+                xero_number: None,
+                hash: Some("h1".into()),
+                xero_status: Some("ACTIVE".into()),
+                totals: None,
+                pending_hash: None
+            }
+        );
         assert!(!m.contains_key("C2"), "an intent that never settled leaves nothing");
         // Another tenant sees nothing.
         let other = Scope { connection: "xero-a".into(), tenant_id: "t2".into() };

@@ -244,7 +244,8 @@ pub fn generate(seed: u64, scale: Scale) -> ErpDay {
     let mut open: Vec<(String, String, Decimal)> = Vec::new();
     for n in 1..=scale.sales_invoices {
         let debtor = format!("D{:04}", rng.gen_range(1..=scale.debtors));
-        let lines: Vec<Value> = (0..rng.gen_range(1..=scale.max_lines)).map(|_| line(&mut rng, false, scale.items)).collect();
+        let lines: Vec<Value> =
+            (0..rng.gen_range(1..=scale.max_lines)).map(|_| line(&mut rng, false, scale.items)).collect();
         let mut inv = json!({
             "number": format!("INV-{:06}", 100_000 + n),
             "type": "sales",
@@ -270,7 +271,8 @@ pub fn generate(seed: u64, scale: Scale) -> ErpDay {
     let mut open_bills: Vec<(String, String, Decimal)> = Vec::new();
     for n in 1..=scale.bills {
         let creditor = format!("S{:03}", rng.gen_range(1..=scale.creditors));
-        let lines: Vec<Value> = (0..rng.gen_range(1..=scale.max_lines.min(8))).map(|_| line(&mut rng, true, 0)).collect();
+        let lines: Vec<Value> =
+            (0..rng.gen_range(1..=scale.max_lines.min(8))).map(|_| line(&mut rng, true, 0)).collect();
         let bill = json!({
             "number": format!("PI-{:06}", 200_000 + n),
             "type": "purchase",
@@ -287,30 +289,31 @@ pub fn generate(seed: u64, scale: Scale) -> ErpDay {
     }
 
     // Credit notes, each allocated in full to an open document of the same contact.
-    let mut credit = |rng: &mut StdRng, open: &mut Vec<(String, String, Decimal)>, n: usize, purchase: bool| -> Option<Value> {
-        if open.is_empty() {
-            return None;
-        }
-        let (number, contact, owed) = open.swap_remove(rng.gen_range(0..open.len()));
-        let amount = owed.min(money(rng, 100, 10_000));
-        let cn_number = if purchase { format!("SCN-{:05}", n) } else { format!("CN-{:05}", n) };
-        let mut cn = json!({
-            "number": cn_number,
-            "type": if purchase { "purchase" } else { "sales" },
-            "date": date,
-            "lines": [{"description": format!("Credit against {number}"), "quantity": "1",
-                       "unit_price": amount.to_string(), "account": if purchase { "429" } else { "200" },
-                       "tax_code": if purchase { "EXEMPTEXPENSES" } else { "EXEMPTOUTPUT" }}],
-            "allocations": [{"invoice": number, "amount": amount.to_string()}],
-        });
-        cn[if purchase { "creditor" } else { "debtor" }] = json!(contact);
-        let t = expected_totals(&cn);
-        day.expected.insert(cn_number, Totals { amount_due: Decimal::ZERO, ..t });
-        if let Some(e) = day.expected.get_mut(&number) {
-            e.amount_due -= amount;
-        }
-        Some(cn)
-    };
+    let mut credit =
+        |rng: &mut StdRng, open: &mut Vec<(String, String, Decimal)>, n: usize, purchase: bool| -> Option<Value> {
+            if open.is_empty() {
+                return None;
+            }
+            let (number, contact, owed) = open.swap_remove(rng.gen_range(0..open.len()));
+            let amount = owed.min(money(rng, 100, 10_000));
+            let cn_number = if purchase { format!("SCN-{:05}", n) } else { format!("CN-{:05}", n) };
+            let mut cn = json!({
+                "number": cn_number,
+                "type": if purchase { "purchase" } else { "sales" },
+                "date": date,
+                "lines": [{"description": format!("Credit against {number}"), "quantity": "1",
+                           "unit_price": amount.to_string(), "account": if purchase { "429" } else { "200" },
+                           "tax_code": if purchase { "EXEMPTEXPENSES" } else { "EXEMPTOUTPUT" }}],
+                "allocations": [{"invoice": number, "amount": amount.to_string()}],
+            });
+            cn[if purchase { "creditor" } else { "debtor" }] = json!(contact);
+            let t = expected_totals(&cn);
+            day.expected.insert(cn_number, Totals { amount_due: Decimal::ZERO, ..t });
+            if let Some(e) = day.expected.get_mut(&number) {
+                e.amount_due -= amount;
+            }
+            Some(cn)
+        };
     for n in 1..=scale.sales_credit_notes {
         if let Some(cn) = credit(&mut rng, &mut open, n, false) {
             day.credit_notes.push(cn);

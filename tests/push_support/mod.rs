@@ -92,7 +92,8 @@ impl SimApi {
     pub fn get(&self, path: &str, query: &[(&str, &str)]) -> Value {
         let q: Vec<(String, String)> = query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let mut org = self.org.lock();
-        let r = accounting::handle(&mut org, &ApiRequest { method: "GET", path, query: &q, body: None, now_ms: NOW_MS });
+        let r =
+            accounting::handle(&mut org, &ApiRequest { method: "GET", path, query: &q, body: None, now_ms: NOW_MS });
         assert_eq!(r.status, 200, "GET {path}: {}", r.body);
         r.body
     }
@@ -137,13 +138,16 @@ impl XeroApi for SimApi {
         }
         let response = {
             let mut org = self.org.lock();
-            accounting::handle(&mut org, &ApiRequest {
-                method: &method,
-                path: &call.path,
-                query: &call.query,
-                body: call.body.as_deref(),
-                now_ms: NOW_MS,
-            })
+            accounting::handle(
+                &mut org,
+                &ApiRequest {
+                    method: &method,
+                    path: &call.path,
+                    query: &call.query,
+                    body: call.body.as_deref(),
+                    now_ms: NOW_MS,
+                },
+            )
         };
         match fault {
             Some(Fault::LostAfterCommit) => Err(CallError {
