@@ -1,8 +1,17 @@
-//! `get_accounts`: not built yet.
+//! `get_accounts`: see `push::reference::accounts`. Schemas: `schemas/get_accounts.request.json`, `schemas/get_accounts.response.json`.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::push::SessionApi;
+use crate::push::reference::{self, AccountsResponse, LookupRequest};
+use crate::{auth, registry};
 use serde_json::Value;
 
-pub fn run(_request: Value) -> Result<Value> {
-    Err(Error::not_implemented("get_accounts"))
+pub fn run(request: Value) -> Result<Value> {
+    super::typed(request, handle)
+}
+
+fn handle(request: LookupRequest) -> Result<AccountsResponse> {
+    let connection = registry::get(&request.connection)?;
+    let api = SessionApi::new(auth::session(&connection)?);
+    reference::accounts(&connection, request, &api)
 }

@@ -1,8 +1,17 @@
-//! `get_documents`: not built yet.
+//! `get_documents`: see `push::reference::documents`. Schemas: `schemas/get_documents.request.json`, `schemas/get_documents.response.json`.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::push::SessionApi;
+use crate::push::reference::{self, GetDocumentsRequest, GetDocumentsResponse};
+use crate::{auth, registry};
 use serde_json::Value;
 
-pub fn run(_request: Value) -> Result<Value> {
-    Err(Error::not_implemented("get_documents"))
+pub fn run(request: Value) -> Result<Value> {
+    super::typed(request, handle)
+}
+
+fn handle(request: GetDocumentsRequest) -> Result<GetDocumentsResponse> {
+    let connection = registry::get(&request.connection)?;
+    let api = SessionApi::new(auth::session(&connection)?);
+    reference::documents(&connection, request, &api)
 }

@@ -1,8 +1,17 @@
-//! `get_tax_rates`: not built yet.
+//! `get_tax_rates`: see `push::reference::tax_rates`. Schemas: `schemas/get_tax_rates.request.json`, `schemas/get_tax_rates.response.json`.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::push::SessionApi;
+use crate::push::reference::{self, LookupRequest, TaxRatesResponse};
+use crate::{auth, registry};
 use serde_json::Value;
 
-pub fn run(_request: Value) -> Result<Value> {
-    Err(Error::not_implemented("get_tax_rates"))
+pub fn run(request: Value) -> Result<Value> {
+    super::typed(request, handle)
+}
+
+fn handle(request: LookupRequest) -> Result<TaxRatesResponse> {
+    let connection = registry::get(&request.connection)?;
+    let api = SessionApi::new(auth::session(&connection)?);
+    reference::tax_rates(&connection, request, &api)
 }

@@ -1,8 +1,17 @@
-//! `get_tracking_categories`: not built yet.
+//! `get_tracking_categories`: see `push::reference::tracking_categories`. Schemas: `schemas/get_tracking_categories.request.json`, `schemas/get_tracking_categories.response.json`.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::push::SessionApi;
+use crate::push::reference::{self, LookupRequest, TrackingCategoriesResponse};
+use crate::{auth, registry};
 use serde_json::Value;
 
-pub fn run(_request: Value) -> Result<Value> {
-    Err(Error::not_implemented("get_tracking_categories"))
+pub fn run(request: Value) -> Result<Value> {
+    super::typed(request, handle)
+}
+
+fn handle(request: LookupRequest) -> Result<TrackingCategoriesResponse> {
+    let connection = registry::get(&request.connection)?;
+    let api = SessionApi::new(auth::session(&connection)?);
+    reference::tracking_categories(&connection, request, &api)
 }

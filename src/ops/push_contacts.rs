@@ -1,8 +1,18 @@
-//! `push_contacts`: not built yet.
+//! `push_contacts`: see `push::contacts`. Request and answer schemas: `schemas/push_contacts.request.json`, `schemas/push.response.json`.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::push::schema::{PushContactsRequest, PushResponse};
+use crate::push::{self, SessionApi};
+use crate::{auth, registry};
 use serde_json::Value;
 
-pub fn run(_request: Value) -> Result<Value> {
-    Err(Error::not_implemented("push_contacts"))
+pub fn run(request: Value) -> Result<Value> {
+    super::typed(request, handle)
+}
+
+fn handle(request: PushContactsRequest) -> Result<PushResponse> {
+    let connection = registry::get(&request.connection)?;
+    push::ensure_enabled(&connection.config, "push_contacts")?;
+    let api = SessionApi::new(auth::session(&connection)?);
+    push::contacts(&connection, request, &api)
 }

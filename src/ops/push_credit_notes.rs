@@ -1,8 +1,18 @@
-//! `push_credit_notes`: not built yet.
+//! `push_credit_notes`: see `push::credit_notes`. Request and answer schemas: `schemas/push_credit_notes.request.json`, `schemas/push.response.json`.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::push::schema::{PushCreditNotesRequest, PushResponse};
+use crate::push::{self, SessionApi};
+use crate::{auth, registry};
 use serde_json::Value;
 
-pub fn run(_request: Value) -> Result<Value> {
-    Err(Error::not_implemented("push_credit_notes"))
+pub fn run(request: Value) -> Result<Value> {
+    super::typed(request, handle)
+}
+
+fn handle(request: PushCreditNotesRequest) -> Result<PushResponse> {
+    let connection = registry::get(&request.connection)?;
+    push::ensure_enabled(&connection.config, "push_credit_notes")?;
+    let api = SessionApi::new(auth::session(&connection)?);
+    push::credit_notes(&connection, request, &api)
 }

@@ -1,8 +1,18 @@
-//! `push_invoice`: not built yet.
+//! `push_invoice`: see `push::invoice`. Request and answer schemas: `schemas/push_invoice.request.json`, `schemas/push.response.json`.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::push::schema::{PushInvoiceRequest, PushResponse};
+use crate::push::{self, SessionApi};
+use crate::{auth, registry};
 use serde_json::Value;
 
-pub fn run(_request: Value) -> Result<Value> {
-    Err(Error::not_implemented("push_invoice"))
+pub fn run(request: Value) -> Result<Value> {
+    super::typed(request, handle)
+}
+
+fn handle(request: PushInvoiceRequest) -> Result<PushResponse> {
+    let connection = registry::get(&request.connection)?;
+    push::ensure_enabled(&connection.config, "push_invoice")?;
+    let api = SessionApi::new(auth::session(&connection)?);
+    push::invoice(&connection, request, &api)
 }

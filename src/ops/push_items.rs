@@ -1,8 +1,18 @@
-//! `push_items`: not built yet.
+//! `push_items`: see `push::items`. Request and answer schemas: `schemas/push_items.request.json`, `schemas/push.response.json`.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::push::schema::{PushItemsRequest, PushResponse};
+use crate::push::{self, SessionApi};
+use crate::{auth, registry};
 use serde_json::Value;
 
-pub fn run(_request: Value) -> Result<Value> {
-    Err(Error::not_implemented("push_items"))
+pub fn run(request: Value) -> Result<Value> {
+    super::typed(request, handle)
+}
+
+fn handle(request: PushItemsRequest) -> Result<PushResponse> {
+    let connection = registry::get(&request.connection)?;
+    push::ensure_enabled(&connection.config, "push_items")?;
+    let api = SessionApi::new(auth::session(&connection)?);
+    push::items(&connection, request, &api)
 }

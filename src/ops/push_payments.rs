@@ -1,8 +1,18 @@
-//! `push_payments`: not built yet.
+//! `push_payments`: see `push::payments`. Request and answer schemas: `schemas/push_payments.request.json`, `schemas/push.response.json`.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::push::schema::{PushPaymentsRequest, PushResponse};
+use crate::push::{self, SessionApi};
+use crate::{auth, registry};
 use serde_json::Value;
 
-pub fn run(_request: Value) -> Result<Value> {
-    Err(Error::not_implemented("push_payments"))
+pub fn run(request: Value) -> Result<Value> {
+    super::typed(request, handle)
+}
+
+fn handle(request: PushPaymentsRequest) -> Result<PushResponse> {
+    let connection = registry::get(&request.connection)?;
+    push::ensure_enabled(&connection.config, "push_payments")?;
+    let api = SessionApi::new(auth::session(&connection)?);
+    push::payments(&connection, request, &api)
 }

@@ -1,0 +1,929 @@
+//! Making Xero agree with a set of records of one kind, exactly once: the ledger says what was pushed; what
+//! the ledger does not know is looked up in Xero by its natural key before anything is created; every write is
+//! preceded by a durable intent and settled after Xero answers; writes go in batches with
+//! `summarizeErrors=false`, so one bad record never blocks the others.
+
+use super::api::{XeroApi, status_error};
+use super::map::{self, RefCheck, matches, member, member_decimal};
+use super::refdata::RefData;
+use super::schema::{DocumentTotals, Outcome, RecordError, RecordResult};
+use crate::config::Config;
+use crate::deadline::Deadline;
+use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::store::ledger::{self, Entry, Scope, Settled};
+use crate::transport::{ApiCall, CallError};
+use crate::xero::where_string;
+use serde_json::Value;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// Xero's practical ceiling per request (xero-facts §7).
+pub const MAX_BATCH: usize = 50;
+/// Xero's request size guidance, with room for the envelope.
+pub const MAX_BATCH_BYTES: usize = 3_400_000;
+/// Natural keys per lookup GET (keeps URLs short).
+const LOOKUP_CHUNK: usize = 40;
+const PAGE_SIZE: usize = 100;
+/// Separates the parts of a composite natural key.
+pub const SEP: char = '\u{1f}';
+
+/// Everything one push call works with.
+pub struct Ctx<'a> {
+    pub config: &'a Config,
+    pub scope: Scope,
+    pub store: Arc<Store>,
+    pub api: &'a dyn XeroApi,
+    pub deadline: Deadline,
+    pub dry_run: bool,
+    refdata: OnceCell<std::result::Result<RefData, Error>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(config: &'a Config, api: &'a dyn XeroApi, deadline: Deadline, dry_run: bool) -> Result<Ctx<'a>> {
+        let store = crate::store::open(&config.state_dir)?;
+        let scope = Scope { connection: config.connection.clone(), tenant_id: api.tenant_id().to_owned() };
+        Ok(Ctx { config, scope, store, api, deadline, dry_run, refdata: OnceCell::new() })
+    }
+
+    /// The organisation's reference data, read on first use and kept for the call.
+    pub fn refdata(&self) -> std::result::Result<&RefData, Error> {
+        self.refdata.get_or_init(|| RefData::load(self.api, self.deadline)).as_ref().map_err(Clone::clone)
+    }
+
+    /// Problems of `refs` against the reference data.
+    pub fn check_refs(&self, refs: &[RefCheck]) -> std::result::Result<Vec<RecordError>, Error> {
+        if refs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rd = self.refdata()?;
+        let mut out = Vec::new();
+        for r in refs {
+            let (path, problem) = match r {
+                RefCheck::Account { path, code, what } => {
+                    (path, rd.account_problem(code).map(|m| format!("{what}: {m}")))
+                }
+                RefCheck::Bank { path, code } => (path, rd.bank_account_problem(code)),
+                RefCheck::Inventory { path, code } => (path, rd.inventory_account_problem(code)),
+                RefCheck::Tax { path, code } => (path, rd.tax_problem(code)),
+                RefCheck::Tracking { path, category, option, what } => {
+                    (path, rd.tracking_problem(category, option).map(|m| format!("{what}: {m}")))
+                }
+            };
+            if let Some(message) = problem {
+                out.push(RecordError { code: "validation".into(), message, path: Some(path.clone()) });
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn send(&self, call: &ApiCall) -> std::result::Result<crate::transport::ApiResponse, CallError> {
+        self.api.send(call, self.deadline)
+    }
+}
+
+/// One record ready to push.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub index: usize,
+    /// The ERP key (ledger key).
+    pub key: String,
+    /// The Xero element as it is to be sent, without its Xero id.
+    pub element: Value,
+    pub hash: String,
+    /// How Xero finds it when the ledger does not know it (lower case; see [`Lookup`]).
+    pub natural: String,
+    pub refs: Vec<RefCheck>,
+}
+
+/// How records of a kind are found in Xero by natural key.
+#[derive(Debug, Clone)]
+pub enum Lookup {
+    /// `ContactNumber`.
+    Contacts,
+    /// Item `Code`.
+    Items,
+    /// `InvoiceNumber` of the given type; bills (ACCPAY) add the contact: `number SEP contactid`.
+    Invoices { kind: &'static str },
+    /// `CreditNoteNumber` of the given type; supplier credit notes add the contact like bills.
+    CreditNotes { kind: &'static str },
+    /// Payments on a document: natural `i:<InvoiceID>` or `c:<CreditNoteID>`.
+    Payments,
+    /// Allocations of one credit note: natural `<InvoiceID>`.
+    Allocations { credit_note_id: String },
+}
+
+/// What a kind of record is in Xero.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub ledger_kind: &'static str,
+    /// Write endpoint, e.g. `/Invoices`.
+    pub endpoint: String,
+    pub collection: &'static str,
+    pub id_field: &'static str,
+    pub number_field: Option<&'static str>,
+    pub status_field: Option<&'static str>,
+    /// Send `unitdp=4` (unit prices with 4 decimal places).
+    pub unitdp: bool,
+    /// Payments and allocations: Xero creates them and never changes them (PUT).
+    pub create_only: bool,
+    /// Invoices and credit notes: totals, and Xero's status rules.
+    pub document: bool,
+    pub lookup: Lookup,
+    /// For messages: "contact", "item", "invoice", "bill" ...
+    pub noun: &'static str,
+}
+
+enum Action {
+    Done(Box<RecordResult>),
+    Adopt { found: Value, outcome: Outcome },
+    Create,
+    Update { id: String, warning: Option<String> },
+}
+
+fn error_of(code: &str, message: impl Into<String>, path: Option<String>) -> RecordError {
+    RecordError { code: code.into(), message: message.into(), path }
+}
+
+fn call_error(e: &Error) -> RecordError {
+    let mut message = e.message.clone();
+    if e.retryable {
+        message.push_str(" (retryable: push again later)");
+    }
+    error_of(e.code.as_str(), message, e.path.clone())
+}
+
+/// Xero's totals of a document element.
+pub fn totals_of(elem: &Value) -> DocumentTotals {
+    DocumentTotals {
+        sub_total: member_decimal(elem, "SubTotal"),
+        total_tax: member_decimal(elem, "TotalTax"),
+        total: member_decimal(elem, "Total"),
+        amount_due: member_decimal(elem, "AmountDue").or_else(|| member_decimal(elem, "RemainingCredit")),
+    }
+}
+
+fn totals_json(t: &DocumentTotals) -> String {
+    serde_json::to_string(t).unwrap_or_default()
+}
+
+fn totals_from_json(text: &str) -> Option<DocumentTotals> {
+    let v: Value = serde_json::from_str(text).ok()?;
+    let d = |k: &str| v.get(k).and_then(Value::as_str).and_then(|s| s.parse().ok());
+    Some(DocumentTotals {
+        sub_total: d("sub_total"),
+        total_tax: d("total_tax"),
+        total: d("total"),
+        amount_due: d("amount_due"),
+    })
+}
+
+impl Spec {
+    fn result_from(&self, c: &Candidate, outcome: Outcome, elem: &Value) -> RecordResult {
+        let mut r = RecordResult::new(c.index, c.key.clone(), outcome);
+        r.xero_id = member(elem, self.id_field).map(str::to_owned);
+        r.number = self.number_field.and_then(|f| member(elem, f)).map(str::to_owned);
+        r.xero_status = self.status_field.and_then(|f| member(elem, f)).map(str::to_owned);
+        if self.document {
+            r.totals = Some(totals_of(elem));
+        }
+        r
+    }
+
+    fn result_from_entry(&self, c: &Candidate, outcome: Outcome, e: &Entry) -> RecordResult {
+        let mut r = RecordResult::new(c.index, c.key.clone(), outcome);
+        r.xero_id = e.xero_id.clone();
+        r.number = e.xero_number.clone();
+        r.xero_status = e.xero_status.clone();
+        if self.document {
+            r.totals = e.totals.as_deref().and_then(totals_from_json);
+        }
+        r
+    }
+
+    /// The natural key of an element found in Xero (lower case), as [`Candidate::natural`] is built.
+    fn natural_of(&self, found: &Value) -> Option<String> {
+        let lower = |s: &str| s.to_lowercase();
+        let contact_id = || found.get("Contact").and_then(|c| member(c, "ContactID")).map(lower);
+        match &self.lookup {
+            Lookup::Contacts => member(found, "ContactNumber").map(lower),
+            Lookup::Items => member(found, "Code").map(lower),
+            Lookup::Invoices { kind } | Lookup::CreditNotes { kind } => {
+                let number_field =
+                    if matches!(self.lookup, Lookup::Invoices { .. }) { "InvoiceNumber" } else { "CreditNoteNumber" };
+                let number = member(found, number_field).map(lower)?;
+                if member(found, "Type") != Some(kind) {
+                    return None;
+                }
+                if kind.starts_with("ACCPAY") { Some(format!("{number}{SEP}{}", contact_id()?)) } else { Some(number) }
+            }
+            Lookup::Payments => {
+                if let Some(id) = found.get("Invoice").and_then(|d| member(d, "InvoiceID")) {
+                    Some(format!("i:{}", lower(id)))
+                } else {
+                    found.get("CreditNote").and_then(|d| member(d, "CreditNoteID")).map(|id| format!("c:{}", lower(id)))
+                }
+            }
+            Lookup::Allocations { .. } => found.get("Invoice").and_then(|d| member(d, "InvoiceID")).map(lower),
+        }
+    }
+
+    /// Whether Xero still lets us change a document as it stands, and why not.
+    fn edit_refusal(&self, found: &Value, sent: &Value) -> Option<(String, Option<String>)> {
+        if !self.document {
+            return None;
+        }
+        let status = member(found, "Status").unwrap_or("");
+        let sent_status = member(sent, "Status").unwrap_or("AUTHORISED");
+        if status == "AUTHORISED" && sent_status != "AUTHORISED" {
+            return Some((
+                format!(
+                    "the {} is AUTHORISED in Xero and cannot go back to {sent_status}: push it as authorised, or \
+                     void it in Xero and push the corrected one under a new number",
+                    self.noun
+                ),
+                None,
+            ));
+        }
+        let noun = self.noun;
+        let zero = rust_decimal::Decimal::ZERO;
+        let paid = member_decimal(found, "AmountPaid").unwrap_or(zero) != zero
+            || member_decimal(found, "AmountCredited").unwrap_or(zero) != zero
+            || (member_decimal(found, "RemainingCredit").is_some()
+                && member_decimal(found, "RemainingCredit") != member_decimal(found, "Total"));
+        match status {
+            "DELETED" | "VOIDED" => Some((
+                format!(
+                    "the {noun} is {status} in Xero, which keeps its number; push the corrected {noun} under a new number"
+                ),
+                None,
+            )),
+            "PAID" => Some((
+                format!(
+                    "the {noun} is PAID in Xero and Xero allows no changes to it: to correct it, push a credit note \
+                     (or remove its payments in Xero, then push again)"
+                ),
+                None,
+            )),
+            "AUTHORISED" if paid => Some((
+                format!(
+                    "the {noun} is AUTHORISED in Xero with payments or credit applied, so Xero allows no changes to \
+                     its lines or amounts: push a credit note for the difference, or remove the payments in Xero and \
+                     push again"
+                ),
+                None,
+            )),
+            "AUTHORISED" => Some((
+                String::new(),
+                Some(format!(
+                    "the {noun} was AUTHORISED in Xero; it was updated in place (Xero allows this while nothing is \
+                     paid or credited)"
+                )),
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// Paged GET of a collection, as raw elements.
+pub fn fetch_values(
+    ctx: &Ctx<'_>,
+    what: &str,
+    path: &str,
+    query: Vec<(String, String)>,
+    collection: &str,
+    paged: bool,
+) -> std::result::Result<Vec<Value>, Error> {
+    let mut out = Vec::new();
+    let mut page = 1usize;
+    loop {
+        let mut q = query.clone();
+        if paged {
+            q.push(("page".into(), page.to_string()));
+            q.push(("pageSize".into(), PAGE_SIZE.to_string()));
+        }
+        let call = super::api::get(path, q);
+        let response = ctx.send(&call).map_err(|e| e.error)?;
+        if response.status == 404 {
+            return Ok(out);
+        }
+        if response.status != 200 {
+            return Err(status_error(what, &response));
+        }
+        let body: Value = serde_json::from_slice(&response.body)
+            .map_err(|e| Error::internal(format!("{what}: Xero's answer could not be read: {e}")))?;
+        let items = match body.get(collection) {
+            Some(Value::Array(a)) => a.clone(),
+            _ => Vec::new(),
+        };
+        let n = items.len();
+        out.extend(items);
+        if !paged || n < PAGE_SIZE {
+            return Ok(out);
+        }
+        page += 1;
+    }
+}
+
+fn or_where(field: &str, values: &[&str]) -> String {
+    values.iter().map(|v| format!("{field}=={}", where_string(v))).collect::<Vec<_>>().join(" OR ")
+}
+
+fn guid_where(field: &str, ids: &[&str]) -> String {
+    ids.iter().map(|id| format!("{field}==Guid({})", where_string(id))).collect::<Vec<_>>().join(" OR ")
+}
+
+/// Finds records in Xero by natural key: every element found, any order.
+pub fn lookup(ctx: &Ctx<'_>, spec: &Spec, naturals: &[&str]) -> std::result::Result<Vec<Value>, Error> {
+    let mut out = Vec::new();
+    let mut uniq: Vec<&str> = naturals.to_vec();
+    uniq.sort_unstable();
+    uniq.dedup();
+    match &spec.lookup {
+        Lookup::Allocations { credit_note_id } => {
+            let path = format!("/CreditNotes/{credit_note_id}");
+            for cn in fetch_values(ctx, "reading a credit note's allocations", &path, vec![], "CreditNotes", false)? {
+                if let Some(Value::Array(a)) = cn.get("Allocations") {
+                    out.extend(a.iter().cloned());
+                }
+            }
+            return Ok(out);
+        }
+        Lookup::Payments => {
+            for chunk in uniq.chunks(LOOKUP_CHUNK) {
+                let mut parts = Vec::new();
+                for n in chunk {
+                    if let Some(id) = n.strip_prefix("i:") {
+                        parts.push(guid_where("Invoice.InvoiceID", &[id]));
+                    } else if let Some(id) = n.strip_prefix("c:") {
+                        parts.push(guid_where("CreditNote.CreditNoteID", &[id]));
+                    }
+                }
+                let q = vec![("where".into(), parts.join(" OR "))];
+                out.extend(fetch_values(ctx, "looking up payments", "/Payments", q, "Payments", true)?);
+            }
+            return Ok(out);
+        }
+        _ => {}
+    }
+    // The first part of a composite key is what Xero can filter on.
+    let mut firsts: Vec<&str> = uniq.iter().map(|n| n.split(SEP).next().unwrap_or(n)).collect();
+    firsts.dedup();
+    for chunk in firsts.chunks(LOOKUP_CHUNK) {
+        let (what, path, collection, query, paged) = match &spec.lookup {
+            Lookup::Contacts => (
+                "looking up contacts",
+                "/Contacts",
+                "Contacts",
+                vec![("where".into(), or_where("ContactNumber", chunk)), ("includeArchived".into(), "true".into())],
+                true,
+            ),
+            Lookup::Items => (
+                "looking up items",
+                "/Items",
+                "Items",
+                vec![("where".into(), or_where("Code", chunk)), ("unitdp".into(), "4".into())],
+                false,
+            ),
+            Lookup::Invoices { kind } => {
+                let mut q = vec![("where".into(), format!("Type=={}", where_string(kind)))];
+                if chunk.iter().any(|n| n.contains(',')) {
+                    q[0].1 = format!("Type=={} AND ({})", where_string(kind), or_where("InvoiceNumber", chunk));
+                } else {
+                    q.push(("InvoiceNumbers".into(), chunk.join(",")));
+                }
+                q.push(("unitdp".into(), "4".into()));
+                ("looking up invoices", "/Invoices", "Invoices", q, true)
+            }
+            Lookup::CreditNotes { kind } => {
+                let q = vec![
+                    (
+                        "where".into(),
+                        format!("Type=={} AND ({})", where_string(kind), or_where("CreditNoteNumber", chunk)),
+                    ),
+                    ("unitdp".into(), "4".into()),
+                ];
+                ("looking up credit notes", "/CreditNotes", "CreditNotes", q, true)
+            }
+            Lookup::Payments | Lookup::Allocations { .. } => unreachable!("handled above"),
+        };
+        out.extend(fetch_values(ctx, what, path, query, collection, paged)?);
+    }
+    Ok(out)
+}
+
+/// Documents by Xero id, with their lines (to see their status and compare).
+fn fetch_documents_by_id(ctx: &Ctx<'_>, spec: &Spec, ids: &[&str]) -> std::result::Result<Vec<Value>, Error> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(LOOKUP_CHUNK) {
+        let (what, path, collection, mut q) = if spec.collection == "Invoices" {
+            ("reading invoices", "/Invoices", "Invoices", vec![("IDs".to_string(), chunk.join(","))])
+        } else {
+            (
+                "reading credit notes",
+                "/CreditNotes",
+                "CreditNotes",
+                vec![("where".to_string(), guid_where("CreditNoteID", chunk))],
+            )
+        };
+        q.push(("unitdp".into(), "4".into()));
+        out.extend(fetch_values(ctx, what, path, q, collection, true)?);
+    }
+    Ok(out)
+}
+
+/// Idempotency-Key: the same request content gives the same key (a retry within Xero's 6 minutes replays).
+fn idempotency_key(ctx: &Ctx<'_>, call: &ApiCall, attempt: u32) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [ctx.scope.connection.as_bytes(), ctx.scope.tenant_id.as_bytes(), call.method.as_str().as_bytes()] {
+        h.update(part);
+        h.update([0]);
+    }
+    h.update(call.path.as_bytes());
+    for (k, v) in &call.query {
+        h.update(k.as_bytes());
+        h.update(b"=");
+        h.update(v.as_bytes());
+        h.update(b"&");
+    }
+    h.update(call.body.as_deref().unwrap_or_default());
+    h.update(attempt.to_le_bytes());
+    format!("xero-link-{}", hex::encode(h.finalize()))
+}
+
+/// Makes Xero agree with `candidates` (records of one kind); one result per candidate, in candidate order.
+pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<RecordResult>> {
+    let keys: Vec<&str> = candidates.iter().map(|c| c.key.as_str()).collect();
+    let entries = ledger::load(&ctx.store, &ctx.scope, spec.ledger_kind, &keys)?;
+    let none = Entry::default();
+    let entry = |c: &Candidate| entries.get(&c.key).unwrap_or(&none);
+    let mut actions: Vec<Option<Action>> = Vec::with_capacity(candidates.len());
+    let mut open = Vec::new();
+    for (i, c) in candidates.iter().enumerate() {
+        let e = entry(c);
+        if e.xero_id.is_some() && e.hash.as_deref() == Some(c.hash.as_str()) && e.pending_hash.is_none() {
+            actions.push(Some(Action::Done(Box::new(spec.result_from_entry(c, Outcome::Unchanged, e)))));
+        } else {
+            actions.push(None);
+            open.push(i);
+        }
+    }
+    if open.is_empty() {
+        return Ok(finish(actions));
+    }
+
+    // Reference data: checked only for what is to be written.
+    let mut still_open = Vec::new();
+    for i in open {
+        let c = &candidates[i];
+        match ctx.check_refs(&c.refs) {
+            Ok(errs) if errs.is_empty() => still_open.push(i),
+            Ok(errs) => actions[i] = Some(Action::Done(Box::new(RecordResult::failed(c.index, c.key.clone(), errs)))),
+            Err(e) => {
+                actions[i] =
+                    Some(Action::Done(Box::new(RecordResult::failed(c.index, c.key.clone(), vec![call_error(&e)]))))
+            }
+        }
+    }
+    let open = still_open;
+
+    // What Xero holds now: by id for known documents, by natural key for what the ledger does not know.
+    let mut by_id: HashMap<String, Value> = HashMap::new();
+    let known_docs: Vec<&str> =
+        open.iter().filter_map(|&i| entry(&candidates[i]).xero_id.as_deref()).filter(|_| spec.document).collect();
+    let mut read_error: Option<Error> = None;
+    if !known_docs.is_empty() {
+        match fetch_documents_by_id(ctx, spec, &known_docs) {
+            Ok(found) => {
+                for f in found {
+                    if let Some(id) = member(&f, spec.id_field) {
+                        by_id.insert(id.to_lowercase(), f);
+                    }
+                }
+            }
+            Err(e) => read_error = Some(e),
+        }
+    }
+    let to_find: Vec<&str> = open
+        .iter()
+        .filter(|&&i| entry(&candidates[i]).xero_id.is_none())
+        .map(|&i| candidates[i].natural.as_str())
+        .collect();
+    let mut by_natural: HashMap<String, Vec<Value>> = HashMap::new();
+    if !to_find.is_empty() && read_error.is_none() {
+        match lookup(ctx, spec, &to_find) {
+            Ok(found) => {
+                for f in found {
+                    if let Some(n) = spec.natural_of(&f) {
+                        by_natural.entry(n).or_default().push(f);
+                    }
+                }
+            }
+            Err(e) => read_error = Some(e),
+        }
+    }
+    if let Some(e) = read_error {
+        for &i in &open {
+            let c = &candidates[i];
+            actions[i] =
+                Some(Action::Done(Box::new(RecordResult::failed(c.index, c.key.clone(), vec![call_error(&e)]))));
+        }
+        return Ok(finish(actions));
+    }
+    // Xero records already claimed by the ledger or by an earlier candidate are nobody else's match.
+    let mut claimed: HashSet<String> =
+        entries.values().filter_map(|e| e.xero_id.as_deref()).map(str::to_lowercase).collect();
+    for &i in &open {
+        let c = &candidates[i];
+        let e = entry(c);
+        let adopted = |found: &Value| {
+            let outcome = if e.pending_hash.as_deref() == Some(c.hash.as_str()) {
+                if e.xero_id.is_some() { Outcome::Updated } else { Outcome::Created }
+            } else {
+                Outcome::Unchanged
+            };
+            Action::Adopt { found: found.clone(), outcome }
+        };
+        let decide_existing = |found: &Value| -> Action {
+            if matches(found, &c.element) {
+                return adopted(found);
+            }
+            let id = member(found, spec.id_field).unwrap_or_default().to_owned();
+            match spec.edit_refusal(found, &c.element) {
+                Some((refusal, _)) if !refusal.is_empty() => {
+                    let mut r = spec.result_from(c, Outcome::Failed, found);
+                    r.errors.push(error_of("conflict", refusal, None));
+                    Action::Done(Box::new(r))
+                }
+                Some((_, warning)) => Action::Update { id, warning },
+                None => Action::Update { id, warning: None },
+            }
+        };
+        let action = match (&e.xero_id, spec.create_only) {
+            (Some(_), true) => {
+                let mut r = spec.result_from_entry(c, Outcome::Failed, e);
+                r.errors.push(error_of(
+                    "conflict",
+                    format!(
+                        "this {} was already pushed with other values, and Xero never changes a {}: delete it in \
+                         Xero and push the corrected one under a new id",
+                        spec.noun, spec.noun
+                    ),
+                    None,
+                ));
+                Action::Done(Box::new(r))
+            }
+            (Some(id), false) => match by_id.get(&id.to_lowercase()) {
+                Some(found) => decide_existing(found),
+                None => Action::Update { id: id.clone(), warning: None },
+            },
+            (None, _) => {
+                let found: Vec<&Value> = by_natural
+                    .get(&c.natural)
+                    .map(|v| v.iter().collect::<Vec<&Value>>())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|f| member(f, spec.id_field).is_none_or(|id| !claimed.contains(&id.to_lowercase())))
+                    .filter(|f| !(spec.create_only && member(f, "Status") == Some("DELETED")))
+                    .collect();
+                if spec.create_only {
+                    match found.iter().find(|f| matches(f, &c.element)) {
+                        Some(f) => adopted(f),
+                        None => Action::Create,
+                    }
+                } else {
+                    match found.len() {
+                        0 => Action::Create,
+                        1 => decide_existing(found[0]),
+                        n => match found.iter().find(|f| matches(f, &c.element)) {
+                            Some(f) => adopted(f),
+                            None => Action::Done(Box::new(RecordResult::failed(
+                                c.index,
+                                c.key.clone(),
+                                vec![error_of(
+                                    "conflict",
+                                    format!(
+                                        "Xero holds {n} {}s with this number for this contact and none is as pushed, so xero-link \
+                                         cannot tell which one is this record: void or delete the extra ones in \
+                                         Xero and push again",
+                                        spec.noun
+                                    ),
+                                    None,
+                                )],
+                            ))),
+                        },
+                    }
+                }
+            }
+        };
+        match &action {
+            Action::Adopt { found, .. } => {
+                if let Some(id) = member(found, spec.id_field) {
+                    claimed.insert(id.to_lowercase());
+                }
+            }
+            Action::Update { id, .. } => {
+                claimed.insert(id.to_lowercase());
+            }
+            _ => {}
+        }
+        actions[i] = Some(action);
+    }
+
+    if ctx.dry_run {
+        let results = actions
+            .into_iter()
+            .zip(candidates)
+            .map(|(a, c)| match a.expect("decided") {
+                Action::Done(r) => *r,
+                Action::Adopt { found, outcome } => spec.result_from(c, outcome, &found),
+                Action::Create => RecordResult::new(c.index, c.key.clone(), Outcome::Created),
+                Action::Update { id, warning } => {
+                    let mut r = RecordResult::new(c.index, c.key.clone(), Outcome::Updated);
+                    r.xero_id = Some(id);
+                    r.warnings.extend(warning);
+                    r
+                }
+            })
+            .collect();
+        return Ok(results);
+    }
+
+    // Adopted records: the ledger learns their id, no write.
+    let mut settled_results: HashMap<usize, RecordResult> = HashMap::new();
+    let mut adopt_rows = Vec::new();
+    for (i, a) in actions.iter().enumerate() {
+        if let Some(Action::Adopt { found, outcome }) = a {
+            let c = &candidates[i];
+            let r = spec.result_from(c, *outcome, found);
+            adopt_rows.push((i, r.clone()));
+            settled_results.insert(i, r);
+        }
+    }
+    settle_results(ctx, spec, candidates, &adopt_rows)?;
+
+    // Writes, in batches.
+    let mut writes: Vec<(usize, Value, Option<String>)> = Vec::new();
+    for (i, a) in actions.iter().enumerate() {
+        match a {
+            Some(Action::Create) => writes.push((i, candidates[i].element.clone(), None)),
+            Some(Action::Update { id, warning }) => {
+                let mut el = candidates[i].element.clone();
+                if let Some(obj) = el.as_object_mut() {
+                    obj.insert(spec.id_field.to_owned(), Value::String(id.clone()));
+                }
+                let _ = warning;
+                writes.push((i, el, Some(id.clone())));
+            }
+            _ => {}
+        }
+    }
+    let mut written: HashMap<usize, RecordResult> = HashMap::new();
+    for batch in batches(&writes) {
+        let results = write_batch(ctx, spec, candidates, batch)?;
+        written.extend(results);
+    }
+    let mut out = Vec::with_capacity(candidates.len());
+    for (i, a) in actions.into_iter().enumerate() {
+        let r = match a.expect("decided") {
+            Action::Done(r) => *r,
+            Action::Adopt { .. } => settled_results.remove(&i).expect("adopted"),
+            Action::Create => written.remove(&i).expect("written"),
+            Action::Update { warning, .. } => {
+                let mut r = written.remove(&i).expect("written");
+                if r.outcome == Outcome::Updated {
+                    r.warnings.extend(warning);
+                }
+                r
+            }
+        };
+        out.push(r);
+    }
+    Ok(out)
+}
+
+fn finish(actions: Vec<Option<Action>>) -> Vec<RecordResult> {
+    actions
+        .into_iter()
+        .map(|a| match a {
+            Some(Action::Done(r)) => *r,
+            _ => unreachable!("every action is done here"),
+        })
+        .collect()
+}
+
+/// Splits writes into batches of at most [`MAX_BATCH`] elements and [`MAX_BATCH_BYTES`].
+fn batches<T>(writes: &[(usize, Value, T)]) -> Vec<&[(usize, Value, T)]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0;
+    for (n, (_, el, _)) in writes.iter().enumerate() {
+        let size = serde_json::to_string(el).map(|s| s.len()).unwrap_or(0) + 1;
+        if n > start && (n - start >= MAX_BATCH || bytes + size > MAX_BATCH_BYTES) {
+            out.push(&writes[start..n]);
+            start = n;
+            bytes = 0;
+        }
+        bytes += size;
+    }
+    if start < writes.len() {
+        out.push(&writes[start..]);
+    }
+    out
+}
+
+fn settle_results(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate], rows: &[(usize, RecordResult)]) -> Result<()> {
+    let totals: Vec<Option<String>> = rows.iter().map(|(_, r)| r.totals.as_ref().map(totals_json)).collect();
+    let settled: Vec<Settled<'_>> = rows
+        .iter()
+        .zip(&totals)
+        .filter_map(|((i, r), t)| {
+            Some(Settled {
+                key: &candidates[*i].key,
+                xero_id: r.xero_id.as_deref()?,
+                xero_number: r.number.as_deref(),
+                hash: &candidates[*i].hash,
+                xero_status: r.xero_status.as_deref(),
+                totals: t.as_deref(),
+            })
+        })
+        .collect();
+    ledger::settle(&ctx.store, &ctx.scope, spec.ledger_kind, &settled)
+}
+
+/// Sends one batch (intent first), with one reconciliation if the answer is lost.
+fn write_batch(
+    ctx: &Ctx<'_>,
+    spec: &Spec,
+    candidates: &[Candidate],
+    batch: &[(usize, Value, Option<String>)],
+) -> Result<HashMap<usize, RecordResult>> {
+    let intents: Vec<(&str, &str)> =
+        batch.iter().map(|(i, _, _)| (candidates[*i].key.as_str(), candidates[*i].hash.as_str())).collect();
+    ledger::mark_pending(&ctx.store, &ctx.scope, spec.ledger_kind, &intents)?;
+    let mut results: HashMap<usize, RecordResult> = HashMap::new();
+    let mut todo: Vec<(usize, Value, Option<String>)> = batch.to_vec();
+    for attempt in 0..2u32 {
+        let body = map::wrap(spec.collection, todo.iter().map(|(_, el, _)| el.clone()).collect());
+        let mut query = vec![("summarizeErrors".to_string(), "false".to_string())];
+        if spec.unitdp {
+            query.push(("unitdp".into(), "4".into()));
+        }
+        let method = if spec.create_only { http::Method::PUT } else { http::Method::POST };
+        let mut call = ApiCall {
+            method,
+            path: spec.endpoint.clone(),
+            query,
+            body: Some(serde_json::to_vec(&body).expect("a Value always serialises")),
+            idempotency_key: None,
+        };
+        call.idempotency_key = Some(idempotency_key(ctx, &call, attempt));
+        let outcome_of =
+            |existing: &Option<String>| if existing.is_some() { Outcome::Updated } else { Outcome::Created };
+        match ctx.send(&call) {
+            Ok(response) => {
+                let parsed: Option<Vec<Value>> = serde_json::from_slice::<Value>(&response.body)
+                    .ok()
+                    .and_then(|v| v.get(spec.collection).or_else(|| v.get("Elements")).cloned())
+                    .and_then(|v| v.as_array().cloned())
+                    .filter(|a| a.len() == todo.len());
+                let Some(elements) = parsed.filter(|_| response.status == 200 || response.status == 400) else {
+                    let err = status_error(&format!("pushing {}s", spec.noun), &response);
+                    let keys: Vec<&str> = todo.iter().map(|(i, _, _)| candidates[*i].key.as_str()).collect();
+                    ledger::clear_pending(&ctx.store, &ctx.scope, spec.ledger_kind, &keys)?;
+                    for (i, _, _) in &todo {
+                        let c = &candidates[*i];
+                        results.insert(*i, RecordResult::failed(c.index, c.key.clone(), vec![call_error(&err)]));
+                    }
+                    return Ok(results);
+                };
+                let mut ok_rows = Vec::new();
+                let mut refused = Vec::new();
+                for ((i, _, existing), el) in todo.iter().zip(&elements) {
+                    let c = &candidates[*i];
+                    let messages = element_messages(el, "ValidationErrors");
+                    let failed = !messages.is_empty()
+                        || member(el, "StatusAttributeString") == Some("ERROR")
+                        || response.status != 200;
+                    if failed {
+                        let mut r = RecordResult::failed(c.index, c.key.clone(), Vec::new());
+                        r.xero_id = existing.clone();
+                        r.errors = if messages.is_empty() {
+                            vec![error_of("xero", "Xero did not save it: another element of the request failed", None)]
+                        } else {
+                            messages.into_iter().map(|m| error_of("xero", m, None)).collect()
+                        };
+                        refused.push(c.key.as_str());
+                        results.insert(*i, r);
+                    } else {
+                        let mut r = spec.result_from(c, outcome_of(existing), el);
+                        r.warnings = element_messages(el, "Warnings");
+                        ok_rows.push((*i, r));
+                    }
+                }
+                settle_results(ctx, spec, candidates, &ok_rows)?;
+                ledger::clear_pending(&ctx.store, &ctx.scope, spec.ledger_kind, &refused)?;
+                results.extend(ok_rows);
+                return Ok(results);
+            }
+            Err(CallError { error, uncertain: false }) => {
+                let keys: Vec<&str> = todo.iter().map(|(i, _, _)| candidates[*i].key.as_str()).collect();
+                ledger::clear_pending(&ctx.store, &ctx.scope, spec.ledger_kind, &keys)?;
+                for (i, _, existing) in &todo {
+                    let c = &candidates[*i];
+                    let mut r = RecordResult::failed(c.index, c.key.clone(), vec![call_error(&error)]);
+                    r.xero_id = existing.clone();
+                    results.insert(*i, r);
+                }
+                return Ok(results);
+            }
+            Err(CallError { error, uncertain: true }) => {
+                crate::xlog!(
+                    crate::log::Level::Warn,
+                    "xero_link::push",
+                    "no answer to a batch of {} {}s ({}); checking Xero before trying again",
+                    todo.len(),
+                    spec.noun,
+                    error.message
+                );
+                // Did it land? Creates are looked up by natural key; updates are safe to send again.
+                let creates: Vec<&str> = todo
+                    .iter()
+                    .filter(|(_, _, ex)| ex.is_none())
+                    .map(|(i, _, _)| candidates[*i].natural.as_str())
+                    .collect();
+                let found = if attempt == 0 {
+                    if creates.is_empty() { Ok(Vec::new()) } else { lookup(ctx, spec, &creates) }
+                } else {
+                    Err(error.clone())
+                };
+                match found {
+                    Ok(found) => {
+                        let mut landed = Vec::new();
+                        let mut rest = Vec::new();
+                        for (i, el, existing) in todo {
+                            let c = &candidates[i];
+                            let hit = existing.is_none().then(|| {
+                                found.iter().find(|f| {
+                                    spec.natural_of(f).as_deref() == Some(c.natural.as_str()) && matches(f, &c.element)
+                                })
+                            });
+                            match hit.flatten() {
+                                Some(f) => landed.push((i, spec.result_from(c, Outcome::Created, f))),
+                                None => rest.push((i, el, existing)),
+                            }
+                        }
+                        settle_results(ctx, spec, candidates, &landed)?;
+                        results.extend(landed);
+                        if rest.is_empty() {
+                            return Ok(results);
+                        }
+                        todo = rest;
+                    }
+                    Err(_) => {
+                        for (i, _, existing) in &todo {
+                            let c = &candidates[*i];
+                            let mut r = RecordResult::new(c.index, c.key.clone(), Outcome::Uncertain);
+                            r.xero_id = existing.clone();
+                            r.errors.push(error_of(
+                                "uncertain",
+                                format!(
+                                    "sent to Xero but no answer came back ({}); push it again: xero-link checks Xero \
+                                     first, so it is never created twice",
+                                    error.message
+                                ),
+                                None,
+                            ));
+                            results.insert(*i, r);
+                        }
+                        return Ok(results);
+                    }
+                }
+            }
+        }
+    }
+    // Both attempts lost their answer.
+    for (i, _, existing) in &todo {
+        let c = &candidates[*i];
+        let mut r = RecordResult::new(c.index, c.key.clone(), Outcome::Uncertain);
+        r.xero_id = existing.clone();
+        r.errors.push(error_of(
+            "uncertain",
+            "sent to Xero twice without an answer; push it again: xero-link checks Xero first, so it is never created twice",
+            None,
+        ));
+        results.insert(*i, r);
+    }
+    Ok(results)
+}
+
+fn element_messages(el: &Value, field: &str) -> Vec<String> {
+    match el.get(field) {
+        Some(Value::Array(a)) => {
+            a.iter().filter_map(|m| m.get("Message").and_then(Value::as_str).map(str::to_owned)).collect()
+        }
+        _ => Vec::new(),
+    }
+}
