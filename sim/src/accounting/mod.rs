@@ -25,7 +25,10 @@ pub struct Organisation {
 impl Organisation {
     pub fn new(seed: &OrgSeed) -> Self {
         Organisation {
-            tenant_id: seed.tenant_id.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+            tenant_id: seed
+                .tenant_id
+                .clone()
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
             name: seed.name.clone(),
         }
     }
@@ -63,5 +66,8 @@ pub fn required_scopes(_method: &str, _path: &str) -> &'static [&'static str] {
 
 /// Serves one request against `org`.
 pub fn handle(_org: &mut Organisation, _req: &ApiRequest<'_>) -> ApiResponse {
-    ApiResponse { status: 501, body: serde_json::json!({"Message": "not implemented"}) }
+    ApiResponse {
+        status: 501,
+        body: serde_json::json!({"Message": "not implemented"}),
+    }
 }
