@@ -2,40 +2,195 @@
 //!
 //! Pure and synchronous: the server authenticates, checks the tenant, applies limits, idempotency and faults,
 //! then calls [`handle`] with the organisation locked.
+//!
+//! Layout: `model` (what is stored), `seed` (the demo company), `settings` (Organisation, Accounts, TaxRates,
+//! TrackingCategories, Currencies), `contacts`, `items`, `docs` (invoices and credit notes, which share their
+//! rules), `payments` (payments and credit-note allocations), `query` (where/order/paging), `money`, `dates`,
+//! `json`, `errors`.
+
+mod contacts;
+mod dates;
+mod docs;
+mod errors;
+mod items;
+mod json;
+mod model;
+mod money;
+mod payments;
+mod query;
+pub mod seed;
+mod settings;
 
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use model::*;
 
 /// How to build one organisation (tenant) at start-up. Defaults describe a fresh demo company.
+///
+/// JSON shape (every field but `name` optional):
+/// `{"tenant_id": uuid, "name": "...", "legal_name": "...", "base_currency": "AUD", "country_code": "AU",
+///   "currencies": [{"code":"USD","description":"...","rate":"0.65"}],
+///   "accounts": [{"code":"200","name":"Sales","type":"REVENUE","status":"ACTIVE","tax_type":"OUTPUT",
+///                 "bank_account_number":null,"currency_code":null,"enable_payments_to_account":false,
+///                 "system_account":null,"description":null}],
+///   "tax_rates": [{"tax_type":"OUTPUT","name":"GST on Income","rate":"10","status":"ACTIVE","report_tax_type":"OUTPUT"}],
+///   "tracking_categories": [{"name":"Division","status":"ACTIVE","options":["North", {"name":"West","status":"ARCHIVED"}]}]}`
 #[derive(Debug, Clone, Deserialize)]
 pub struct OrgSeed {
     /// Xero tenant id (a UUID); generated when absent.
     #[serde(default)]
     pub tenant_id: Option<String>,
     pub name: String,
+    #[serde(default)]
+    pub legal_name: Option<String>,
+    /// Default `AUD`.
+    #[serde(default)]
+    pub base_currency: Option<String>,
+    /// Default `AU`.
+    #[serde(default)]
+    pub country_code: Option<String>,
+    /// Enabled currencies (the base is always added). Default AUD, USD, EUR, GBP, NZD.
+    #[serde(default)]
+    pub currencies: Option<Vec<seed::CurrencySeed>>,
+    /// Chart of accounts. Default: see [`seed::default_accounts`].
+    #[serde(default)]
+    pub accounts: Option<Vec<seed::AccountSeed>>,
+    /// Tax rates. Default: see [`seed::default_tax_rates`].
+    #[serde(default)]
+    pub tax_rates: Option<Vec<seed::TaxRateSeed>>,
+    /// Tracking categories. Default: see [`seed::default_tracking`].
+    #[serde(default)]
+    pub tracking_categories: Option<Vec<seed::TrackingSeed>>,
 }
 
 /// One organisation's state.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Organisation {
     pub tenant_id: String,
     pub name: String,
+    pub(crate) legal_name: String,
+    pub(crate) org_id: Uuid,
+    pub(crate) short_code: String,
+    pub(crate) created_ms: i64,
+    pub(crate) base_currency: String,
+    pub(crate) country_code: String,
+    pub(crate) currencies: Vec<Currency>,
+    pub(crate) accounts: Vec<Account>,
+    pub(crate) tax_rates: Vec<TaxRate>,
+    pub(crate) tracking: Vec<TrackingCategory>,
+    pub(crate) contacts: Vec<Contact>,
+    pub(crate) items: Vec<Item>,
+    pub(crate) docs: Vec<Doc>,
+    pub(crate) payments: Vec<Payment>,
+    pub(crate) allocations: Vec<Allocation>,
+    pub(crate) next_invoice_number: u32,
+    pub(crate) next_credit_note_number: u32,
 }
 
 impl Organisation {
     pub fn new(seed: &OrgSeed) -> Self {
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        let base = seed
+            .base_currency
+            .clone()
+            .unwrap_or_else(|| "AUD".into())
+            .to_uppercase();
+        let org_id = Uuid::new_v4();
         Organisation {
             tenant_id: seed
                 .tenant_id
                 .clone()
-                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+                .unwrap_or_else(|| Uuid::new_v4().to_string()),
             name: seed.name.clone(),
+            legal_name: seed.legal_name.clone().unwrap_or_else(|| seed.name.clone()),
+            org_id,
+            short_code: format!("!{}", &org_id.simple().to_string()[..5]),
+            created_ms: now_ms,
+            country_code: seed
+                .country_code
+                .clone()
+                .unwrap_or_else(|| "AU".into())
+                .to_uppercase(),
+            currencies: seed::currencies(&seed.currencies, &base),
+            base_currency: base,
+            accounts: seed::accounts(&seed.accounts, now_ms),
+            tax_rates: seed::tax_rates(&seed.tax_rates),
+            tracking: seed::tracking(&seed.tracking_categories),
+            contacts: Vec::new(),
+            items: Vec::new(),
+            docs: Vec::new(),
+            payments: Vec::new(),
+            allocations: Vec::new(),
+            next_invoice_number: 1,
+            next_credit_note_number: 1,
         }
     }
 
-    /// Everything stored, for inspection by tests.
+    /// Everything stored, for inspection by tests, in Xero's shapes (unit amounts at 4 dp).
     pub fn snapshot(&self) -> Value {
-        serde_json::json!({ "tenant_id": self.tenant_id, "name": self.name })
+        let ctx = Ctx::internal();
+        let invoices: Vec<Value> = self
+            .docs
+            .iter()
+            .filter(|d| d.kind == DocKind::Invoice)
+            .map(|d| docs::render(self, &ctx, d, true))
+            .collect();
+        let credit_notes: Vec<Value> = self
+            .docs
+            .iter()
+            .filter(|d| d.kind == DocKind::CreditNote)
+            .map(|d| docs::render(self, &ctx, d, true))
+            .collect();
+        json!({
+            "tenant_id": self.tenant_id,
+            "name": self.name,
+            "Organisation": settings::render_org(self),
+            "Currencies": settings::render_currencies(self),
+            "Accounts": self.accounts.iter().map(settings::render_account).collect::<Vec<_>>(),
+            "TaxRates": self.tax_rates.iter().map(settings::render_tax_rate).collect::<Vec<_>>(),
+            "TrackingCategories": self.tracking.iter().map(|t| settings::render_tracking(t, true)).collect::<Vec<_>>(),
+            "Contacts": self.contacts.iter().map(|c| contacts::render(self, c)).collect::<Vec<_>>(),
+            "Items": self.items.iter().map(|i| items::render(&ctx, i)).collect::<Vec<_>>(),
+            "Invoices": invoices,
+            "CreditNotes": credit_notes,
+            "Payments": self.payments.iter().map(|p| payments::render(self, p)).collect::<Vec<_>>(),
+            "Allocations": self.allocations.iter().map(|a| payments::render_allocation(self, a)).collect::<Vec<_>>(),
+        })
+    }
+
+    pub(crate) fn contact(&self, id: Uuid) -> Option<&Contact> {
+        self.contacts.iter().find(|c| c.id == id)
+    }
+    pub(crate) fn doc(&self, id: Uuid) -> Option<&Doc> {
+        self.docs.iter().find(|d| d.id == id)
+    }
+    pub(crate) fn doc_mut(&mut self, id: Uuid) -> Option<&mut Doc> {
+        self.docs.iter_mut().find(|d| d.id == id)
+    }
+    pub(crate) fn account_by_code(&self, code: &str) -> Option<&Account> {
+        self.accounts
+            .iter()
+            .find(|a| a.code.eq_ignore_ascii_case(code))
+    }
+    pub(crate) fn account(&self, id: Uuid) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.id == id)
+    }
+    pub(crate) fn tax_rate(&self, tax_type: &str) -> Option<&TaxRate> {
+        self.tax_rates
+            .iter()
+            .find(|t| t.tax_type.eq_ignore_ascii_case(tax_type))
+    }
+    pub(crate) fn currency(&self, code: &str) -> Option<&Currency> {
+        self.currencies
+            .iter()
+            .find(|c| c.code.eq_ignore_ascii_case(code))
+    }
+    pub(crate) fn item_by_code(&self, code: &str) -> Option<&Item> {
+        self.items
+            .iter()
+            .find(|i| i.code.eq_ignore_ascii_case(code))
     }
 }
 
@@ -54,20 +209,312 @@ pub struct ApiRequest<'a> {
 }
 
 /// The answer: HTTP status and JSON body.
+#[derive(Debug, Clone)]
 pub struct ApiResponse {
     pub status: u16,
     pub body: Value,
 }
 
+const SETTINGS_READ: &[&str] = &["accounting.settings", "accounting.settings.read"];
+const SETTINGS_WRITE: &[&str] = &["accounting.settings"];
+const CONTACTS_READ: &[&str] = &["accounting.contacts", "accounting.contacts.read"];
+const CONTACTS_WRITE: &[&str] = &["accounting.contacts"];
+const ITEMS_READ: &[&str] = &[
+    "accounting.invoices",
+    "accounting.invoices.read",
+    "accounting.settings",
+    "accounting.settings.read",
+];
+const ITEMS_WRITE: &[&str] = &["accounting.invoices", "accounting.settings"];
+const INVOICES_READ: &[&str] = &[
+    "accounting.invoices",
+    "accounting.invoices.read",
+    "accounting.transactions",
+    "accounting.transactions.read",
+];
+const INVOICES_WRITE: &[&str] = &["accounting.invoices", "accounting.transactions"];
+const PAYMENTS_READ: &[&str] = &[
+    "accounting.payments",
+    "accounting.payments.read",
+    "accounting.transactions",
+    "accounting.transactions.read",
+];
+const PAYMENTS_WRITE: &[&str] = &["accounting.payments", "accounting.transactions"];
+
 /// Scopes of which the access token must hold at least one for this request (empty: none needed).
-pub fn required_scopes(_method: &str, _path: &str) -> &'static [&'static str] {
-    &[]
+pub fn required_scopes(method: &str, path: &str) -> &'static [&'static str] {
+    let read = method.eq_ignore_ascii_case("GET") || method.eq_ignore_ascii_case("HEAD");
+    let first = path
+        .trim_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match first.as_str() {
+        "organisation" | "organisations" | "accounts" | "taxrates" | "trackingcategories"
+        | "currencies" => {
+            if read {
+                SETTINGS_READ
+            } else {
+                SETTINGS_WRITE
+            }
+        }
+        "contacts" => {
+            if read {
+                CONTACTS_READ
+            } else {
+                CONTACTS_WRITE
+            }
+        }
+        "items" => {
+            if read {
+                ITEMS_READ
+            } else {
+                ITEMS_WRITE
+            }
+        }
+        "invoices" | "creditnotes" => {
+            if read {
+                INVOICES_READ
+            } else {
+                INVOICES_WRITE
+            }
+        }
+        "payments" => {
+            if read {
+                PAYMENTS_READ
+            } else {
+                PAYMENTS_WRITE
+            }
+        }
+        _ => &[],
+    }
+}
+
+/// Per-request settings the handlers need.
+pub(crate) struct Ctx<'a> {
+    pub now_ms: i64,
+    /// Decimal places for unit amounts in and out (2, or 4 with `unitdp=4`).
+    pub unitdp: u32,
+    pub summarize: bool,
+    pub query: &'a [(String, String)],
+}
+
+impl<'a> Ctx<'a> {
+    fn internal() -> Ctx<'static> {
+        Ctx {
+            now_ms: 0,
+            unitdp: 4,
+            summarize: true,
+            query: &[],
+        }
+    }
+    pub fn param(&self, name: &str) -> Option<&'a str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    pub fn flag(&self, name: &str) -> bool {
+        self.param(name)
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+    }
 }
 
 /// Serves one request against `org`.
-pub fn handle(_org: &mut Organisation, _req: &ApiRequest<'_>) -> ApiResponse {
-    ApiResponse {
-        status: 501,
-        body: serde_json::json!({"Message": "not implemented"}),
+pub fn handle(org: &mut Organisation, req: &ApiRequest<'_>) -> ApiResponse {
+    let ctx = Ctx {
+        now_ms: req.now_ms,
+        unitdp: if req
+            .query
+            .iter()
+            .any(|(k, v)| k.eq_ignore_ascii_case("unitdp") && v.trim() == "4")
+        {
+            4
+        } else {
+            2
+        },
+        summarize: !req.query.iter().any(|(k, v)| {
+            k.eq_ignore_ascii_case("summarizeErrors") && v.trim().eq_ignore_ascii_case("false")
+        }),
+        query: req.query,
+    };
+    let segs: Vec<String> = req
+        .path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(percent_decode)
+        .collect();
+    let method = req.method.to_ascii_uppercase();
+    let Some(first) = segs.first().map(|s| s.to_ascii_lowercase()) else {
+        return errors::not_found();
+    };
+    let rest: Vec<&str> = segs[1..].iter().map(String::as_str).collect();
+    match first.as_str() {
+        "organisation" | "organisations" => settings::handle_org(org, &ctx, &method, &rest),
+        "accounts" => settings::handle_accounts(org, &ctx, &method, &rest),
+        "taxrates" => settings::handle_tax_rates(org, &ctx, &method, &rest),
+        "trackingcategories" => settings::handle_tracking(org, &ctx, &method, &rest),
+        "currencies" => settings::handle_currencies(org, &ctx, &method, &rest),
+        "contacts" => contacts::handle(org, &ctx, &method, &rest, req.body),
+        "items" => items::handle(org, &ctx, &method, &rest, req.body),
+        "invoices" => docs::handle(org, &ctx, DocKind::Invoice, &method, &rest, req.body),
+        "creditnotes" => {
+            if rest.len() == 2 && rest[1].eq_ignore_ascii_case("allocations") {
+                if method != "PUT" {
+                    return errors::method_not_allowed();
+                }
+                payments::handle_allocations(org, &ctx, rest[0], req.body)
+            } else {
+                docs::handle(org, &ctx, DocKind::CreditNote, &method, &rest, req.body)
+            }
+        }
+        "payments" => payments::handle(org, &ctx, &method, &rest, req.body),
+        _ => errors::not_found(),
     }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The standard success envelope.
+pub(crate) fn envelope(
+    ctx: &Ctx,
+    key: &str,
+    items: Vec<Value>,
+    pagination: Option<Value>,
+) -> ApiResponse {
+    let mut m = Map::new();
+    m.insert("Id".into(), json!(Uuid::new_v4().to_string()));
+    m.insert("Status".into(), json!("OK"));
+    m.insert("ProviderName".into(), json!("xero-sim"));
+    m.insert(
+        "DateTimeUTC".into(),
+        json!(format!("/Date({})/", ctx.now_ms)),
+    );
+    if let Some(p) = pagination {
+        m.insert("pagination".into(), p);
+    }
+    m.insert(key.into(), Value::Array(items));
+    ApiResponse {
+        status: 200,
+        body: Value::Object(m),
+    }
+}
+
+/// The elements of a request body: `{"Key": [...]}`, a single element object, or a bare array.
+pub(crate) fn parse_elements(body: Option<&[u8]>, key: &str) -> Result<Vec<Value>, ApiResponse> {
+    let body = body.unwrap_or(&[]);
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(errors::post_data_invalid(
+            "No data has been received. Please ensure the request body is not empty.",
+        ));
+    }
+    let v: Value = serde_json::from_slice(body)
+        .map_err(|e| errors::post_data_invalid(&format!("JSON for post data was invalid,{e}")))?;
+    match v {
+        Value::Array(a) => Ok(a),
+        Value::Object(m) => match json::get(&m, key) {
+            Some(Value::Array(a)) => Ok(a.clone()),
+            Some(Value::Object(o)) => Ok(vec![Value::Object(o.clone())]),
+            Some(_) => Err(errors::post_data_invalid(&format!(
+                "JSON for post data was invalid,'{key}' must be an array"
+            ))),
+            None if json::has(&m, key) => Ok(Vec::new()),
+            None => Ok(vec![Value::Object(m)]),
+        },
+        _ => Err(errors::post_data_invalid(
+            "JSON for post data was invalid,expected an object",
+        )),
+    }
+}
+
+/// The outcome of one element's processing: the id of what was stored, or Xero's messages.
+pub(crate) type ElementResult = Result<Uuid, Vec<String>>;
+
+/// Runs a batch with Xero's summarizeErrors semantics.
+///
+/// * summarizeErrors (default): any failing element → 400 `ValidationException` listing every element in
+///   input order (failing ones with their `ValidationErrors`), and nothing is stored.
+/// * `summarizeErrors=false`: 200; valid elements are stored; every element carries
+///   `StatusAttributeString` `OK`/`ERROR`.
+///
+/// Each `process` call must be atomic: validate first, then mutate.
+pub(crate) fn run_batch(
+    org: &mut Organisation,
+    ctx: &Ctx,
+    key: &str,
+    err_flag: Option<&str>,
+    elems: Vec<Value>,
+    mut process: impl FnMut(&mut Organisation, &Ctx, &Value) -> ElementResult,
+    render: impl Fn(&Organisation, &Ctx, Uuid) -> Value,
+) -> ApiResponse {
+    let backup = if ctx.summarize {
+        Some(org.clone())
+    } else {
+        None
+    };
+    let results: Vec<ElementResult> = elems.iter().map(|e| process(org, ctx, e)).collect();
+    let any_err = results.iter().any(Result::is_err);
+    let echo = |e: &Value, errs: &[String]| {
+        let mut m = e.as_object().cloned().unwrap_or_default();
+        m.insert(
+            "ValidationErrors".into(),
+            Value::Array(errs.iter().map(|s| json!({ "Message": s })).collect()),
+        );
+        if !errs.is_empty() {
+            m.insert("StatusAttributeString".into(), json!("ERROR"));
+            if let Some(f) = err_flag {
+                m.insert(f.into(), json!(true));
+            }
+        }
+        Value::Object(m)
+    };
+    if any_err && ctx.summarize {
+        if let Some(b) = backup {
+            *org = b;
+        }
+        let elements: Vec<Value> = elems
+            .iter()
+            .zip(&results)
+            .map(|(e, r)| match r {
+                Ok(_) => echo(e, &[]),
+                Err(errs) => echo(e, errs),
+            })
+            .collect();
+        return errors::validation_exception(elements);
+    }
+    let out: Vec<Value> = elems
+        .iter()
+        .zip(&results)
+        .map(|(e, r)| match r {
+            Ok(id) => {
+                let mut v = render(org, ctx, *id);
+                if let Some(m) = v.as_object_mut() {
+                    m.insert("StatusAttributeString".into(), json!("OK"));
+                }
+                v
+            }
+            Err(errs) => echo(e, errs),
+        })
+        .collect();
+    envelope(ctx, key, out, None)
 }

@@ -1,0 +1,480 @@
+//! List parameters: `where` (a C#-like filter), `order`, explicit id/number/status lists, and paging.
+//!
+//! Filters are evaluated against the rendered Xero JSON of each record, so any field path of the response
+//! (`Contact.ContactID`, `Status`, `Total` ...) works, provided its first segment is a known field of the kind.
+//! Supported: `==`, `!=`, `<`, `<=`, `>`, `>=`, `AND`/`&&`, `OR`/`||`, `NOT`/`!`, parentheses,
+//! `.Contains("x")`, `.StartsWith("x")`, `.EndsWith("x")`, `Guid("...")`, `DateTime(y,m,d[,h,m,s])`,
+//! strings, numbers, `true`/`false`/`null`. String comparisons are case-insensitive, as Xero's are.
+
+use super::{ApiResponse, Ctx, dates, errors, money};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+use std::cmp::Ordering;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Ident(String),
+    Str(String),
+    Num(String),
+    Op(String),
+    LParen,
+    RParen,
+    Comma,
+    Dot,
+}
+
+fn lex(s: &str) -> Result<Vec<Tok>, String> {
+    let c: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    let mut out = Vec::new();
+    while i < c.len() {
+        let ch = c[i];
+        if ch.is_whitespace() {
+            i += 1;
+        } else if ch == '"' || ch == '\'' {
+            let q = ch;
+            i += 1;
+            let mut t = String::new();
+            loop {
+                if i >= c.len() {
+                    return Err("Unterminated string literal".into());
+                }
+                if c[i] == '\\' && i + 1 < c.len() {
+                    t.push(c[i + 1]);
+                    i += 2;
+                } else if c[i] == q {
+                    i += 1;
+                    break;
+                } else {
+                    t.push(c[i]);
+                    i += 1;
+                }
+            }
+            out.push(Tok::Str(t));
+        } else if ch.is_ascii_digit() || (ch == '-' && i + 1 < c.len() && c[i + 1].is_ascii_digit())
+        {
+            let start = i;
+            i += 1;
+            while i < c.len() && (c[i].is_ascii_digit() || c[i] == '.') {
+                i += 1;
+            }
+            out.push(Tok::Num(c[start..i].iter().collect()));
+        } else if ch.is_alphabetic() || ch == '_' {
+            let start = i;
+            while i < c.len() && (c[i].is_alphanumeric() || c[i] == '_') {
+                i += 1;
+            }
+            out.push(Tok::Ident(c[start..i].iter().collect()));
+        } else {
+            let two: String = c[i..(i + 2).min(c.len())].iter().collect();
+            if ["==", "!=", "<=", ">=", "&&", "||"].contains(&two.as_str()) {
+                out.push(Tok::Op(two));
+                i += 2;
+                continue;
+            }
+            match ch {
+                '(' => out.push(Tok::LParen),
+                ')' => out.push(Tok::RParen),
+                ',' => out.push(Tok::Comma),
+                '.' => out.push(Tok::Dot),
+                '<' | '>' | '!' | '=' => out.push(Tok::Op(if ch == '=' {
+                    "==".into()
+                } else {
+                    ch.to_string()
+                })),
+                _ => return Err(format!("Unexpected character '{ch}'")),
+            }
+            i += 1;
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone)]
+enum Operand {
+    Field(Vec<String>),
+    Lit(Val),
+}
+
+#[derive(Debug, Clone)]
+enum Expr {
+    Or(Box<Expr>, Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Not(Box<Expr>),
+    Cmp(Operand, String, Operand),
+    Method(Vec<String>, String, String),
+    Truthy(Operand),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Val {
+    Str(String),
+    Num(Decimal),
+    Bool(bool),
+    Date(i64),
+    Null,
+}
+
+struct Parser<'f> {
+    t: Vec<Tok>,
+    p: usize,
+    fields: &'f [&'f str],
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&Tok> {
+        self.t.get(self.p)
+    }
+    fn next(&mut self) -> Option<Tok> {
+        let t = self.t.get(self.p).cloned();
+        self.p += 1;
+        t
+    }
+    fn is_kw(&self, kws: &[&str]) -> bool {
+        match self.peek() {
+            Some(Tok::Ident(s)) => kws.iter().any(|k| s.eq_ignore_ascii_case(k)),
+            Some(Tok::Op(o)) => kws.contains(&o.as_str()),
+            _ => false,
+        }
+    }
+    fn or(&mut self) -> Result<Expr, String> {
+        let mut l = self.and()?;
+        while self.is_kw(&["OR", "||"]) {
+            self.p += 1;
+            l = Expr::Or(Box::new(l), Box::new(self.and()?));
+        }
+        Ok(l)
+    }
+    fn and(&mut self) -> Result<Expr, String> {
+        let mut l = self.not()?;
+        while self.is_kw(&["AND", "&&"]) {
+            self.p += 1;
+            l = Expr::And(Box::new(l), Box::new(self.not()?));
+        }
+        Ok(l)
+    }
+    fn not(&mut self) -> Result<Expr, String> {
+        if self.is_kw(&["NOT", "!"]) {
+            self.p += 1;
+            return Ok(Expr::Not(Box::new(self.not()?)));
+        }
+        if self.peek() == Some(&Tok::LParen) {
+            self.p += 1;
+            let e = self.or()?;
+            if self.next() != Some(Tok::RParen) {
+                return Err("Expected ')'".into());
+            }
+            return Ok(e);
+        }
+        self.comparison()
+    }
+    fn comparison(&mut self) -> Result<Expr, String> {
+        let left = self.operand()?;
+        if let Operand::Field(path) = &left {
+            // A method call: Field.Contains("x")
+            if path.len() >= 2 && self.peek() == Some(&Tok::LParen) {
+                let method = path.last().cloned().unwrap_or_default();
+                let field = path[..path.len() - 1].to_vec();
+                let known = ["contains", "startswith", "endswith"];
+                if !known.contains(&method.to_ascii_lowercase().as_str()) {
+                    return Err(format!("Method '{method}' is not supported"));
+                }
+                self.p += 1;
+                let arg = match self.next() {
+                    Some(Tok::Str(s)) => s,
+                    _ => return Err(format!("{method} expects a string argument")),
+                };
+                if self.next() != Some(Tok::RParen) {
+                    return Err("Expected ')'".into());
+                }
+                return Ok(Expr::Method(field, method.to_ascii_lowercase(), arg));
+            }
+        }
+        match self.peek() {
+            Some(Tok::Op(o)) if ["==", "!=", "<", "<=", ">", ">="].contains(&o.as_str()) => {
+                let op = o.clone();
+                self.p += 1;
+                let right = self.operand()?;
+                Ok(Expr::Cmp(left, op, right))
+            }
+            _ => Ok(Expr::Truthy(left)),
+        }
+    }
+    fn operand(&mut self) -> Result<Operand, String> {
+        match self.next() {
+            Some(Tok::Str(s)) => Ok(Operand::Lit(Val::Str(s))),
+            Some(Tok::Num(n)) => n
+                .parse::<Decimal>()
+                .map(|d| Operand::Lit(Val::Num(d)))
+                .map_err(|_| format!("Invalid number '{n}'")),
+            Some(Tok::Ident(id)) => {
+                let low = id.to_ascii_lowercase();
+                match low.as_str() {
+                    "true" => return Ok(Operand::Lit(Val::Bool(true))),
+                    "false" => return Ok(Operand::Lit(Val::Bool(false))),
+                    "null" => return Ok(Operand::Lit(Val::Null)),
+                    "guid" if self.peek() == Some(&Tok::LParen) => {
+                        self.p += 1;
+                        let s = match self.next() {
+                            Some(Tok::Str(s)) => s,
+                            _ => return Err("Guid() expects a string".into()),
+                        };
+                        if self.next() != Some(Tok::RParen) {
+                            return Err("Expected ')'".into());
+                        }
+                        return Ok(Operand::Lit(Val::Str(s)));
+                    }
+                    "datetime" if self.peek() == Some(&Tok::LParen) => {
+                        self.p += 1;
+                        let mut nums = Vec::new();
+                        loop {
+                            match self.next() {
+                                Some(Tok::Num(n)) => {
+                                    nums.push(n.parse::<u32>().map_err(|_| "Bad DateTime")?)
+                                }
+                                _ => return Err("DateTime() expects numbers".into()),
+                            }
+                            match self.next() {
+                                Some(Tok::Comma) => continue,
+                                Some(Tok::RParen) => break,
+                                _ => return Err("Expected ')'".into()),
+                            }
+                        }
+                        if nums.len() < 3 {
+                            return Err("DateTime() expects year, month, day".into());
+                        }
+                        let d = chrono::NaiveDate::from_ymd_opt(nums[0] as i32, nums[1], nums[2])
+                            .ok_or("Invalid DateTime")?;
+                        let t = d
+                            .and_hms_opt(
+                                *nums.get(3).unwrap_or(&0),
+                                *nums.get(4).unwrap_or(&0),
+                                *nums.get(5).unwrap_or(&0),
+                            )
+                            .ok_or("Invalid DateTime")?;
+                        return Ok(Operand::Lit(Val::Date(t.and_utc().timestamp_millis())));
+                    }
+                    _ => {}
+                }
+                let mut path = vec![id];
+                while self.peek() == Some(&Tok::Dot) {
+                    self.p += 1;
+                    match self.next() {
+                        Some(Tok::Ident(s)) => path.push(s),
+                        _ => return Err("Expected a field name after '.'".into()),
+                    }
+                }
+                if !self.fields.iter().any(|f| f.eq_ignore_ascii_case(&path[0])) {
+                    return Err(format!("No property or field '{}' exists", path[0]));
+                }
+                Ok(Operand::Field(path))
+            }
+            other => Err(format!("Unexpected token {other:?}")),
+        }
+    }
+}
+
+/// A parsed `where` filter.
+pub struct Filter(Expr);
+
+impl Filter {
+    pub fn parse(s: &str, fields: &[&str]) -> Result<Filter, String> {
+        let t = lex(s)?;
+        let mut p = Parser { t, p: 0, fields };
+        let e = p.or()?;
+        if p.p < p.t.len() {
+            return Err(format!("Unexpected token {:?}", p.t[p.p]));
+        }
+        Ok(Filter(e))
+    }
+    pub fn matches(&self, v: &Value) -> bool {
+        eval(&self.0, v)
+    }
+}
+
+fn lookup(v: &Value, path: &[String]) -> Val {
+    let mut cur = v;
+    for seg in path {
+        let Some(m) = cur.as_object() else {
+            return Val::Null;
+        };
+        match m.iter().find(|(k, _)| k.eq_ignore_ascii_case(seg)) {
+            Some((_, x)) => cur = x,
+            None => return Val::Null,
+        }
+    }
+    to_val(cur)
+}
+
+fn to_val(v: &Value) -> Val {
+    match v {
+        Value::String(s) => match dates::parse_ms_date(s) {
+            Some(ms) => Val::Date(ms),
+            None => Val::Str(s.clone()),
+        },
+        Value::Number(_) => money::parse(v).map(Val::Num).unwrap_or(Val::Null),
+        Value::Bool(b) => Val::Bool(*b),
+        _ => Val::Null,
+    }
+}
+
+fn operand(o: &Operand, v: &Value) -> Val {
+    match o {
+        Operand::Field(p) => lookup(v, p),
+        Operand::Lit(l) => l.clone(),
+    }
+}
+
+fn compare(a: &Val, b: &Val) -> Option<Ordering> {
+    match (a, b) {
+        (Val::Str(x), Val::Str(y)) => Some(x.to_lowercase().cmp(&y.to_lowercase())),
+        (Val::Num(x), Val::Num(y)) => Some(x.cmp(y)),
+        (Val::Num(x), Val::Str(y)) => y.parse::<Decimal>().ok().map(|y| x.cmp(&y)),
+        (Val::Str(x), Val::Num(y)) => x.parse::<Decimal>().ok().map(|x| x.cmp(y)),
+        (Val::Date(x), Val::Date(y)) => Some(x.cmp(y)),
+        (Val::Date(x), Val::Str(y)) | (Val::Str(y), Val::Date(x)) => {
+            dates::parse_date(y).map(|d| x.cmp(&dates::date_ms(d)))
+        }
+        (Val::Bool(x), Val::Bool(y)) => Some(x.cmp(y)),
+        (Val::Bool(x), Val::Str(y)) => y.parse::<bool>().ok().map(|y| x.cmp(&y)),
+        (Val::Null, Val::Null) => Some(Ordering::Equal),
+        _ => None,
+    }
+}
+
+fn eval(e: &Expr, v: &Value) -> bool {
+    match e {
+        Expr::Or(a, b) => eval(a, v) || eval(b, v),
+        Expr::And(a, b) => eval(a, v) && eval(b, v),
+        Expr::Not(a) => !eval(a, v),
+        Expr::Truthy(o) => operand(o, v) == Val::Bool(true),
+        Expr::Method(path, m, arg) => match lookup(v, path) {
+            Val::Str(s) => {
+                let (s, arg) = (s.to_lowercase(), arg.to_lowercase());
+                match m.as_str() {
+                    "contains" => s.contains(&arg),
+                    "startswith" => s.starts_with(&arg),
+                    _ => s.ends_with(&arg),
+                }
+            }
+            _ => false,
+        },
+        Expr::Cmp(a, op, b) => {
+            let (x, y) = (operand(a, v), operand(b, v));
+            let ord = compare(&x, &y);
+            match op.as_str() {
+                "==" => ord == Some(Ordering::Equal),
+                "!=" => ord != Some(Ordering::Equal),
+                "<" => ord == Some(Ordering::Less),
+                "<=" => matches!(ord, Some(Ordering::Less | Ordering::Equal)),
+                ">" => ord == Some(Ordering::Greater),
+                _ => matches!(ord, Some(Ordering::Greater | Ordering::Equal)),
+            }
+        }
+    }
+}
+
+/// What a list endpoint supports.
+pub struct ListSpec<'a> {
+    /// Fields allowed as the first segment of a `where`/`order` path.
+    pub fields: &'a [&'a str],
+    /// Explicit list parameters: (query name, field path in the rendered record).
+    pub lists: &'a [(&'a str, &'a str)],
+    /// Whether `page`/`pageSize` apply (and the response carries `pagination`).
+    pub paged: bool,
+}
+
+/// Applies `where`, explicit lists, `order` and paging to rendered records.
+pub fn apply(
+    ctx: &Ctx,
+    spec: &ListSpec,
+    records: Vec<Value>,
+) -> Result<(Vec<Value>, Option<Value>), ApiResponse> {
+    let filter = match ctx.param("where").filter(|w| !w.trim().is_empty()) {
+        Some(w) => Some(Filter::parse(w, spec.fields).map_err(|e| errors::query_parse(&e))?),
+        None => None,
+    };
+    let mut lists: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    for (param, path) in spec.lists {
+        if let Some(v) = ctx.param(param) {
+            let wanted: Vec<String> = v
+                .split(',')
+                .map(|s| s.trim().trim_matches('"').to_lowercase())
+                .filter(|s| !s.is_empty())
+                .collect();
+            if !wanted.is_empty() {
+                lists.push((path.split('.').map(String::from).collect(), wanted));
+            }
+        }
+    }
+    let mut out: Vec<Value> = records
+        .into_iter()
+        .filter(|r| filter.as_ref().is_none_or(|f| f.matches(r)))
+        .filter(|r| {
+            lists.iter().all(|(path, wanted)| match lookup(r, path) {
+                Val::Str(s) => wanted.contains(&s.to_lowercase()),
+                _ => false,
+            })
+        })
+        .collect();
+    if let Some(order) = ctx.param("order").filter(|o| !o.trim().is_empty()) {
+        let mut keys = Vec::new();
+        for part in order.split(',') {
+            let mut words = part.split_whitespace();
+            let field = words.next().unwrap_or("");
+            let desc = match words.next().map(|w| w.to_ascii_uppercase()) {
+                None => false,
+                Some(w) if w == "ASC" => false,
+                Some(w) if w == "DESC" => true,
+                Some(w) => {
+                    return Err(errors::query_parse(&format!(
+                        "Invalid order direction '{w}'"
+                    )));
+                }
+            };
+            let path: Vec<String> = field.split('.').map(String::from).collect();
+            if !spec.fields.iter().any(|f| f.eq_ignore_ascii_case(&path[0])) {
+                return Err(errors::query_parse(&format!(
+                    "No property or field '{}' exists",
+                    path[0]
+                )));
+            }
+            keys.push((path, desc));
+        }
+        out.sort_by(|a, b| {
+            for (path, desc) in &keys {
+                let o = compare(&lookup(a, path), &lookup(b, path)).unwrap_or(Ordering::Equal);
+                let o = if *desc { o.reverse() } else { o };
+                if o != Ordering::Equal {
+                    return o;
+                }
+            }
+            Ordering::Equal
+        });
+    }
+    if !spec.paged {
+        return Ok((out, None));
+    }
+    let Some(page) = ctx.param("page") else {
+        return Ok((out, None));
+    };
+    let page: usize = page.trim().parse().unwrap_or(1).max(1);
+    let page_size: usize = ctx
+        .param("pageSize")
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(100)
+        .clamp(1, 1000);
+    let item_count = out.len();
+    let page_count = item_count.div_ceil(page_size);
+    let items: Vec<Value> = out
+        .into_iter()
+        .skip((page - 1) * page_size)
+        .take(page_size)
+        .collect();
+    Ok((
+        items,
+        Some(
+            json!({ "page": page, "pageSize": page_size, "pageCount": page_count, "itemCount": item_count }),
+        ),
+    ))
+}
