@@ -265,7 +265,8 @@ pub struct Limits {
     #[serde(default = "default_app_per_minute")]
     pub app_per_minute: u32,
     /// Length of Xero's minute in milliseconds: 60000 against Xero. A simulator with a scaled clock uses a
-    /// shorter one; Xero's `Retry-After` seconds and the idempotency-key retention scale with it.
+    /// shorter one; the idempotency-key retention (6 minutes) scales with it. `Retry-After` is always taken
+    /// as real seconds.
     #[serde(default = "default_minute_ms")]
     pub minute_ms: u64,
 }

@@ -168,7 +168,7 @@ impl<'a> Call<'a> {
         })
     }
 
-    /// A Xero duration (`Retry-After`, key retention) in this process's time: Xero's minute is `minute_ms`.
+    /// A duration on Xero's clock (the key retention) in this process's time: Xero's minute is `minute_ms`.
     fn xero_time(&self, seconds: u64) -> Duration {
         Duration::from_millis(seconds.saturating_mul(self.target.config.limits.minute_ms) / 60)
     }
@@ -251,7 +251,7 @@ impl<'a> Call<'a> {
 
             match outcome {
                 Outcome::Answer { status, headers, body } => {
-                    let facts = HeaderFacts::read(&headers, |s| self.xero_time(s));
+                    let facts = HeaderFacts::read(&headers);
                     let rejected =
                         (status == 429).then(|| (facts.problem.unwrap_or(LimitKind::Minute), facts.retry_after));
                     permit.finish(&Observed {
@@ -425,14 +425,15 @@ struct HeaderFacts {
 }
 
 impl HeaderFacts {
-    fn read(headers: &HeaderMap, xero_time: impl Fn(u64) -> Duration) -> HeaderFacts {
+    /// `Retry-After` is in real seconds (a simulator with a scaled clock converts it too).
+    fn read(headers: &HeaderMap) -> HeaderFacts {
         let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
         let number = |name: &str| text(name).and_then(|v| v.parse::<u32>().ok());
         HeaderFacts {
             minute_remaining: number("x-minlimit-remaining"),
             day_remaining: number("x-daylimit-remaining"),
             app_minute_remaining: number("x-appminlimit-remaining"),
-            retry_after: text("retry-after").and_then(|v| v.parse::<u64>().ok()).map(xero_time),
+            retry_after: text("retry-after").and_then(|v| v.parse::<u64>().ok()).map(Duration::from_secs),
             problem: text("x-rate-limit-problem").and_then(LimitKind::from_problem),
             correlation_id: text("xero-correlation-id")
                 .filter(|v| !v.is_empty() && v.len() <= 100 && v.bytes().all(|b| b.is_ascii_graphic()))
@@ -516,13 +517,12 @@ mod tests {
         h.insert("Retry-After", "30".parse().unwrap());
         h.insert("X-Rate-Limit-Problem", "minute".parse().unwrap());
         h.insert("Xero-Correlation-Id", "abc-123".parse().unwrap());
-        // A minute of 1000 ms: Xero's 30 s are 500 ms here.
-        let f = HeaderFacts::read(&h, |s| Duration::from_millis(s * 1000 / 60));
+        let f = HeaderFacts::read(&h);
         assert_eq!((f.minute_remaining, f.day_remaining, f.app_minute_remaining), (Some(12), Some(4000), Some(9999)));
-        assert_eq!(f.retry_after, Some(Duration::from_millis(500)));
+        assert_eq!(f.retry_after, Some(Duration::from_secs(30)));
         assert_eq!(f.problem, Some(LimitKind::Minute));
         assert_eq!(f.correlation_id.as_deref(), Some("abc-123"));
-        let f = HeaderFacts::read(&HeaderMap::new(), |s| Duration::from_secs(s));
+        let f = HeaderFacts::read(&HeaderMap::new());
         assert!(f.minute_remaining.is_none() && f.retry_after.is_none() && f.correlation_id.is_none());
     }
 }
