@@ -38,14 +38,20 @@ fn parse_args() -> Result<Args, String> {
             _ => (arg.clone(), None),
         };
         let value = |it: &mut dyn Iterator<Item = String>| {
-            inline.clone().or_else(|| it.next()).ok_or_else(|| format!("{name} needs a value"))
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .ok_or_else(|| format!("{name} needs a value"))
         };
         match name.as_str() {
             "--listen" => a.listen = Some(value(&mut it)?),
             "--seed" => a.seed = Some(value(&mut it)?),
             "--time-scale" => {
                 let v = value(&mut it)?;
-                a.time_scale = Some(v.parse().map_err(|_| format!("--time-scale: not a number: {v}"))?);
+                a.time_scale = Some(
+                    v.parse()
+                        .map_err(|_| format!("--time-scale: not a number: {v}"))?,
+                );
             }
             "--consent" => {
                 let v = value(&mut it)?;
@@ -121,13 +127,19 @@ fn main() -> ExitCode {
         });
     }
     std::thread::spawn(move || {
-        let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        let rt = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
             Ok(rt) => rt,
             Err(_) => return,
         };
         rt.block_on(async {
             use tokio::signal::unix::{SignalKind, signal};
-            let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+            let (Ok(mut term), Ok(mut int)) = (
+                signal(SignalKind::terminate()),
+                signal(SignalKind::interrupt()),
+            ) else {
                 return;
             };
             tokio::select! {
