@@ -106,11 +106,14 @@ impl Sim {
     }
 }
 
-fn bad(msg: impl std::fmt::Display) -> Resp {
-    json_resp(400, &json!({ "error": msg.to_string() }))
+/// A control answer: 200 with a JSON body, or an error status with one.
+type Answer = Result<Value, (u16, Value)>;
+
+fn bad(msg: impl std::fmt::Display) -> (u16, Value) {
+    (400, json!({ "error": msg.to_string() }))
 }
 
-fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, Resp> {
+fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, (u16, Value)> {
     let body = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}" as &[u8]
     } else {
@@ -136,15 +139,16 @@ struct AdvanceBody {
 /// Serves `/_sim/...`.
 pub(crate) fn handle(sim: &Sim, method: &str, path: &str, _query: &str, body: &[u8]) -> Resp {
     match route(sim, method, path, body) {
-        Ok(r) | Err(r) => r,
+        Ok(v) => json_resp(200, &v),
+        Err((status, v)) => json_resp(status, &v),
     }
 }
 
-fn ok(v: Value) -> Result<Resp, Resp> {
-    Ok(json_resp(200, &v))
+fn ok(v: Value) -> Answer {
+    Ok(v)
 }
 
-fn route(sim: &Sim, method: &str, path: &str, body: &[u8]) -> Result<Resp, Resp> {
+fn route(sim: &Sim, method: &str, path: &str, body: &[u8]) -> Answer {
     let rest = path.trim_start_matches("/_sim").trim_end_matches('/');
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     match (method, segs.as_slice()) {
@@ -153,10 +157,7 @@ fn route(sim: &Sim, method: &str, path: &str, body: &[u8]) -> Result<Resp, Resp>
         ("GET", ["orgs"]) => ok(sim.org_list()),
         ("GET", ["orgs", id]) => match sim.snapshot(id) {
             Some(s) => ok(s),
-            None => Err(json_resp(
-                404,
-                &json!({ "error": format!("no organisation {id}") }),
-            )),
+            None => Err((404, json!({ "error": format!("no organisation {id}") }))),
         },
         ("GET", ["counters"]) => ok(serde_json::to_value(sim.counters()).unwrap_or_default()),
         ("POST", ["counters", "reset"]) => {
@@ -208,9 +209,9 @@ fn route(sim: &Sim, method: &str, path: &str, body: &[u8]) -> Result<Resp, Resp>
             sim.advance_clock(b.seconds);
             ok(json!({ "now_ms": sim.clock.now_ms() }))
         }
-        _ => Err(json_resp(
+        _ => Err((
             404,
-            &json!({ "error": format!("no control route {method} {path}") }),
+            json!({ "error": format!("no control route {method} {path}") }),
         )),
     }
 }

@@ -103,6 +103,29 @@ fn main() -> ExitCode {
     if let Some(c) = args.consent {
         cfg.consent = c;
     }
+    // Signal handlers go in before the JSON line is printed, so a SIGTERM right after it is handled.
+    use tokio::signal::unix::{SignalKind, signal};
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("xero-sim: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let signals = {
+        let _guard = rt.enter();
+        (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        )
+    };
+    let (Ok(mut term), Ok(mut int)) = signals else {
+        eprintln!("xero-sim: cannot install signal handlers");
+        return ExitCode::from(1);
+    };
     let sim = match xero_sim::start(cfg) {
         Ok(s) => s,
         Err(e) => {
@@ -127,21 +150,7 @@ fn main() -> ExitCode {
         });
     }
     std::thread::spawn(move || {
-        let rt = match tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        {
-            Ok(rt) => rt,
-            Err(_) => return,
-        };
         rt.block_on(async {
-            use tokio::signal::unix::{SignalKind, signal};
-            let (Ok(mut term), Ok(mut int)) = (
-                signal(SignalKind::terminate()),
-                signal(SignalKind::interrupt()),
-            ) else {
-                return;
-            };
             tokio::select! {
                 _ = term.recv() => {}
                 _ = int.recv() => {}

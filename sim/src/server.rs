@@ -451,6 +451,11 @@ pub(crate) fn openid_configuration(base: &str) -> Value {
     })
 }
 
+/// The token must hold at least one of the required scopes (none required: always allowed).
+fn scopes_allow(required: &[&str], held: &[String]) -> bool {
+    required.is_empty() || required.iter().any(|r| held.iter().any(|s| s == r))
+}
+
 /// Frees the tenant's concurrency slot when the request ends (also when the connection drops).
 struct Slot<'a> {
     sim: &'a Sim,
@@ -510,7 +515,7 @@ async fn api(
     };
     let sub = &path[API_PREFIX.len()..];
     let required = accounting::required_scopes(method, sub);
-    if !required.is_empty() && !required.iter().any(|r| tok.scopes.iter().any(|s| s == r)) {
+    if !scopes_allow(required, &tok.scopes) {
         return Ok(with_limits(
             unauthorized("AuthorizationUnsuccessful"),
             peek(&tok.client_id),
@@ -628,4 +633,26 @@ async fn api(
     let mut r = respond(stored.status, stored.content_type, stored.body);
     header(&mut r, "Xero-Correlation-Id", uuid::Uuid::new_v4());
     Ok(with_limits(r, remaining))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scopes_allow;
+
+    #[test]
+    fn one_of_the_required_scopes_is_enough() {
+        let held = vec![
+            "offline_access".to_string(),
+            "accounting.invoices".to_string(),
+        ];
+        assert!(scopes_allow(&[], &held));
+        assert!(scopes_allow(
+            &["accounting.transactions", "accounting.invoices"],
+            &held
+        ));
+        assert!(!scopes_allow(
+            &["accounting.contacts", "accounting.contacts.read"],
+            &held
+        ));
+    }
 }

@@ -659,14 +659,16 @@ fn consent_page_allow_and_cancel_and_deny_mode() {
 
 #[test]
 fn custom_connection_tenant_by_name() {
-    let mut cfg = SimConfig::default();
-    cfg.apps = vec![AppConfig {
-        client_id: "cc".into(),
-        client_secret: Some("s".into()),
-        grant_types: vec![GrantType::ClientCredentials],
-        custom_connection_tenant: Some("Huge ERP Test Ltd".into()),
-        ..AppConfig::default_web()
-    }];
+    let cfg = SimConfig {
+        apps: vec![AppConfig {
+            client_id: "cc".into(),
+            client_secret: Some("s".into()),
+            grant_types: vec![GrantType::ClientCredentials],
+            custom_connection_tenant: Some("Huge ERP Test Ltd".into()),
+            ..AppConfig::default_web()
+        }],
+        ..SimConfig::default()
+    };
     let sim = start(cfg);
     let c = client();
     let r = token_request(
