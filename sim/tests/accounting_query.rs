@@ -1,0 +1,194 @@
+//! Batches (summarizeErrors both ways), paging and where-filters.
+
+mod accounting_common;
+use accounting_common::*;
+use serde_json::json;
+
+#[test]
+fn summarized_batch_failure_stores_nothing() {
+    let mut sim = Sim::new();
+    let r = sim.put("/Contacts", json!({ "Contacts": [{ "Name": "Good 1" }, { "ContactNumber": "no-name" }, { "Name": "Good 2" }] }));
+    assert_eq!(r.status, 400);
+    let els = r.body["Elements"].as_array().unwrap();
+    assert_eq!(els.len(), 3, "every element, in input order");
+    assert_eq!(els[0]["ValidationErrors"], json!([]));
+    assert_eq!(els[1]["StatusAttributeString"], "ERROR");
+    assert_eq!(els[1]["HasValidationErrors"], true);
+    assert!(!els[1]["ValidationErrors"].as_array().unwrap().is_empty());
+    assert_eq!(sim.org.snapshot()["Contacts"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn summarized_batch_failure_rolls_back_auto_created_contacts_and_numbers() {
+    let mut sim = Sim::new();
+    let good = json!({ "Type": "ACCREC", "Contact": { "Name": "Fresh Co" }, "LineItems": [{ "Description": "a", "Quantity": 1, "UnitAmount": 1, "AccountCode": "200" }] });
+    let bad = json!({ "Type": "ACCREC", "Contact": { "Name": "Fresh Co" }, "LineItems": [{ "Description": "a", "Quantity": 1, "UnitAmount": 1, "AccountCode": "999" }] });
+    let r = sim.put("/Invoices", json!({ "Invoices": [good.clone(), bad] }));
+    assert_eq!(r.status, 400);
+    assert_eq!(r.body["Elements"][1]["HasErrors"], true);
+    let s = sim.org.snapshot();
+    assert_eq!(s["Contacts"].as_array().unwrap().len(), 0);
+    assert_eq!(s["Invoices"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        sim.create("/Invoices", "Invoices", good)["InvoiceNumber"],
+        "INV-0001"
+    );
+}
+
+#[test]
+fn unsummarized_batch_stores_valid_elements_in_order() {
+    let mut sim = Sim::new();
+    let r = sim.call(
+        "PUT",
+        "/Items",
+        &[("summarizeErrors", "false")],
+        Some(json!({ "Items": [{ "Code": "A" }, { "Code": "A" }, { "Code": "B" }] })),
+    );
+    assert_eq!(r.status, 200);
+    let items = r.body["Items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[0]["StatusAttributeString"], "OK");
+    assert_eq!(items[1]["StatusAttributeString"], "ERROR");
+    assert_eq!(
+        items[1]["ValidationErrors"][0]["Message"],
+        "Price List Item with Code 'A' already exists"
+    );
+    assert_eq!(items[2]["StatusAttributeString"], "OK");
+    assert_eq!(sim.get("/Items", &[])["Items"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_later_element_sees_an_earlier_one_in_the_same_batch() {
+    let mut sim = Sim::new();
+    let r = sim.put(
+        "/Contacts",
+        json!({ "Contacts": [{ "Name": "Twin" }, { "Name": "Twin" }] }),
+    );
+    assert_validation(&r, 1, "already assigned");
+}
+
+#[test]
+fn paging_with_pagination_object() {
+    let mut sim = Sim::new();
+    let c = sim.contact("Pager");
+    for _ in 0..7 {
+        sim.invoice(&c, "DRAFT", "1", "1");
+    }
+    let p1 = sim.get("/Invoices", &[("page", "1"), ("pageSize", "3")]);
+    assert_eq!(p1["Invoices"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        p1["pagination"],
+        json!({ "page": 1, "pageSize": 3, "pageCount": 3, "itemCount": 7 })
+    );
+    let p3 = sim.get("/Invoices", &[("page", "3"), ("pageSize", "3")]);
+    assert_eq!(p3["Invoices"].as_array().unwrap().len(), 1);
+    assert_eq!(p3["Invoices"][0]["InvoiceNumber"], "INV-0007");
+    let p4 = sim.get("/Invoices", &[("page", "4"), ("pageSize", "3")]);
+    assert_eq!(p4["Invoices"].as_array().unwrap().len(), 0);
+    let big = sim.get("/Invoices", &[("page", "1"), ("pageSize", "5000")]);
+    assert_eq!(big["pagination"]["pageSize"], 1000);
+    let def = sim.get("/Contacts", &[("page", "1")]);
+    assert_eq!(def["pagination"]["pageSize"], 100);
+}
+
+#[test]
+fn where_filters_an_integration_needs() {
+    let mut sim = Sim::new();
+    sim.create(
+        "/Contacts",
+        "Contacts",
+        json!({ "Name": "Alpha", "ContactNumber": "C-1" }),
+    );
+    sim.create(
+        "/Contacts",
+        "Contacts",
+        json!({ "Name": "Beta", "ContactNumber": "C-2" }),
+    );
+    let c = sim.get("/Contacts", &[("where", "ContactNumber==\"C-2\"")]);
+    assert_eq!(c["Contacts"].as_array().unwrap().len(), 1);
+    assert_eq!(c["Contacts"][0]["Name"], "Beta");
+    let c = sim.get(
+        "/Contacts",
+        &[("where", "Name==\"Alpha\" OR Name==\"Beta\"")],
+    );
+    assert_eq!(c["Contacts"].as_array().unwrap().len(), 2);
+    let c = sim.get(
+        "/Contacts",
+        &[("where", "Name==\"Alpha\" && ContactNumber==\"C-2\"")],
+    );
+    assert_eq!(c["Contacts"].as_array().unwrap().len(), 0);
+    let c = sim.get("/Contacts", &[("where", "Name.StartsWith(\"al\")")]);
+    assert_eq!(c["Contacts"].as_array().unwrap().len(), 1);
+
+    let id = sim.contact("Gamma");
+    sim.invoice(&id, "AUTHORISED", "1", "100");
+    sim.invoice(&id, "DRAFT", "1", "5");
+    sim.create(
+        "/Invoices",
+        "Invoices",
+        json!({ "Type": "ACCPAY", "Contact": { "ContactID": id }, "LineItems": [{ "Description": "x", "Quantity": 1, "UnitAmount": 1, "AccountCode": "429" }] }),
+    );
+    let f = |sim: &mut Sim, w: &str| {
+        sim.get("/Invoices", &[("where", w)])["Invoices"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(f(&mut sim, "Status==\"AUTHORISED\""), 1);
+    assert_eq!(f(&mut sim, "Type==\"ACCPAY\""), 1);
+    assert_eq!(f(&mut sim, "InvoiceNumber==\"INV-0002\""), 1);
+    assert_eq!(
+        f(
+            &mut sim,
+            "Type==\"ACCREC\" AND (Status==\"DRAFT\" || Status==\"AUTHORISED\")"
+        ),
+        2
+    );
+    assert_eq!(
+        f(&mut sim, &format!("Contact.ContactID==Guid(\"{id}\")")),
+        3
+    );
+    assert_eq!(f(&mut sim, "Total > 100"), 1);
+    assert_eq!(f(&mut sim, "Date >= DateTime(2024, 03, 01)"), 3);
+    assert_eq!(
+        sim.get("/Invoices", &[("Statuses", "DRAFT,AUTHORISED")])["Invoices"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(
+        sim.get("/Invoices", &[("ContactIDs", &id)])["Invoices"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(
+        sim.get("/Invoices", &[("InvoiceNumbers", "INV-0001,INV-0002")])["Invoices"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let ordered = sim.get("/Invoices", &[("order", "Total DESC")]);
+    assert_eq!(t(&ordered["Invoices"][0]["Total"]), "110.00");
+    let code = sim.get("/Items", &[("where", "Code==\"none\"")]);
+    assert_eq!(code["Items"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn unsupported_where_is_400() {
+    let mut sim = Sim::new();
+    for w in [
+        "Name===\"x\"",
+        "Bogus==\"x\"",
+        "Name.Matches(\"x\")",
+        "Name==\"unterminated",
+        "(Name==\"x\"",
+    ] {
+        let r = sim.call("GET", "/Contacts", &[("where", w)], None);
+        assert_eq!(r.status, 400, "{w}: {}", r.body);
+        assert_eq!(r.body["Type"], "QueryParseException");
+    }
+}
