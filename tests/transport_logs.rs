@@ -10,8 +10,12 @@ use transport_support::*;
 use xero_link::log::{self, Level};
 use xero_sim::{FaultKind, FaultSpec};
 
+/// The tests of this binary install process-wide sinks, and one forks: one at a time.
+static SERIAL: Mutex<()> = Mutex::new(());
+
 #[test]
 fn records_describe_every_request_and_nothing_leaks_a_secret() {
+    let _serial = SERIAL.lock();
     let app = "logs-secrets";
     let sim = start_sim(app);
     let config = config(&sim.base_url(), app, json!({"log_file": true, "timeouts": {"request_ms": 300}}));
@@ -86,4 +90,66 @@ fn records_describe_every_request_and_nothing_leaks_a_secret() {
         }
         assert!(!text.to_ascii_lowercase().contains("bearer"), "an authorization header leaked: {text}");
     }
+}
+
+#[test]
+fn a_wait_for_the_minute_limit_is_reported_as_progress() {
+    let _serial = SERIAL.lock();
+    use xero_link::progress;
+    let app = "progress-wait";
+    let sim = start_sim(app);
+    let config = config(&sim.base_url(), app, json!({"limits": {"per_minute": 2, "minute_ms": MINUTE_MS}}));
+    let tokens = SimTokens::new(&config);
+    let events: Arc<Mutex<Vec<progress::Event>>> = Arc::default();
+    let sink_events = Arc::clone(&events);
+    progress::set_sink(Some(Arc::new(move |e: &progress::Event| sink_events.lock().push(e.clone()))));
+    {
+        let tracker = progress::begin("push_contacts", &config.connection, 3);
+        for i in 0..3 {
+            send(&config, &tokens, &create_contact(&format!("Progress {i}"), true), 10_000).expect("sent");
+            tracker.advance(1);
+        }
+    }
+    progress::set_sink(None);
+    let events = events.lock();
+    let waits: Vec<_> = events.iter().filter(|e| e.limit.is_some()).collect();
+    assert_eq!(waits.len(), 1, "{events:?}");
+    assert_eq!((waits[0].done, waits[0].total, waits[0].limit), (2, 3, Some("minute")));
+    assert_eq!(waits[0].waiting_seconds, Some(1));
+    assert_eq!(events.last().map(|e| e.done), Some(3));
+}
+
+#[test]
+fn a_forked_child_gets_its_own_http_client_and_its_calls_go_through() {
+    let _serial = SERIAL.lock();
+    let app = "fork-child";
+    let sim = start_sim(app);
+    let config = config(&sim.base_url(), app, json!({}));
+    let tokens = SimTokens::new(&config);
+    // The parent's client exists (with its runtime thread) before the fork.
+    send(&config, &tokens, &get("/Organisation"), 10_000).expect("the parent's call");
+
+    // SAFETY: the child only makes HTTP calls through the library and leaves with _exit.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0, "fork failed");
+    if pid == 0 {
+        let ok = send(&config, &tokens, &create_contact("Forked Ltd", true), 10_000).is_ok_and(|r| r.status == 200);
+        unsafe { libc::_exit(if ok { 0 } else { 1 }) };
+    }
+    let started = std::time::Instant::now();
+    let mut status = 0;
+    loop {
+        let done = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+        if done == pid {
+            break;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            panic!("the forked child hung: it used the parent's client");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "the child's call failed: {status}");
+    assert_eq!(contacts_named(&sim, "Forked Ltd"), 1);
+    send(&config, &tokens, &get("/Organisation"), 10_000).expect("the parent's client still works");
 }
