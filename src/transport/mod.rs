@@ -15,7 +15,7 @@
 //! Retries: 429 (after its `Retry-After`), 502, 503, 504, connections dropped and timeouts, with exponential
 //! backoff and jitter, bounded in count and by the deadline. A write (POST, PUT, PATCH) is retried after it may
 //! have reached Xero only with an `Idempotency-Key`, and only while Xero still remembers the key (6 of Xero's
-//! minutes from the first attempt); a write that never reached Xero (connection refused, 429) is always safe to
+//! minutes from the first attempt); a write Xero did not process (connection refused, 429, 503) is always safe to
 //! send again. A 500 is not retried: Xero caches it under the key. A write whose outcome stays unknown comes
 //! back with `uncertain: true`: look it up in Xero before writing it again.
 
