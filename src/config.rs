@@ -239,6 +239,64 @@ pub struct Config {
     /// Optional key that encrypts tokens at rest (AES-256-GCM): 64 hexadecimal characters.
     #[serde(default)]
     pub encryption_key: Option<Secret>,
+    /// Xero's rate limits as this connection's app and organisation are subject to them.
+    #[serde(default)]
+    pub limits: Limits,
+    /// Also append one JSON line per Xero request to `xero-link-requests.log` in `state_dir` (mode 0600).
+    #[serde(default)]
+    pub log_file: bool,
+}
+
+/// Xero's rate limits (xero-facts §5). The transport keeps under them instead of bumping into them.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Requests in progress at once, per organisation.
+    #[serde(default = "default_concurrent")]
+    pub concurrent: u32,
+    /// Requests per minute, per organisation.
+    #[serde(default = "default_per_minute")]
+    pub per_minute: u32,
+    /// Requests per day, per organisation: 5000, or 1000 on Xero's Starter tier. Xero's
+    /// `X-DayLimit-Remaining` answers take precedence once seen.
+    #[serde(default = "default_per_day")]
+    pub per_day: u32,
+    /// Requests per minute across all organisations of the app.
+    #[serde(default = "default_app_per_minute")]
+    pub app_per_minute: u32,
+    /// Length of Xero's minute in milliseconds: 60000 against Xero. A simulator with a scaled clock uses a
+    /// shorter one; the idempotency-key retention (6 minutes) scales with it. `Retry-After` is always taken
+    /// as real seconds.
+    #[serde(default = "default_minute_ms")]
+    pub minute_ms: u64,
+}
+
+fn default_concurrent() -> u32 {
+    5
+}
+fn default_per_minute() -> u32 {
+    60
+}
+fn default_per_day() -> u32 {
+    5000
+}
+fn default_app_per_minute() -> u32 {
+    10_000
+}
+fn default_minute_ms() -> u64 {
+    60_000
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            concurrent: default_concurrent(),
+            per_minute: default_per_minute(),
+            per_day: default_per_day(),
+            app_per_minute: default_app_per_minute(),
+            minute_ms: default_minute_ms(),
+        }
+    }
 }
 
 const MAX_NAME_LEN: usize = 64;
@@ -367,6 +425,11 @@ impl Config {
                     .at("encryption_key"));
             }
         }
+        check_range("limits.concurrent", u64::from(self.limits.concurrent), 1, 100)?;
+        check_range("limits.per_minute", u64::from(self.limits.per_minute), 1, 100_000)?;
+        check_range("limits.per_day", u64::from(self.limits.per_day), 1, 10_000_000)?;
+        check_range("limits.app_per_minute", u64::from(self.limits.app_per_minute), 1, 10_000_000)?;
+        check_range("limits.minute_ms", self.limits.minute_ms, 10, 3_600_000)?;
         Ok(())
     }
 }
@@ -447,6 +510,9 @@ mod tests {
         assert_eq!(c.endpoints.accounting.as_str(), XERO_ACCOUNTING_URL);
         assert_eq!(c.effective_scopes(), GRANULAR_SCOPES.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert_eq!(c.tracking_categories.division, "Division");
+        assert_eq!(c.limits, Limits::default());
+        assert_eq!((c.limits.concurrent, c.limits.per_minute, c.limits.per_day), (5, 60, 5000));
+        assert!(!c.log_file);
     }
 
     #[test]
@@ -458,6 +524,8 @@ mod tests {
             ("timeouts", json!({"connect_ms": 0})),
             ("scopes", json!(["accounting.contacts"])),
             ("encryption_key", json!("abc")),
+            ("limits", json!({"concurrent": 0})),
+            ("limits", json!({"minute_ms": 1})),
         ];
         for (field, value) in cases {
             let mut v = base();

@@ -1,10 +1,46 @@
 //! Every HTTP call to Xero goes through here: one shared client, pacing within Xero's limits, retries that are
 //! safe, deadlines, Xero's answers turned into errors a person can act on, and one log record per request.
+//!
+//! Everything happens inside the caller's call, on the caller's thread: waits for a limit, backoff sleeps,
+//! the token refresh after a 401. Nothing runs in the background.
+//!
+//! What [`send`] returns:
+//! - `Ok(ApiResponse)` for 2xx, and for a 400 whose body is a `ValidationException` with `Elements` (the push
+//!   layer reads per-element results itself; [`from_response`] turns such an answer into a `validation` error
+//!   listing each element's messages with its index, for callers that want one).
+//! - `Err(CallError)` for everything else, mapped by [`errors`]: `rate_limited` (with `retry_after`, `limit`),
+//!   `tenant_not_connected` (with `missing_scope` when a scope is missing), `reauth_required`, `not_found`,
+//!   `xero_unavailable`, `network`, `timeout`, `validation`; with `http_status` and `xero_correlation_id`.
+//!
+//! Retries: 429 (after its `Retry-After`), 502, 503, 504, connections dropped and timeouts, with exponential
+//! backoff and jitter, bounded in count and by the deadline. A write (POST, PUT, PATCH) is retried after it may
+//! have reached Xero only with an `Idempotency-Key`, and only while Xero still remembers the key (6 of Xero's
+//! minutes from the first attempt); a write Xero did not process (connection refused, 429, 503) is always safe to
+//! send again. A 500 is not retried: Xero caches it under the key. A write whose outcome stays unknown comes
+//! back with `uncertain: true`: look it up in Xero before writing it again.
+
+pub mod client;
+pub mod errors;
+pub mod pacing;
+mod record;
+
+pub use client::client;
+pub use errors::from_response;
+pub use pacing::{LimitKind, LimitsSeen};
 
 use crate::auth::TokenSource;
 use crate::config::Config;
 use crate::deadline::Deadline;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
+use crate::log::Level;
+use crate::secret::Secret;
+use errors::{Body, Facts};
+use pacing::{Observed, PaceKey};
+use rand::Rng;
+use reqwest::header::HeaderMap;
+use sha2::{Digest, Sha256};
+use std::time::{Duration, Instant};
+use url::Url;
 
 /// One Accounting API request.
 #[derive(Debug, Clone)]
@@ -47,8 +83,446 @@ impl From<Error> for CallError {
     }
 }
 
+/// Xero keeps an `Idempotency-Key` this many of its minutes from the first call (xero-facts §6).
+pub const KEY_RETENTION_MINUTES: u64 = 6;
+/// Longest `Idempotency-Key` Xero accepts.
+pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 128;
+/// Attempts after 502/503/504, dropped connections and timeouts (429s and the one 401 refresh not counted).
+const MAX_ATTEMPTS: u32 = 5;
+/// 429s one call accepts before giving up (each honoured; the deadline usually ends it first).
+const MAX_RATE_LIMITED: u32 = 20;
+const BACKOFF_BASE: Duration = Duration::from_millis(200);
+const BACKOFF_CAP: Duration = Duration::from_secs(10);
+const TARGET: &str = "xero_link::transport";
+
+/// The `Idempotency-Key` of one document's write: the same document with the same content always gets the
+/// same key, so a retry is recognised by Xero; a changed document gets a new one. 67 characters:
+/// `xl-` and the SHA-256 (hex) of the kind, the ERP's key and the content's own hash. To write the same
+/// content again deliberately after Xero cached an error for it, put a generation number into `kind`.
+pub fn idempotency_key(kind: &str, erp_key: &str, content: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    for part in [kind.as_bytes(), erp_key.as_bytes()] {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part);
+    }
+    hasher.update(Sha256::digest(content));
+    format!("xl-{}", hex::encode(hasher.finalize()))
+}
+
+/// The rate-limit figures Xero last reported for a connection's organisation (`None` before the first call).
+pub fn limits_seen(config: &Config, tenant_id: &str) -> Option<LimitsSeen> {
+    pacing::seen(&config.client_id, tenant_id)
+}
+
 /// Sends one Accounting API call with pacing and retries, within `deadline`.
 pub fn send(target: &Target<'_>, call: &ApiCall, deadline: Deadline) -> Result<ApiResponse, CallError> {
-    let _ = (target, call, deadline);
-    Err(Error::not_implemented("transport").into())
+    Call::new(target, call, deadline)?.run()
+}
+
+/// The state of one call across its attempts.
+struct Call<'a> {
+    target: &'a Target<'a>,
+    call: &'a ApiCall,
+    deadline: Deadline,
+    url: Url,
+    is_write: bool,
+    logged_path: String,
+    pace_key: PaceKey,
+    attempt: u32,
+    failures: u32,
+    rate_limited: u32,
+    refreshed: bool,
+    first_sent: Option<Instant>,
+    /// A write may have been processed by an attempt that got no clear answer.
+    maybe_processed: bool,
+}
+
+enum Outcome {
+    Answer { status: u16, headers: HeaderMap, body: Vec<u8> },
+    Failed { reached_xero: bool, error: Error },
+}
+
+impl<'a> Call<'a> {
+    fn new(target: &'a Target<'a>, call: &'a ApiCall, deadline: Deadline) -> Result<Call<'a>, CallError> {
+        let url = accounting_url(&target.config.endpoints.accounting, &call.path, &call.query)?;
+        if let Some(key) = &call.idempotency_key {
+            if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(Error::internal("an Idempotency-Key has 1 to 128 visible ASCII characters").into());
+            }
+        }
+        let is_write = matches!(call.method, http::Method::POST | http::Method::PUT | http::Method::PATCH);
+        Ok(Call {
+            target,
+            call,
+            deadline,
+            url,
+            is_write,
+            logged_path: record::loggable_path(&call.path, &call.query),
+            pace_key: PaceKey { app: target.config.client_id.clone(), tenant: target.tenant_id.map(str::to_owned) },
+            attempt: 0,
+            failures: 0,
+            rate_limited: 0,
+            refreshed: false,
+            first_sent: None,
+            maybe_processed: false,
+        })
+    }
+
+    /// A duration on Xero's clock (the key retention) in this process's time: Xero's minute is `minute_ms`.
+    fn xero_time(&self, seconds: u64) -> Duration {
+        Duration::from_millis(seconds.saturating_mul(self.target.config.limits.minute_ms) / 60)
+    }
+
+    /// Until when a retry of this call may be sent: a write that may have been processed only while Xero
+    /// remembers its key (with a margin for the request to arrive).
+    fn retry_horizon(&self) -> Option<Instant> {
+        if !self.is_write || !self.maybe_processed {
+            return None;
+        }
+        let retention = self.xero_time(KEY_RETENTION_MINUTES * 60);
+        self.first_sent.map(|t| t + retention - retention / 12)
+    }
+
+    /// The deadline of the next attempt: the caller's, or the key's retention if sooner.
+    fn attempt_deadline(&self) -> Deadline {
+        match self.retry_horizon() {
+            Some(horizon) if horizon < self.deadline.instant() => {
+                Deadline::after(horizon.saturating_duration_since(Instant::now()))
+            }
+            _ => self.deadline,
+        }
+    }
+
+    /// May a request that may have reached Xero be sent again?
+    fn may_resend(&self) -> bool {
+        !self.is_write || self.call.idempotency_key.is_some()
+    }
+
+    fn fail(&self, error: Error) -> CallError {
+        let uncertain = self.is_write && self.maybe_processed;
+        let error = if uncertain {
+            let message = format!(
+                "{}; the write may have reached Xero: look it up in Xero before sending it again",
+                error.message
+            );
+            Error { message, ..error }.with("uncertain", true)
+        } else {
+            error
+        };
+        CallError { error, uncertain }
+    }
+
+    fn run(mut self) -> Result<ApiResponse, CallError> {
+        let tokens = self.target.tokens;
+        let mut fresh_token: Option<Secret> = None;
+        loop {
+            let attempt_deadline = self.attempt_deadline();
+            let token = match fresh_token.take() {
+                Some(token) => token,
+                None => tokens.access_token(self.deadline).map_err(|e| self.fail(e))?,
+            };
+            let limits = self.target.config.limits;
+            let connection = self.target.config.connection.as_str();
+            let permit = pacing::acquire(&self.pace_key, &limits, attempt_deadline, |wait, limit| {
+                crate::xlog!(
+                    Level::Debug,
+                    TARGET,
+                    "{} {} waits {} ms for Xero's {} limit (connection {connection})",
+                    self.call.method,
+                    self.logged_path,
+                    wait.as_millis(),
+                    limit.as_str()
+                );
+                crate::progress::waiting(wait, limit.as_str());
+            })
+            .map_err(|e| self.fail(e))?;
+
+            let timeout =
+                attempt_deadline.remaining().min(Duration::from_millis(self.target.config.timeouts.request_ms));
+            if timeout < Duration::from_millis(1) {
+                permit.finish(&Observed::default());
+                return Err(self.fail(deadline_passed()));
+            }
+            self.attempt += 1;
+            let started = Instant::now();
+            self.first_sent.get_or_insert(started);
+            let outcome = self.exchange(&token, timeout);
+            let duration = started.elapsed();
+
+            match outcome {
+                Outcome::Answer { status, headers, body } => {
+                    let facts = HeaderFacts::read(&headers);
+                    let rejected =
+                        (status == 429).then(|| (facts.problem.unwrap_or(LimitKind::Minute), facts.retry_after));
+                    permit.finish(&Observed {
+                        reached_xero: true,
+                        minute_remaining: facts.minute_remaining,
+                        day_remaining: facts.day_remaining,
+                        app_minute_remaining: facts.app_minute_remaining,
+                        rejected,
+                    });
+                    self.record(Some(status), None, duration, &facts);
+                    let error_facts = Facts {
+                        status,
+                        body: &body,
+                        correlation_id: facts.correlation_id.as_deref(),
+                        method: Some(&self.call.method),
+                        path: Some(&self.call.path),
+                        scope_profile: self.target.config.scope_profile,
+                        retry_after: facts.retry_after,
+                        problem: facts.problem,
+                    };
+                    match status {
+                        200..=299 => {
+                            return Ok(ApiResponse { status, body, correlation_id: facts.correlation_id });
+                        }
+                        400 if Body::parse(&body).has_elements() => {
+                            return Ok(ApiResponse { status, body, correlation_id: facts.correlation_id });
+                        }
+                        401 if !self.refreshed
+                            && !Body::parse(&body)
+                                .summary()
+                                .unwrap_or_default()
+                                .contains("AuthorizationUnsuccessful") =>
+                        {
+                            // The token may have expired in flight or been replaced elsewhere: refresh once.
+                            self.refreshed = true;
+                            fresh_token =
+                                Some(tokens.refresh_after_rejection(&token, self.deadline).map_err(|e| self.fail(e))?);
+                        }
+                        429 => {
+                            self.rate_limited += 1;
+                            if self.rate_limited > MAX_RATE_LIMITED {
+                                return Err(self.fail(errors::from_facts(&error_facts)));
+                            }
+                            // With a Retry-After the pacer now holds the organisation back (and answers
+                            // `rate_limited` at once if that passes the deadline); without one, back off.
+                            if facts.retry_after.is_none() {
+                                self.sleep_before_retry(self.rate_limited, None)
+                                    .map_err(|()| self.fail(errors::from_facts(&error_facts)))?;
+                            }
+                        }
+                        502..=504 => {
+                            // A gateway error may hide a processed write; a 503 is Xero's own "not now".
+                            if status != 503 {
+                                self.maybe_processed |= self.is_write;
+                            }
+                            let resend_ok = status == 503 || self.may_resend();
+                            self.failures += 1;
+                            if !resend_ok || self.failures >= MAX_ATTEMPTS {
+                                return Err(self.fail(errors::from_facts(&error_facts)));
+                            }
+                            self.sleep_before_retry(self.failures, facts.retry_after)
+                                .map_err(|()| self.fail(errors::from_facts(&error_facts)))?;
+                        }
+                        500 => {
+                            self.maybe_processed |= self.is_write;
+                            return Err(self.fail(errors::from_facts(&error_facts)));
+                        }
+                        _ => return Err(self.fail(errors::from_facts(&error_facts))),
+                    }
+                }
+                Outcome::Failed { reached_xero, error } => {
+                    permit.finish(&Observed { reached_xero, ..Observed::default() });
+                    let failure = match (error.code, reached_xero) {
+                        (ErrorCode::Timeout, _) => "timeout",
+                        (_, false) => "connection failed",
+                        (_, true) => "connection dropped",
+                    };
+                    self.record(None, Some(failure), duration, &HeaderFacts::default());
+                    self.maybe_processed |= reached_xero && self.is_write;
+                    self.failures += 1;
+                    if (reached_xero && !self.may_resend()) || self.failures >= MAX_ATTEMPTS {
+                        return Err(self.fail(error));
+                    }
+                    self.sleep_before_retry(self.failures, None).map_err(|()| self.fail(error))?;
+                }
+            }
+        }
+    }
+
+    /// One HTTP exchange: request sent, answer read in full.
+    fn exchange(&self, token: &Secret, timeout: Duration) -> Outcome {
+        let client = match client(&self.target.config.timeouts) {
+            Ok(client) => client,
+            Err(error) => return Outcome::Failed { reached_xero: false, error },
+        };
+        let mut request = client
+            .request(self.call.method.clone(), self.url.clone())
+            .timeout(timeout)
+            .bearer_auth(token.expose())
+            .header(reqwest::header::ACCEPT, "application/json");
+        if let Some(tenant) = self.target.tenant_id {
+            request = request.header("xero-tenant-id", tenant);
+        }
+        if let Some(key) = &self.call.idempotency_key {
+            request = request.header("Idempotency-Key", key);
+        }
+        if let Some(body) = &self.call.body {
+            request = request.header(reqwest::header::CONTENT_TYPE, "application/json").body(body.clone());
+        }
+        let response = match request.send() {
+            Ok(response) => response,
+            Err(e) => {
+                return Outcome::Failed { reached_xero: !e.is_connect(), error: network_error(&e, timeout) };
+            }
+        };
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        match response.bytes() {
+            Ok(body) => Outcome::Answer { status, headers, body: body.to_vec() },
+            // The answer was cut off after its status: Xero got the request.
+            Err(e) => Outcome::Failed { reached_xero: true, error: network_error(&e, timeout) },
+        }
+    }
+
+    /// Sleeps the backoff before retry number `n` (or Xero's `Retry-After`), unless that passes the deadline
+    /// or, for a write that may have been processed, the key's retention.
+    fn sleep_before_retry(&self, n: u32, retry_after: Option<Duration>) -> Result<(), ()> {
+        let exp = BACKOFF_BASE.saturating_mul(1u32 << n.saturating_sub(1).min(16)).min(BACKOFF_CAP);
+        let jittered = rand::thread_rng().gen_range(exp / 2..=exp);
+        let wait = retry_after.map_or(jittered, |r| r.max(jittered / 4));
+        let end = Instant::now() + wait;
+        let horizon = self.retry_horizon().map_or(self.deadline.instant(), |h| h.min(self.deadline.instant()));
+        if end >= horizon {
+            return Err(());
+        }
+        std::thread::sleep(wait);
+        Ok(())
+    }
+
+    fn record(&self, status: Option<u16>, failure: Option<&'static str>, duration: Duration, facts: &HeaderFacts) {
+        let config = self.target.config;
+        record::RequestRecord {
+            at: record::now_rfc3339(),
+            connection: &config.connection,
+            tenant_id: self.target.tenant_id,
+            method: self.call.method.as_str(),
+            path: self.logged_path.clone(),
+            status,
+            failure,
+            duration_ms: duration.as_millis() as u64,
+            attempt: self.attempt,
+            minute_remaining: facts.minute_remaining,
+            day_remaining: facts.day_remaining,
+            app_minute_remaining: facts.app_minute_remaining,
+            rate_limit_problem: if status == Some(429) { facts.problem.map(LimitKind::as_str) } else { None },
+            correlation_id: facts.correlation_id.as_deref(),
+        }
+        .emit(config.log_file.then_some(config.state_dir.as_path()));
+    }
+}
+
+/// What Xero's headers say about limits and the request.
+#[derive(Debug, Default)]
+struct HeaderFacts {
+    minute_remaining: Option<u32>,
+    day_remaining: Option<u32>,
+    app_minute_remaining: Option<u32>,
+    retry_after: Option<Duration>,
+    problem: Option<LimitKind>,
+    correlation_id: Option<String>,
+}
+
+impl HeaderFacts {
+    /// `Retry-After` is in real seconds (a simulator with a scaled clock converts it too).
+    fn read(headers: &HeaderMap) -> HeaderFacts {
+        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+        let number = |name: &str| text(name).and_then(|v| v.parse::<u32>().ok());
+        HeaderFacts {
+            minute_remaining: number("x-minlimit-remaining"),
+            day_remaining: number("x-daylimit-remaining"),
+            app_minute_remaining: number("x-appminlimit-remaining"),
+            retry_after: text("retry-after").and_then(|v| v.parse::<u64>().ok()).map(Duration::from_secs),
+            problem: text("x-rate-limit-problem").and_then(LimitKind::from_problem),
+            correlation_id: text("xero-correlation-id")
+                .filter(|v| !v.is_empty() && v.len() <= 100 && v.bytes().all(|b| b.is_ascii_graphic()))
+                .map(str::to_owned),
+        }
+    }
+}
+
+/// The full URL of an Accounting API path: the configured base, the path, the query.
+fn accounting_url(base: &Url, path: &str, query: &[(String, String)]) -> Result<Url> {
+    if !path.starts_with('/') || path.contains(['?', '#']) || path.split('/').any(|s| s == "..") {
+        return Err(Error::internal(format!("`{path}` is not an Accounting API path")));
+    }
+    let mut url = Url::parse(&format!("{}{path}", base.as_str().trim_end_matches('/')))
+        .map_err(|e| Error::internal(format!("`{path}` does not make a URL: {e}")))?;
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    Ok(url)
+}
+
+fn deadline_passed() -> Error {
+    Error::new(ErrorCode::Timeout, "the operation's deadline passed before Xero answered")
+}
+
+/// A transport failure, described by kind and its innermost cause (never the URL).
+fn network_error(e: &reqwest::Error, timeout: Duration) -> Error {
+    let mut cause: Option<String> = None;
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        cause = Some(s.to_string());
+        source = s.source();
+    }
+    let cause = cause.map(|c| format!(" ({c})")).unwrap_or_default();
+    if e.is_timeout() {
+        Error::new(ErrorCode::Timeout, format!("Xero did not answer within {} ms{cause}", timeout.as_millis()))
+            .with("timeout_ms", timeout.as_millis() as u64)
+    } else if e.is_connect() {
+        Error::new(ErrorCode::Network, format!("cannot connect to Xero{cause}"))
+    } else {
+        Error::new(ErrorCode::Network, format!("the connection to Xero failed before its answer was complete{cause}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idempotency_key_is_deterministic_short_and_content_bound() {
+        let a = idempotency_key("invoice", "INV-1", b"{\"Total\":\"10.00\"}");
+        assert_eq!(a, idempotency_key("invoice", "INV-1", b"{\"Total\":\"10.00\"}"));
+        assert!(a.len() <= MAX_IDEMPOTENCY_KEY_LEN && a.bytes().all(|b| b.is_ascii_graphic()));
+        assert_ne!(a, idempotency_key("invoice", "INV-1", b"{\"Total\":\"10.01\"}"));
+        assert_ne!(a, idempotency_key("invoice", "INV-2", b"{\"Total\":\"10.00\"}"));
+        assert_ne!(a, idempotency_key("contact", "INV-1", b"{\"Total\":\"10.00\"}"));
+        // Parts are length-prefixed: moving a character from one to the other changes the key.
+        assert_ne!(idempotency_key("ab", "c", b""), idempotency_key("a", "bc", b""));
+    }
+
+    #[test]
+    fn urls_join_base_path_and_query() {
+        let base = Url::parse("https://api.xero.com/api.xro/2.0").unwrap();
+        let q = vec![("summarizeErrors".to_owned(), "false".to_owned()), ("where".to_owned(), "A==\"b c\"".to_owned())];
+        let url = accounting_url(&base, "/Invoices", &q).unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://api.xero.com/api.xro/2.0/Invoices?summarizeErrors=false&where=A%3D%3D%22b+c%22"
+        );
+        for bad in ["Invoices", "/Invoices?x=1", "/../connections"] {
+            assert!(accounting_url(&base, bad, &[]).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn headers_give_limits_retry_after_scaled_and_correlation() {
+        let mut h = HeaderMap::new();
+        h.insert("X-MinLimit-Remaining", "12".parse().unwrap());
+        h.insert("X-DayLimit-Remaining", "4000".parse().unwrap());
+        h.insert("X-AppMinLimit-Remaining", "9999".parse().unwrap());
+        h.insert("Retry-After", "30".parse().unwrap());
+        h.insert("X-Rate-Limit-Problem", "minute".parse().unwrap());
+        h.insert("Xero-Correlation-Id", "abc-123".parse().unwrap());
+        let f = HeaderFacts::read(&h);
+        assert_eq!((f.minute_remaining, f.day_remaining, f.app_minute_remaining), (Some(12), Some(4000), Some(9999)));
+        assert_eq!(f.retry_after, Some(Duration::from_secs(30)));
+        assert_eq!(f.problem, Some(LimitKind::Minute));
+        assert_eq!(f.correlation_id.as_deref(), Some("abc-123"));
+        let f = HeaderFacts::read(&HeaderMap::new());
+        assert!(f.minute_remaining.is_none() && f.retry_after.is_none() && f.correlation_id.is_none());
+    }
 }
