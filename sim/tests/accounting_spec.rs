@@ -18,10 +18,12 @@
 //! * Responses with no documented schema for their status (404/405 bodies) are counted as skipped, not passed.
 
 mod accounting_common;
+mod common;
 use accounting_common::*;
 use jsonschema::{Draft, Validator};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
+use xero_sim::accounting::ApiResponse;
 
 fn load_spec() -> Value {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/xero-openapi/xero_accounting.yaml");
@@ -297,14 +299,12 @@ fn scenario(sim: &mut Sim) {
     sim.get(&format!("/Invoices/{iid}"), &[]);
 }
 
-#[test]
-fn every_response_and_request_matches_the_openapi_spec() {
-    let mut spec = Spec { doc: load_spec(), cache: HashMap::new() };
-    let mut sim = Sim::new();
-    scenario(&mut sim);
+/// Validates every logged request and response; fails listing every violation. Returns how many responses and
+/// requests were validated.
+fn assert_log_matches(spec: &mut Spec, log: &[Exchange]) -> (usize, usize) {
     let mut failures = Vec::new();
     let (mut responses, mut requests, mut skipped) = (0, 0, Vec::new());
-    for (method, path, _q, req, resp) in &sim.log {
+    for (method, path, _q, req, resp) in log {
         if let Some(body) = req {
             let schema = spec
                 .request_schema(method, path)
@@ -326,8 +326,61 @@ fn every_response_and_request_matches_the_openapi_spec() {
     }
     assert!(failures.is_empty(), "{} spec violations:\n{}", failures.len(), failures.join("\n"));
     assert!(skipped.is_empty(), "responses without a documented schema: {skipped:?}");
+    (responses, requests)
+}
+
+#[test]
+fn every_response_and_request_matches_the_openapi_spec() {
+    let mut spec = Spec { doc: load_spec(), cache: HashMap::new() };
+    let mut sim = Sim::new();
+    scenario(&mut sim);
+    let (responses, requests) = assert_log_matches(&mut spec, &sim.log);
     assert!(responses >= 50, "only {responses} responses validated");
     assert!(requests >= 25, "only {requests} requests validated");
+}
+
+/// The same scenario through the simulator's HTTP server (token, tenant, limits, JSON on the wire): what a client
+/// actually receives, for every kind, matches the spec too, and it all landed in the server's organisation.
+#[test]
+fn every_response_served_over_http_matches_the_openapi_spec() {
+    let mut spec = Spec { doc: load_spec(), cache: HashMap::new() };
+    // limits off: the scenario makes more than a minute's 60 calls
+    let server = common::start(xero_sim::SimConfig {
+        limits: xero_sim::LimitsConfig { enabled: false, ..Default::default() },
+        ..xero_sim::SimConfig::default()
+    });
+    let c = common::client();
+    let base = server.base_url();
+    // a custom connection: the demo organisation, with the settings, contacts, invoices and payments scopes
+    let token = common::custom_token(&c, &base);
+    let send = move |method: &str, path: &str, query: &[(String, String)], body: Option<&[u8]>| {
+        let path = if query.is_empty() {
+            path.to_string()
+        } else {
+            let q = form_urlencoded::Serializer::new(String::new()).extend_pairs(query).finish();
+            format!("{path}?{q}")
+        };
+        let mut rb = common::api(&c, &base, method, &path, &token, None);
+        if let Some(b) = body {
+            rb = rb.header("content-type", "application/json").body(b.to_vec());
+        }
+        let r = rb.send().expect("a response");
+        let status = r.status().as_u16();
+        let ct = common::header(&r, "content-type").unwrap_or_default();
+        assert!(ct.starts_with("application/json"), "{method} {path} {status}: content-type {ct:?}");
+        let body: Value = r.json().expect("a JSON body");
+        ApiResponse { status, body }
+    };
+    let mut sim = Sim::over(Box::new(send));
+    scenario(&mut sim);
+    let (responses, requests) = assert_log_matches(&mut spec, &sim.log);
+    assert!(responses >= 50, "only {responses} responses validated");
+    assert!(requests >= 25, "only {requests} requests validated");
+    let snap = server.snapshot(xero_sim::DEMO_TENANT_ID).expect("the demo organisation");
+    for key in ["Contacts", "Items", "Invoices", "CreditNotes", "Payments", "Allocations"] {
+        assert!(!snap[key].as_array().unwrap().is_empty(), "{key} landed in the server's organisation");
+    }
+    assert_eq!(sim.org.snapshot()["Invoices"], json!([]), "nothing went to the local organisation");
 }
 
 #[test]

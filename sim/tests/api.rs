@@ -1,6 +1,5 @@
-//! The Accounting gate: tenant check, rate limits, Idempotency-Key, faults, control endpoint.
-//! (`accounting::handle` is a stub answering 501 until the Accounting module lands; assertions here are about
-//! what the core itself produces, and about counters.)
+//! The Accounting gate: tenant and scope checks, rate limits, Idempotency-Key, faults, control endpoint, with
+//! the real Accounting module behind it (what landed is read back from `SimHandle::snapshot`).
 
 mod common;
 
@@ -57,8 +56,12 @@ fn minute_limit_61st_call_is_429_with_retry_after() {
     let token = access(&login(&c, &base));
     for i in 1..=60u32 {
         let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap();
-        assert_eq!(r.status(), 501);
+        assert_eq!(r.status(), 200);
         assert_eq!(remaining(&r), (60 - i, 5000 - i, 10_000 - i));
+        if i == 1 {
+            let b: Value = r.json().unwrap();
+            assert_eq!(b["Invoices"], json!([]), "{b}");
+        }
     }
     let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap();
     assert_eq!(r.status(), 429);
@@ -70,12 +73,12 @@ fn minute_limit_61st_call_is_429_with_retry_after() {
     assert_eq!(b["Status"], 429);
     // another tenant has its own minute
     let r = api(&c, &base, "GET", "/Invoices", &token, Some(HUGE_TENANT_ID)).send().unwrap();
-    assert_eq!(r.status(), 501);
+    assert_eq!(r.status(), 200);
     assert_eq!(remaining(&r), (59, 4999, 10_000 - 61));
     // the window is fixed: a minute later the budget is back
     sim.advance_clock(60.0);
     let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap();
-    assert_eq!(r.status(), 501);
+    assert_eq!(r.status(), 200);
     assert_eq!(remaining(&r).0, 59);
     let n = sim.counters();
     assert_eq!(n.rate_limited.get("minute"), Some(&1));
@@ -107,7 +110,7 @@ fn day_limit_via_runtime_lowered_budget() {
     // switched off at runtime: served again, headers still sent
     sim.set_limits(&LimitsPatch { enabled: Some(false), ..LimitsPatch::default() });
     let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap();
-    assert_eq!(r.status(), 501);
+    assert_eq!(r.status(), 200);
     assert_eq!(remaining(&r).1, 0);
 }
 
@@ -136,9 +139,9 @@ fn concurrent_limit_and_max_in_flight() {
     assert_eq!(header(&r, "x-rate-limit-problem").as_deref(), Some("concurrent"));
     assert!(header(&r, "retry-after").is_none());
     // the other tenant is not affected
-    assert_eq!(api(&c, &base, "GET", "/Invoices", &token, Some(HUGE_TENANT_ID)).send().unwrap().status(), 501);
+    assert_eq!(api(&c, &base, "GET", "/Invoices", &token, Some(HUGE_TENANT_ID)).send().unwrap().status(), 200);
     for t in threads {
-        assert_eq!(t.join().unwrap(), 501);
+        assert_eq!(t.join().unwrap(), 200);
     }
     let n = sim.counters();
     assert_eq!(n.max_in_flight.get(DEMO_TENANT_ID), Some(&5));
@@ -154,7 +157,7 @@ fn app_minute_limit_spans_tenants() {
     let token = access(&login(&c, &base));
     sim.set_limits(&LimitsPatch { app_per_minute: Some(3), ..LimitsPatch::default() });
     for t in [DEMO_TENANT_ID, HUGE_TENANT_ID, DEMO_TENANT_ID] {
-        assert_eq!(api(&c, &base, "GET", "/Invoices", &token, Some(t)).send().unwrap().status(), 501);
+        assert_eq!(api(&c, &base, "GET", "/Invoices", &token, Some(t)).send().unwrap().status(), 200);
     }
     let r = api(&c, &base, "GET", "/Invoices", &token, Some(HUGE_TENANT_ID)).send().unwrap();
     assert_eq!(r.status(), 429);
@@ -176,38 +179,55 @@ fn idempotency_key_replays_and_refuses_a_different_request() {
             .send()
             .unwrap()
     };
-    let body = r#"{"Invoices":[{"Type":"ACCREC"}]}"#;
-    let first = put("key-1", body);
-    let (s1, b1) = (first.status(), first.text().unwrap());
-    let again = put("key-1", body);
-    assert_eq!((again.status(), again.text().unwrap()), (s1, b1), "replayed");
+    let invoices = |tenant: &str| stored(&sim, tenant, "Invoices");
+    let first = put("key-1", INVOICE);
+    assert_eq!(first.status(), 200);
+    let b1 = first.text().unwrap();
+    let again = put("key-1", INVOICE);
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.text().unwrap(), b1, "replayed byte for byte");
+    let created: Value = serde_json::from_str(&b1).unwrap();
+    let landed = invoices(DEMO_TENANT_ID);
+    assert_eq!(landed.len(), 1, "stored once");
+    assert_eq!(landed[0]["InvoiceID"], created["Invoices"][0]["InvoiceID"]);
     let n = sim.counters();
     assert_eq!(n.idempotent_replays, 1);
     assert_eq!(n.handled.get("PUT /api.xro/2.0/Invoices"), Some(&1), "the handler ran once");
 
-    let r = put("key-1", r#"{"Invoices":[{"Type":"ACCPAY"}]}"#);
+    let r = put("key-1", &INVOICE.replace("ACCREC", "ACCPAY"));
     assert_eq!(r.status(), 400);
     let b: Value = r.json().unwrap();
     assert!(b["Message"].as_str().unwrap().contains("Idempotency Key key-1 is used with a different request"), "{b}");
     // a different tenant is a different request too
     let r = api(&c, &base, "PUT", "/Invoices", &token, Some(HUGE_TENANT_ID))
         .header("Idempotency-Key", "key-1")
-        .body(body)
+        .body(INVOICE)
         .send()
         .unwrap();
     assert_eq!(r.status(), 400);
     assert_eq!(sim.counters().idempotency_conflicts, 2);
+    assert_eq!(invoices(DEMO_TENANT_ID).len(), 1, "conflicts store nothing");
+    assert!(invoices(HUGE_TENANT_ID).is_empty());
 
-    assert_eq!(put(&"k".repeat(129), body).status(), 400);
-    assert_eq!(put(&"k".repeat(128), body).status(), s1);
+    assert_eq!(put(&"k".repeat(129), INVOICE).status(), 400);
+    assert_eq!(invoices(DEMO_TENANT_ID).len(), 1, "a refused key stores nothing");
+    assert_eq!(put(&"k".repeat(128), INVOICE).status(), 200);
+    assert_eq!(invoices(DEMO_TENANT_ID).len(), 2);
 
     // after the 6-minute retention the key is new again
     sim.advance_clock(361.0);
-    put("key-1", body);
+    assert_eq!(put("key-1", INVOICE).status(), 200);
     assert_eq!(sim.counters().handled.get("PUT /api.xro/2.0/Invoices"), Some(&3));
+    assert_eq!(invoices(DEMO_TENANT_ID).len(), 3);
     // GET ignores the header
-    let g = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).header("Idempotency-Key", "key-1");
-    assert_eq!(g.send().unwrap().status(), 501);
+    let g = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID))
+        .header("Idempotency-Key", "key-1")
+        .send()
+        .unwrap();
+    assert_eq!(g.status(), 200);
+    let b: Value = g.json().unwrap();
+    assert_eq!(b["Invoices"].as_array().unwrap().len(), 3, "{b}");
+    assert_eq!(sim.counters().idempotent_replays, 1);
 }
 
 #[test]
@@ -216,14 +236,14 @@ fn injected_status_faults() {
     let c = client();
     let base = sim.base_url();
     let token = access(&login(&c, &base));
-    let put = || api(&c, &base, "PUT", "/Invoices", &token, Some(DEMO_TENANT_ID)).body("{}").send().unwrap();
+    let put = || api(&c, &base, "PUT", "/Invoices", &token, Some(DEMO_TENANT_ID)).body(INVOICE).send().unwrap();
 
     sim.add_fault(FaultSpec::next("PUT", INVOICES, FaultKind::Error500, 1));
     let r = put();
     assert_eq!(r.status(), 500);
     assert!(header(&r, "x-minlimit-remaining").is_some());
     assert_eq!(r.json::<Value>().unwrap()["Status"], 500);
-    assert_eq!(put().status(), 501, "only the next call");
+    assert_eq!(put().status(), 200, "only the next call");
 
     sim.add_fault(FaultSpec::next("PUT", INVOICES, FaultKind::Maintenance503, 1));
     let r = put();
@@ -248,20 +268,30 @@ fn injected_status_faults() {
 
     sim.add_fault(FaultSpec { delay_ms: Some(300), ..FaultSpec::next("PUT", INVOICES, FaultKind::Delay, 1) });
     let t = Instant::now();
-    assert_eq!(put().status(), 501);
+    assert_eq!(put().status(), 200);
     assert!(t.elapsed() >= Duration::from_millis(300));
 
     // other methods and paths are not affected
     sim.add_fault(FaultSpec::next("PUT", INVOICES, FaultKind::Error500, 5));
-    assert_eq!(api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap().status(), 501);
+    assert_eq!(api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap().status(), 200);
     assert_eq!(
-        api(&c, &base, "PUT", "/Contacts", &token, Some(DEMO_TENANT_ID)).body("{}").send().unwrap().status(),
-        501
+        api(&c, &base, "PUT", "/Contacts", &token, Some(DEMO_TENANT_ID))
+            .body(r#"{"Contacts":[{"Name":"Other Co"}]}"#)
+            .send()
+            .unwrap()
+            .status(),
+        200
     );
     sim.clear_faults();
-    assert_eq!(put().status(), 501);
+    assert_eq!(put().status(), 200);
 
+    // only the calls that got past the faults reached the module and stored anything
+    assert_eq!(stored(&sim, DEMO_TENANT_ID, "Invoices").len(), 3);
+    let mut names: Vec<Value> = stored(&sim, DEMO_TENANT_ID, "Contacts").iter().map(|c| c["Name"].clone()).collect();
+    names.sort_by_key(|v| v.to_string());
+    assert_eq!(names, vec![json!("Other Co"), json!("Test Co")]);
     let n = sim.counters();
+    assert_eq!(n.handled.get("PUT /api.xro/2.0/Invoices"), Some(&3));
     for k in ["error500", "maintenance503", "org_offline503", "rate_limit429", "delay"] {
         assert_eq!(n.faults_injected.get(k), Some(&1), "{k}");
     }
@@ -277,23 +307,36 @@ fn dropped_connections_before_and_after_commit() {
     let put = |key: &str| {
         api(&c, &base, "PUT", "/Invoices", &token, Some(DEMO_TENANT_ID))
             .header("Idempotency-Key", key)
-            .body(r#"{"Invoices":[]}"#)
+            .body(INVOICE)
             .send()
     };
     let handled = || sim.counters().handled.get("PUT /api.xro/2.0/Invoices").copied().unwrap_or(0);
+    let invoices = || stored(&sim, DEMO_TENANT_ID, "Invoices");
 
     sim.add_fault(FaultSpec::next("PUT", INVOICES, FaultKind::DropBefore, 1));
     assert!(put("a").is_err(), "no response");
     assert_eq!(handled(), 0, "nothing processed");
+    assert!(invoices().is_empty(), "nothing landed");
+    assert!(stored(&sim, DEMO_TENANT_ID, "Contacts").is_empty(), "not even the contact");
 
     sim.add_fault(FaultSpec::next("PUT", INVOICES, FaultKind::DropAfter, 1));
     assert!(put("b").is_err(), "no response");
     assert_eq!(handled(), 1, "the handler ran (the write happened)");
-    // the client's retry with the same key gets the committed response replayed
+    let landed = invoices();
+    assert_eq!(landed.len(), 1, "the invoice landed");
+    // the client's retry with the same key gets the committed response replayed: exactly one invoice
     let r = put("b").unwrap();
-    assert_eq!(r.status(), 501);
+    assert_eq!(r.status(), 200);
+    let b: Value = r.json().unwrap();
+    assert_eq!(b["Invoices"][0]["InvoiceID"], landed[0]["InvoiceID"]);
     assert_eq!(handled(), 1);
     assert_eq!(sim.counters().idempotent_replays, 1);
+    assert_eq!(invoices().len(), 1, "exactly once");
+    // the key of the call dropped before processing was never recorded: its retry is processed afresh
+    assert_eq!(put("a").unwrap().status(), 200);
+    assert_eq!(handled(), 2);
+    assert_eq!(sim.counters().idempotent_replays, 1);
+    assert_eq!(invoices().len(), 2);
 
     // on the wire: not a single response byte
     sim.add_fault(FaultSpec::next("GET", INVOICES, FaultKind::DropAfter, 1));
@@ -308,6 +351,46 @@ fn dropped_connections_before_and_after_commit() {
     let _ = s.read_to_end(&mut buf);
     assert!(buf.is_empty(), "got {:?}", String::from_utf8_lossy(&buf));
     assert_eq!(sim.counters().handled.get("GET /api.xro/2.0/Invoices"), Some(&1));
+}
+
+#[test]
+fn token_without_the_required_scope_is_refused_before_the_module() {
+    let sim = start_default();
+    let c = client();
+    let base = sim.base_url();
+    let refused = |r: reqwest::blocking::Response, what: &str| {
+        assert_eq!(r.status(), 401, "{what}");
+        assert!(header(&r, "x-minlimit-remaining").is_some(), "{what}");
+        let b: Value = r.json().unwrap();
+        assert_eq!(b["Title"], "Unauthorized", "{what}");
+        assert_eq!(b["Detail"], "AuthorizationUnsuccessful", "{what}");
+        assert_eq!(b["Status"], 401, "{what}");
+    };
+    // neither accounting.invoices nor accounting.transactions (nor their .read)
+    let contacts_only = access(&login_scoped(&c, &base, "openid offline_access accounting.contacts"));
+    let get = |token: &str, path: &str| api(&c, &base, "GET", path, token, Some(DEMO_TENANT_ID)).send().unwrap();
+    let put_invoice =
+        |token: &str| api(&c, &base, "PUT", "/Invoices", token, Some(DEMO_TENANT_ID)).body(INVOICE).send().unwrap();
+    refused(get(&contacts_only, "/Invoices"), "GET /Invoices");
+    refused(put_invoice(&contacts_only), "PUT /Invoices");
+    refused(get(&contacts_only, "/CreditNotes"), "GET /CreditNotes");
+    let r = get(&contacts_only, "/Contacts");
+    assert_eq!(r.status(), 200, "the scope it holds works");
+    assert!(r.json::<Value>().unwrap()["Contacts"].is_array());
+
+    // read-only: reads pass, writes are refused
+    let read_only = access(&login_scoped(&c, &base, "openid offline_access accounting.invoices.read"));
+    let r = get(&read_only, "/Invoices");
+    assert_eq!(r.status(), 200);
+    assert!(r.json::<Value>().unwrap()["Invoices"].is_array());
+    refused(put_invoice(&read_only), "PUT /Invoices read-only");
+
+    let n = sim.counters();
+    assert_eq!(n.handled.get("PUT /api.xro/2.0/Invoices"), None);
+    assert_eq!(n.handled.get("GET /api.xro/2.0/Invoices"), Some(&1));
+    assert_eq!(n.handled.get("GET /api.xro/2.0/CreditNotes"), None);
+    assert!(stored(&sim, DEMO_TENANT_ID, "Invoices").is_empty());
+    assert!(stored(&sim, DEMO_TENANT_ID, "Contacts").is_empty());
 }
 
 #[test]
@@ -358,6 +441,7 @@ fn seeded_rate_faults_are_reproducible() {
     };
     let a = run();
     assert_eq!(a, run());
+    assert!(a.iter().all(|s| *s == 200 || *s == 500), "{a:?}");
     let failures = a.iter().filter(|s| **s == 500).count();
     assert!(failures > 0 && failures < 30, "{a:?}");
 }

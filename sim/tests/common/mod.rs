@@ -88,8 +88,13 @@ pub fn token_request(c: &Client, base: &str, basic: Option<(&str, &str)>, form: 
 
 /// Signs in with `sim-client` (Basic auth, PKCE) and returns the token response.
 pub fn login(c: &Client, base: &str) -> Value {
+    login_scoped(c, base, SCOPES)
+}
+
+/// Like [`login`], asking for these scopes.
+pub fn login_scoped(c: &Client, base: &str, scope: &str) -> Value {
     let challenge = xero_sim::pkce_challenge(VERIFIER);
-    let code = code(c, base, "sim-client", SCOPES, Some(&challenge));
+    let code = code(c, base, "sim-client", scope, Some(&challenge));
     let r = token_request(
         c,
         base,
@@ -157,4 +162,15 @@ pub fn jwt_payload(token: &str) -> Value {
     let part = token.split('.').nth(1).expect("a JWT-shaped token");
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part).unwrap();
     serde_json::from_slice(&bytes).unwrap()
+}
+
+/// A valid ACCREC invoice against the seeded chart (account 200, tax OUTPUT); the contact is created by name.
+pub const INVOICE: &str = r#"{"Invoices":[{"Type":"ACCREC","Contact":{"Name":"Test Co"},"Date":"2026-11-26","LineItems":[{"Description":"x","Quantity":1,"UnitAmount":10,"AccountCode":"200","TaxType":"OUTPUT"}]}]}"#;
+
+/// What a tenant has stored under `key` (`Invoices`, `Contacts`, ...), read from the simulator's snapshot.
+pub fn stored(sim: &SimHandle, tenant: &str, key: &str) -> Vec<Value> {
+    sim.snapshot(tenant).expect("a known tenant")[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("snapshot {key} is an array"))
+        .clone()
 }
