@@ -20,10 +20,7 @@ fn token(base: &str) -> String {
         .expect("token")
         .json()
         .expect("token json");
-    v["access_token"]
-        .as_str()
-        .expect("access_token")
-        .to_string()
+    v["access_token"].as_str().expect("access_token").to_string()
 }
 
 fn run(name: &str, base: &str, token: &str, method: &str, idempotent: bool) {
@@ -36,13 +33,9 @@ fn run(name: &str, base: &str, token: &str, method: &str, idempotent: bool) {
                 let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
                 let mut n = 0usize;
                 while n < MAX_PER_CLIENT && start.elapsed() < DURATION {
-                    let mut rb = c
-                        .request(m.clone(), format!("{base}/api.xro/2.0/Invoices"))
-                        .bearer_auth(&token);
+                    let mut rb = c.request(m.clone(), format!("{base}/api.xro/2.0/Invoices")).bearer_auth(&token);
                     if idempotent {
-                        rb = rb
-                            .header("Idempotency-Key", format!("k-{i}-{}", n % 50))
-                            .body(r#"{"Invoices":[]}"#);
+                        rb = rb.header("Idempotency-Key", format!("k-{i}-{}", n % 50)).body(r#"{"Invoices":[]}"#);
                     }
                     let r = rb.send().expect("response");
                     assert!(r.status().as_u16() != 429, "limits are off");
@@ -62,27 +55,12 @@ fn run(name: &str, base: &str, token: &str, method: &str, idempotent: bool) {
 }
 
 fn main() {
-    let cfg = SimConfig {
-        limits: LimitsConfig {
-            enabled: false,
-            ..LimitsConfig::default()
-        },
-        ..SimConfig::default()
-    };
+    let cfg = SimConfig { limits: LimitsConfig { enabled: false, ..LimitsConfig::default() }, ..SimConfig::default() };
     let sim = xero_sim::start(cfg).expect("start");
     let base = sim.base_url();
     let token = token(&base);
     run("GET /api.xro/2.0/Invoices", &base, &token, "GET", false);
-    run(
-        "PUT /api.xro/2.0/Invoices with Idempotency-Key (mostly replays)",
-        &base,
-        &token,
-        "PUT",
-        true,
-    );
+    run("PUT /api.xro/2.0/Invoices with Idempotency-Key (mostly replays)", &base, &token, "PUT", true);
     let n = sim.counters();
-    println!(
-        "handled: {:?}, replays: {}",
-        n.handled, n.idempotent_replays
-    );
+    println!("handled: {:?}, replays: {}", n.handled, n.idempotent_replays);
 }

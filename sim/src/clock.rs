@@ -49,9 +49,7 @@ pub(crate) fn secs(s: u64) -> i64 {
 
 /// RFC 3339 text of a simulated instant.
 pub(crate) fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// Xero's connection date format, e.g. `2019-12-07T18:46:19.5165400`.

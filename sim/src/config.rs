@@ -37,11 +37,7 @@ impl Default for SimConfig {
     fn default() -> Self {
         SimConfig {
             listen: "127.0.0.1:0".into(),
-            apps: vec![
-                AppConfig::default_web(),
-                AppConfig::default_pkce(),
-                AppConfig::default_custom(),
-            ],
+            apps: vec![AppConfig::default_web(), AppConfig::default_pkce(), AppConfig::default_custom()],
             organisations: default_organisations(),
             consent: ConsentMode::Auto,
             consent_tenants: None,
@@ -60,16 +56,13 @@ pub const DEMO_TENANT_ID: &str = "8d1c8f5e-2b4a-4c1e-9a3f-0d5e6f7a8b91";
 pub const HUGE_TENANT_ID: &str = "3f2e1d0c-5b6a-4978-8e9d-1a2b3c4d5e6f";
 
 fn default_organisations() -> Vec<OrgSeed> {
-    [
-        (DEMO_TENANT_ID, "Demo Company (AU)"),
-        (HUGE_TENANT_ID, "Huge ERP Test Ltd"),
-    ]
-    .iter()
-    .map(|(id, name)| {
-        serde_json::from_value(serde_json::json!({ "tenant_id": id, "name": name }))
-            .expect("an OrgSeed with a tenant id and a name deserialises")
-    })
-    .collect()
+    [(DEMO_TENANT_ID, "Demo Company (AU)"), (HUGE_TENANT_ID, "Huge ERP Test Ltd")]
+        .iter()
+        .map(|(id, name)| {
+            serde_json::from_value(serde_json::json!({ "tenant_id": id, "name": name }))
+                .expect("an OrgSeed with a tenant id and a name deserialises")
+        })
+        .collect()
 }
 
 /// How the authorize endpoint answers a valid request.
@@ -131,15 +124,10 @@ fn default_grant_types() -> Vec<GrantType> {
 }
 
 fn default_custom_scopes() -> Vec<String> {
-    [
-        "accounting.contacts",
-        "accounting.invoices",
-        "accounting.payments",
-        "accounting.settings",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
+    ["accounting.contacts", "accounting.invoices", "accounting.payments", "accounting.settings"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
 }
 
 fn default_scope_model() -> ScopeModel {
@@ -170,11 +158,7 @@ impl AppConfig {
 
     /// `sim-pkce-client`: a PKCE-only app without a secret.
     pub fn default_pkce() -> Self {
-        AppConfig {
-            client_id: "sim-pkce-client".into(),
-            client_secret: None,
-            ..Self::default_web()
-        }
+        AppConfig { client_id: "sim-pkce-client".into(), client_secret: None, ..Self::default_web() }
     }
 
     /// `sim-custom-client` / `sim-custom-secret`: a custom connection (client credentials) to the first organisation.
@@ -207,13 +191,7 @@ pub struct LimitsConfig {
 
 impl Default for LimitsConfig {
     fn default() -> Self {
-        LimitsConfig {
-            enabled: true,
-            concurrent: 5,
-            per_minute: 60,
-            per_day: 5000,
-            app_per_minute: 10_000,
-        }
+        LimitsConfig { enabled: true, concurrent: 5, per_minute: 60, per_day: 5000, app_per_minute: 10_000 }
     }
 }
 
@@ -244,12 +222,8 @@ impl SimConfig {
     /// Reads a seed file (JSON, every field optional).
     pub fn from_json_file(path: &std::path::Path) -> std::io::Result<Self> {
         let text = std::fs::read(path)?;
-        serde_json::from_slice(&text).map_err(|e| {
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("{}: {e}", path.display()),
-            )
-        })
+        serde_json::from_slice(&text)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: {e}", path.display())))
     }
 
     pub(crate) fn validate(&self) -> std::io::Result<()> {

@@ -48,12 +48,7 @@ impl Sim {
     }
 
     pub(crate) fn org_list(&self) -> Value {
-        Value::Array(
-            self.orgs
-                .iter()
-                .map(|o| json!({ "tenant_id": o.tenant_id, "name": o.name }))
-                .collect(),
-        )
+        Value::Array(self.orgs.iter().map(|o| json!({ "tenant_id": o.tenant_id, "name": o.name })).collect())
     }
 
     pub(crate) fn snapshot(&self, tenant_id: &str) -> Option<Value> {
@@ -81,15 +76,11 @@ impl Sim {
             Some(c) => vec![c.clone()],
             None => self.cfg.apps.iter().map(|a| a.client_id.clone()).collect(),
         };
-        self.limits
-            .lock()
-            .set_remaining(&clients, p, self.clock.now_ms());
+        self.limits.lock().set_remaining(&clients, p, self.clock.now_ms());
     }
 
     pub(crate) fn expire_access_tokens(&self) -> usize {
-        self.identity
-            .lock()
-            .expire_access_tokens(self.clock.now_ms())
+        self.identity.lock().expire_access_tokens(self.clock.now_ms())
     }
 
     pub(crate) fn revoke_connection(&self, tenant_id: &str, client_id: Option<&str>) -> usize {
@@ -114,11 +105,7 @@ fn bad(msg: impl std::fmt::Display) -> (u16, Value) {
 }
 
 fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, (u16, Value)> {
-    let body = if body.iter().all(u8::is_ascii_whitespace) {
-        b"{}" as &[u8]
-    } else {
-        body
-    };
+    let body = if body.iter().all(u8::is_ascii_whitespace) { b"{}" as &[u8] } else { body };
     serde_json::from_slice(body).map_err(bad)
 }
 
@@ -198,9 +185,7 @@ fn route(sim: &Sim, method: &str, path: &str, body: &[u8]) -> Answer {
             let b: RevokeBody = parse(body)?;
             ok(json!({ "revoked": sim.revoke_connection(&b.tenant_id, b.client_id.as_deref()) }))
         }
-        ("GET", ["clock"]) => {
-            ok(json!({ "now_ms": sim.clock.now_ms(), "time_scale": sim.clock.scale() }))
-        }
+        ("GET", ["clock"]) => ok(json!({ "now_ms": sim.clock.now_ms(), "time_scale": sim.clock.scale() })),
         ("POST", ["clock", "advance"]) => {
             let b: AdvanceBody = parse(body)?;
             if !(b.seconds.is_finite() && b.seconds >= 0.0) {
@@ -209,9 +194,6 @@ fn route(sim: &Sim, method: &str, path: &str, body: &[u8]) -> Answer {
             sim.advance_clock(b.seconds);
             ok(json!({ "now_ms": sim.clock.now_ms() }))
         }
-        _ => Err((
-            404,
-            json!({ "error": format!("no control route {method} {path}") }),
-        )),
+        _ => Err((404, json!({ "error": format!("no control route {method} {path}") }))),
     }
 }

@@ -101,10 +101,7 @@ pub(crate) struct Faults {
 
 impl Faults {
     pub(crate) fn new() -> Self {
-        Faults {
-            next_id: 1,
-            rules: Vec::new(),
-        }
+        Faults { next_id: 1, rules: Vec::new() }
     }
 
     pub(crate) fn add(&mut self, spec: FaultSpec) -> u64 {
@@ -136,11 +133,7 @@ impl Faults {
         }
         for (rule, rng) in &mut self.rules {
             let s = &rule.spec;
-            if s.method
-                .as_deref()
-                .is_some_and(|m| !m.eq_ignore_ascii_case(method))
-                || !path.starts_with(&s.path)
-            {
+            if s.method.as_deref().is_some_and(|m| !m.eq_ignore_ascii_case(method)) || !path.starts_with(&s.path) {
                 continue;
             }
             if s.count.is_some_and(|c| rule.fired >= c as u64) {

@@ -47,11 +47,7 @@ pub(crate) fn fingerprint(method: &str, tenant: &str, url: &str, body: &[u8]) ->
 
 impl Store {
     pub(crate) fn new(retention_ms: i64) -> Self {
-        Store {
-            retention_ms,
-            entries: HashMap::new(),
-            last_purge_ms: 0,
-        }
+        Store { retention_ms, entries: HashMap::new(), last_purge_ms: 0 }
     }
 
     pub(crate) fn lookup(&mut self, client: &str, key: &str, fp: &[u8; 32], now: i64) -> Lookup {
@@ -68,22 +64,9 @@ impl Store {
         }
     }
 
-    pub(crate) fn put(
-        &mut self,
-        client: &str,
-        key: &str,
-        fp: [u8; 32],
-        now: i64,
-        response: Stored,
-    ) {
-        self.entries.insert(
-            (client.to_string(), key.to_string()),
-            Entry {
-                fingerprint: fp,
-                created_ms: now,
-                response,
-            },
-        );
+    pub(crate) fn put(&mut self, client: &str, key: &str, fp: [u8; 32], now: i64, response: Stored) {
+        self.entries
+            .insert((client.to_string(), key.to_string()), Entry { fingerprint: fp, created_ms: now, response });
     }
 
     fn purge(&mut self, now: i64) {

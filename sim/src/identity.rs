@@ -58,11 +58,7 @@ const KNOWN_SCOPES: &[&str] = &[
 ];
 
 /// Broad scopes that apps on the granular model may not request.
-const BROAD_ONLY: &[&str] = &[
-    "accounting.transactions",
-    "accounting.transactions.read",
-    "accounting.reports.read",
-];
+const BROAD_ONLY: &[&str] = &["accounting.transactions", "accounting.transactions.read", "accounting.reports.read"];
 
 /// A connection (app ↔ tenant), as in Xero's `Connection` schema plus the owning app.
 #[derive(Debug, Clone, Serialize)]
@@ -198,11 +194,7 @@ fn jwt(payload: &Value) -> String {
 }
 
 pub(crate) fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 fn error_page(message: &str) -> Page {
@@ -228,9 +220,7 @@ fn with_query(uri: &str, pairs: &[(&str, &str)]) -> String {
             u.to_string()
         }
         Err(_) => {
-            let q: String = form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(pairs)
-                .finish();
+            let q: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
             format!("{uri}{}{q}", if uri.contains('?') { '&' } else { '?' })
         }
     }
@@ -283,10 +273,7 @@ impl Identity {
 
     /// A tenant id or an organisation name → `(tenant_id, name)`.
     fn resolve_org(&self, id_or_name: &str) -> Option<(String, String)> {
-        self.orgs
-            .iter()
-            .find(|(id, name)| id.eq_ignore_ascii_case(id_or_name) || name == id_or_name)
-            .cloned()
+        self.orgs.iter().find(|(id, name)| id.eq_ignore_ascii_case(id_or_name) || name == id_or_name).cloned()
     }
 
     fn check_scopes(app: &AppConfig, scope: &str) -> Result<Vec<String>, String> {
@@ -328,10 +315,7 @@ impl Identity {
             return fail("unsupported_response_type", "response_type must be code");
         }
         if !app.has_grant(GrantType::AuthorizationCode) {
-            return fail(
-                "unauthorized_client",
-                "The client is not allowed the authorization code flow",
-            );
+            return fail("unauthorized_client", "The client is not allowed the authorization code flow");
         }
         let scopes = match Self::check_scopes(&app, get(q, "scope").unwrap_or_default()) {
             Ok(s) => s,
@@ -343,16 +327,10 @@ impl Identity {
                 return fail("invalid_request", "code_challenge_method must be S256");
             }
             if c.len() != 43 {
-                return fail(
-                    "invalid_request",
-                    "code_challenge must be a base64url SHA-256 (43 characters)",
-                );
+                return fail("invalid_request", "code_challenge must be a base64url SHA-256 (43 characters)");
             }
         } else if app.client_secret.is_none() {
-            return fail(
-                "invalid_request",
-                "code_challenge is required for this client",
-            );
+            return fail("invalid_request", "code_challenge is required for this client");
         }
         let req = AuthRequest {
             client_id: app.client_id.clone(),
@@ -374,8 +352,7 @@ impl Identity {
             ConsentMode::Page => {
                 let id = random_token(16);
                 self.pending.retain(|_, (_, exp)| *exp > now);
-                self.pending
-                    .insert(id.clone(), (req.clone(), now + secs(3600)));
+                self.pending.insert(id.clone(), (req.clone(), now + secs(3600)));
                 Page::Html(200, self.consent_page(&id, &app))
             }
         }
@@ -422,27 +399,13 @@ impl Identity {
                 req.state.as_deref(),
             );
         }
-        let tenants: Vec<(String, String)> = form
-            .iter()
-            .filter(|(k, _)| k == "tenant")
-            .filter_map(|(_, v)| self.resolve_org(v))
-            .collect();
+        let tenants: Vec<(String, String)> =
+            form.iter().filter(|(k, _)| k == "tenant").filter_map(|(_, v)| self.resolve_org(v)).collect();
         Page::Redirect(self.consent_given(&req, &tenants, now))
     }
 
-    fn connect(
-        &mut self,
-        client_id: &str,
-        grant_id: &str,
-        auth_event_id: &str,
-        tenant: &(String, String),
-        now: i64,
-    ) {
-        match self
-            .connections
-            .iter_mut()
-            .find(|c| c.client_id == client_id && c.tenant_id == tenant.0)
-        {
+    fn connect(&mut self, client_id: &str, grant_id: &str, auth_event_id: &str, tenant: &(String, String), now: i64) {
+        match self.connections.iter_mut().find(|c| c.client_id == client_id && c.tenant_id == tenant.0) {
             Some(c) => {
                 c.grant_id = grant_id.to_string();
                 c.auth_event_id = auth_event_id.to_string();
@@ -462,12 +425,7 @@ impl Identity {
     }
 
     /// Creates the grant and its connections, and the code; returns the redirect.
-    fn consent_given(
-        &mut self,
-        req: &AuthRequest,
-        tenants: &[(String, String)],
-        now: i64,
-    ) -> String {
+    fn consent_given(&mut self, req: &AuthRequest, tenants: &[(String, String)], now: i64) -> String {
         let grant_id = uuid();
         let auth_event_id = uuid();
         self.grants.insert(
@@ -507,31 +465,18 @@ impl Identity {
 
     // ----- token endpoint -----
 
-    fn client_auth(
-        &self,
-        basic: Option<&str>,
-        form: &[(String, String)],
-    ) -> Result<AppConfig, (u16, Value)> {
+    fn client_auth(&self, basic: Option<&str>, form: &[(String, String)]) -> Result<AppConfig, (u16, Value)> {
         let (id, secret) = match basic {
             Some(b) => {
-                let decoded = STANDARD
-                    .decode(b.trim())
-                    .ok()
-                    .and_then(|d| String::from_utf8(d).ok());
+                let decoded = STANDARD.decode(b.trim()).ok().and_then(|d| String::from_utf8(d).ok());
                 let Some((id, secret)) = decoded.as_deref().and_then(|d| d.split_once(':')) else {
                     return Err(oauth_error("invalid_client"));
                 };
-                let dec = |s: &str| {
-                    form_urlencoded::parse(format!("x={s}").as_bytes())
-                        .next()
-                        .map(|(_, v)| v.into_owned())
-                };
+                let dec =
+                    |s: &str| form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned());
                 (dec(id), dec(secret))
             }
-            None => (
-                get(form, "client_id").map(str::to_string),
-                get(form, "client_secret").map(str::to_string),
-            ),
+            None => (get(form, "client_id").map(str::to_string), get(form, "client_secret").map(str::to_string)),
         };
         let Some(app) = id.as_deref().and_then(|id| self.app(id)) else {
             return Err(oauth_error("invalid_client"));
@@ -542,13 +487,7 @@ impl Identity {
         }
     }
 
-    fn new_access(
-        &mut self,
-        grant_id: &str,
-        scopes: &[String],
-        custom_tenant: Option<String>,
-        now: i64,
-    ) -> String {
+    fn new_access(&mut self, grant_id: &str, scopes: &[String], custom_tenant: Option<String>, now: i64) -> String {
         let g = &self.grants[grant_id];
         let expires_ms = now + secs(self.lifetimes.access_token_secs);
         let payload = json!({
@@ -675,13 +614,7 @@ impl Identity {
         out
     }
 
-    fn code_grant(
-        &mut self,
-        app: &AppConfig,
-        form: &[(String, String)],
-        now: i64,
-        clock: &Clock,
-    ) -> (u16, Value) {
+    fn code_grant(&mut self, app: &AppConfig, form: &[(String, String)], now: i64, clock: &Clock) -> (u16, Value) {
         if !app.has_grant(GrantType::AuthorizationCode) {
             return oauth_error("unauthorized_client");
         }
@@ -712,14 +645,9 @@ impl Identity {
         }
         let scopes = g.scopes.clone();
         let access = self.new_access(&grant_id, &scopes, None, now);
-        let refresh = scopes
-            .iter()
-            .any(|s| s == "offline_access")
-            .then(|| self.new_refresh(&grant_id, &app.client_id, now));
-        let id_token = scopes
-            .iter()
-            .any(|s| s == "openid")
-            .then(|| self.id_token(&grant_id, nonce.as_deref(), now));
+        let refresh =
+            scopes.iter().any(|s| s == "offline_access").then(|| self.new_refresh(&grant_id, &app.client_id, now));
+        let id_token = scopes.iter().any(|s| s == "openid").then(|| self.id_token(&grant_id, nonce.as_deref(), now));
         self.token_response(access, refresh, id_token, &scopes, clock)
     }
 
@@ -761,10 +689,7 @@ impl Identity {
         });
         let scopes = self.grants[&grant_id].scopes.clone();
         let access = self.new_access(&grant_id, &scopes, None, now);
-        let id_token = scopes
-            .iter()
-            .any(|s| s == "openid")
-            .then(|| self.id_token(&grant_id, None, now));
+        let id_token = scopes.iter().any(|s| s == "openid").then(|| self.id_token(&grant_id, None, now));
         self.token_response(access, Some(successor), id_token, &scopes, clock)
     }
 
@@ -792,11 +717,7 @@ impl Identity {
         let Some(tenant) = tenant else {
             return oauth_error("invalid_request");
         };
-        let existing = self
-            .custom_grants
-            .get(&app.client_id)
-            .filter(|g| !self.grants[*g].revoked)
-            .cloned();
+        let existing = self.custom_grants.get(&app.client_id).filter(|g| !self.grants[*g].revoked).cloned();
         let grant_id = match existing {
             Some(g) => g,
             None => {
@@ -814,11 +735,7 @@ impl Identity {
                 g
             }
         };
-        if !self
-            .connections
-            .iter()
-            .any(|c| c.client_id == app.client_id && c.tenant_id == tenant.0)
-        {
+        if !self.connections.iter().any(|c| c.client_id == app.client_id && c.tenant_id == tenant.0) {
             let ev = self.grants[&grant_id].auth_event_id.clone();
             self.connect(&app.client_id, &grant_id, &ev, &tenant, now);
         }
@@ -827,11 +744,7 @@ impl Identity {
     }
 
     /// `POST /connect/revocation`: revokes the grant of a refresh (or access) token. Unknown tokens: 200 too.
-    pub(crate) fn revoke(
-        &mut self,
-        basic: Option<&str>,
-        form: &[(String, String)],
-    ) -> (u16, Value) {
+    pub(crate) fn revoke(&mut self, basic: Option<&str>, form: &[(String, String)]) -> (u16, Value) {
         let app = match self.client_auth(basic, form) {
             Ok(a) => a,
             Err(e) => return e,
@@ -890,11 +803,7 @@ impl Identity {
     }
 
     /// `GET /connections` for this token.
-    pub(crate) fn connections_of(
-        &self,
-        tok: &AccessToken,
-        auth_event_id: Option<&str>,
-    ) -> Vec<Value> {
+    pub(crate) fn connections_of(&self, tok: &AccessToken, auth_event_id: Option<&str>) -> Vec<Value> {
         self.connections
             .iter()
             .filter(|c| c.client_id == tok.client_id)
@@ -907,8 +816,7 @@ impl Identity {
     /// `DELETE /connections/{id}`.
     pub(crate) fn delete_connection(&mut self, tok: &AccessToken, id: &str) -> bool {
         let before = self.connections.len();
-        self.connections
-            .retain(|c| !(c.client_id == tok.client_id && c.id.eq_ignore_ascii_case(id)));
+        self.connections.retain(|c| !(c.client_id == tok.client_id && c.id.eq_ignore_ascii_case(id)));
         before != self.connections.len()
     }
 
@@ -921,10 +829,8 @@ impl Identity {
     /// Removes connections to `tenant` (of one app or all), as if disconnected from Xero's side.
     pub(crate) fn revoke_tenant(&mut self, tenant: &str, client_id: Option<&str>) -> usize {
         let before = self.connections.len();
-        self.connections.retain(|c| {
-            !(c.tenant_id.eq_ignore_ascii_case(tenant)
-                && client_id.is_none_or(|id| id == c.client_id))
-        });
+        self.connections
+            .retain(|c| !(c.tenant_id.eq_ignore_ascii_case(tenant) && client_id.is_none_or(|id| id == c.client_id)));
         before - self.connections.len()
     }
 

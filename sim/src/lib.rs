@@ -25,8 +25,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 pub use config::{
-    AppConfig, ConsentMode, DEMO_TENANT_ID, GrantType, HUGE_TENANT_ID, Lifetimes, LimitsConfig,
-    ScopeModel, SimConfig,
+    AppConfig, ConsentMode, DEMO_TENANT_ID, GrantType, HUGE_TENANT_ID, Lifetimes, LimitsConfig, ScopeModel, SimConfig,
 };
 pub use faults::{FaultKind, FaultRule, FaultSpec};
 pub use identity::{Connection, pkce_challenge};
@@ -47,10 +46,7 @@ pub struct SimHandle {
 fn loopback_addr(listen: &str) -> std::io::Result<SocketAddr> {
     let addrs: Vec<SocketAddr> = listen.to_socket_addrs()?.collect();
     let Some(first) = addrs.first().copied() else {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            format!("{listen}: no address"),
-        ));
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{listen}: no address")));
     };
     if addrs.iter().any(|a| !a.ip().is_loopback()) {
         return Err(std::io::Error::new(
@@ -76,23 +72,16 @@ pub fn start(config: SimConfig) -> std::io::Result<SimHandle> {
         .build()?;
     let (tx, rx) = tokio::sync::oneshot::channel();
     let sim2 = sim.clone();
-    let thread = std::thread::Builder::new()
-        .name("xero-sim-server".into())
-        .spawn(move || {
-            rt.block_on(async move {
-                match tokio::net::TcpListener::from_std(listener) {
-                    Ok(l) => server::run(sim2, l, rx).await,
-                    Err(e) => eprintln!("xero-sim: cannot serve: {e}"),
-                }
-            });
-            rt.shutdown_timeout(Duration::from_millis(200));
-        })?;
-    Ok(SimHandle {
-        sim,
-        addr,
-        shutdown: Some(tx),
-        thread: Some(thread),
-    })
+    let thread = std::thread::Builder::new().name("xero-sim-server".into()).spawn(move || {
+        rt.block_on(async move {
+            match tokio::net::TcpListener::from_std(listener) {
+                Ok(l) => server::run(sim2, l, rx).await,
+                Err(e) => eprintln!("xero-sim: cannot serve: {e}"),
+            }
+        });
+        rt.shutdown_timeout(Duration::from_millis(200));
+    })?;
+    Ok(SimHandle { sim, addr, shutdown: Some(tx), thread: Some(thread) })
 }
 
 impl SimHandle {
@@ -112,11 +101,7 @@ impl SimHandle {
 
     /// `(tenant_id, name)` of every organisation, in configuration order.
     pub fn organisations(&self) -> Vec<(String, String)> {
-        self.sim
-            .orgs
-            .iter()
-            .map(|o| (o.tenant_id.clone(), o.name.clone()))
-            .collect()
+        self.sim.orgs.iter().map(|o| (o.tenant_id.clone(), o.name.clone())).collect()
     }
 
     /// Everything stored for one organisation (`Organisation::snapshot`).

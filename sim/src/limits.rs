@@ -90,27 +90,14 @@ pub(crate) struct Limits {
 
 impl Limits {
     pub(crate) fn new(cfg: LimitsConfig) -> Self {
-        Limits {
-            cfg,
-            tenants: HashMap::new(),
-            apps: HashMap::new(),
-        }
+        Limits { cfg, tenants: HashMap::new(), apps: HashMap::new() }
     }
 
     fn remaining_of(&mut self, client: &str, tenant: &str, now: i64) -> Remaining {
         let cfg = &self.cfg;
-        let app = self
-            .apps
-            .get_mut(client)
-            .and_then(|w| *live(w, MINUTE_MS, now));
-        let (minute, day) = match self
-            .tenants
-            .get_mut(&(client.to_string(), tenant.to_string()))
-        {
-            Some(t) => (
-                *live(&mut t.minute, MINUTE_MS, now),
-                *live(&mut t.day, DAY_MS, now),
-            ),
+        let app = self.apps.get_mut(client).and_then(|w| *live(w, MINUTE_MS, now));
+        let (minute, day) = match self.tenants.get_mut(&(client.to_string(), tenant.to_string())) {
+            Some(t) => (*live(&mut t.minute, MINUTE_MS, now), *live(&mut t.day, DAY_MS, now)),
             None => (None, None),
         };
         let left = |limit: u32, w: Option<Window>| limit.saturating_sub(w.map_or(0, |w| w.count));
@@ -128,12 +115,7 @@ impl Limits {
 
     /// Admits one call (counting it and taking a concurrency slot) or refuses it.
     /// Returns the remaining budgets after counting and the tenant's in-flight number.
-    pub(crate) fn admit(
-        &mut self,
-        client: &str,
-        tenant: &str,
-        now: i64,
-    ) -> Result<(Remaining, u32), Refusal> {
+    pub(crate) fn admit(&mut self, client: &str, tenant: &str, now: i64) -> Result<(Remaining, u32), Refusal> {
         let cfg = self.cfg.clone();
         let key = (client.to_string(), tenant.to_string());
         let app = self.apps.entry(client.to_string()).or_default();
@@ -156,21 +138,12 @@ impl Limits {
             };
             if let Some((problem, retry_after_ms)) = refusal {
                 let remaining = self.remaining_of(client, tenant, now);
-                return Err(Refusal {
-                    problem,
-                    retry_after_ms,
-                    remaining,
-                });
+                return Err(Refusal { problem, retry_after_ms, remaining });
             }
         }
         let bump = |w: &mut Option<Window>| match w {
             Some(w) => w.count = w.count.saturating_add(1),
-            None => {
-                *w = Some(Window {
-                    start_ms: now,
-                    count: 1,
-                })
-            }
+            None => *w = Some(Window { start_ms: now, count: 1 }),
         };
         bump(app);
         bump(&mut t.minute);
@@ -183,21 +156,14 @@ impl Limits {
 
     /// Frees a concurrency slot; returns the tenant's in-flight number (all apps).
     pub(crate) fn release(&mut self, client: &str, tenant: &str) -> u32 {
-        if let Some(t) = self
-            .tenants
-            .get_mut(&(client.to_string(), tenant.to_string()))
-        {
+        if let Some(t) = self.tenants.get_mut(&(client.to_string(), tenant.to_string())) {
             t.in_flight = t.in_flight.saturating_sub(1);
         }
         self.tenant_in_flight(tenant)
     }
 
     fn tenant_in_flight(&self, tenant: &str) -> u32 {
-        self.tenants
-            .iter()
-            .filter(|((_, t), _)| t == tenant)
-            .map(|(_, s)| s.in_flight)
-            .sum()
+        self.tenants.iter().filter(|((_, t), _)| t == tenant).map(|(_, s)| s.in_flight).sum()
     }
 
     pub(crate) fn patch(&mut self, p: &LimitsPatch) {
@@ -222,22 +188,14 @@ impl Limits {
     pub(crate) fn set_remaining(&mut self, clients: &[String], p: &RemainingPatch, now: i64) {
         let cfg = self.cfg.clone();
         for client in clients {
-            let t = self
-                .tenants
-                .entry((client.clone(), p.tenant_id.clone()))
-                .or_default();
+            let t = self.tenants.entry((client.clone(), p.tenant_id.clone())).or_default();
             let set = |w: &mut Option<Window>, len: i64, limit: u32, left: Option<u32>| {
                 if let Some(left) = left {
                     live(w, len, now);
                     let count = limit.saturating_sub(left);
                     match w {
                         Some(w) => w.count = count,
-                        None => {
-                            *w = Some(Window {
-                                start_ms: now,
-                                count,
-                            })
-                        }
+                        None => *w = Some(Window { start_ms: now, count }),
                     }
                 }
             };
@@ -271,10 +229,7 @@ mod tests {
 
     #[test]
     fn minute_window_is_fixed_from_first_call() {
-        let mut l = Limits::new(LimitsConfig {
-            per_minute: 2,
-            ..LimitsConfig::default()
-        });
+        let mut l = Limits::new(LimitsConfig { per_minute: 2, ..LimitsConfig::default() });
         assert_eq!(l.admit("a", "t", 1_000).unwrap().0.minute, 1);
         l.release("a", "t");
         assert_eq!(l.admit("a", "t", 30_000).unwrap().0.minute, 0);
@@ -287,10 +242,7 @@ mod tests {
 
     #[test]
     fn concurrent_slots_are_released() {
-        let mut l = Limits::new(LimitsConfig {
-            concurrent: 1,
-            ..LimitsConfig::default()
-        });
+        let mut l = Limits::new(LimitsConfig { concurrent: 1, ..LimitsConfig::default() });
         l.admit("a", "t", 0).unwrap();
         assert_eq!(l.admit("a", "t", 0).unwrap_err().problem, "concurrent");
         // another tenant is not affected

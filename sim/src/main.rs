@@ -38,20 +38,14 @@ fn parse_args() -> Result<Args, String> {
             _ => (arg.clone(), None),
         };
         let value = |it: &mut dyn Iterator<Item = String>| {
-            inline
-                .clone()
-                .or_else(|| it.next())
-                .ok_or_else(|| format!("{name} needs a value"))
+            inline.clone().or_else(|| it.next()).ok_or_else(|| format!("{name} needs a value"))
         };
         match name.as_str() {
             "--listen" => a.listen = Some(value(&mut it)?),
             "--seed" => a.seed = Some(value(&mut it)?),
             "--time-scale" => {
                 let v = value(&mut it)?;
-                a.time_scale = Some(
-                    v.parse()
-                        .map_err(|_| format!("--time-scale: not a number: {v}"))?,
-                );
+                a.time_scale = Some(v.parse().map_err(|_| format!("--time-scale: not a number: {v}"))?);
             }
             "--consent" => {
                 let v = value(&mut it)?;
@@ -105,10 +99,7 @@ fn main() -> ExitCode {
     }
     // Signal handlers go in before the JSON line is printed, so a SIGTERM right after it is handled.
     use tokio::signal::unix::{SignalKind, signal};
-    let rt = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("xero-sim: {e}");
@@ -117,10 +108,7 @@ fn main() -> ExitCode {
     };
     let signals = {
         let _guard = rt.enter();
-        (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::interrupt()),
-        )
+        (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
     };
     let (Ok(mut term), Ok(mut int)) = signals else {
         eprintln!("xero-sim: cannot install signal handlers");

@@ -70,19 +70,13 @@ impl Sim {
             .iter()
             .map(|seed| {
                 let org = Organisation::new(seed);
-                OrgEntry {
-                    tenant_id: org.tenant_id.clone(),
-                    name: org.name.clone(),
-                    org: Mutex::new(org),
-                }
+                OrgEntry { tenant_id: org.tenant_id.clone(), name: org.name.clone(), org: Mutex::new(org) }
             })
             .collect();
         let identity = Identity::new(
             base_url.clone(),
             cfg.apps.clone(),
-            orgs.iter()
-                .map(|o| (o.tenant_id.clone(), o.name.clone()))
-                .collect(),
+            orgs.iter().map(|o| (o.tenant_id.clone(), o.name.clone())).collect(),
             cfg.lifetimes.clone(),
             cfg.consent,
             cfg.consent_tenants.clone(),
@@ -91,9 +85,7 @@ impl Sim {
             clock: Clock::new(cfg.time_scale),
             identity: Mutex::new(identity),
             limits: Mutex::new(Limits::new(cfg.limits.clone())),
-            idem: Mutex::new(idempotency::Store::new(secs(
-                cfg.idempotency_retention_secs,
-            ))),
+            idem: Mutex::new(idempotency::Store::new(secs(cfg.idempotency_retention_secs))),
             faults: Mutex::new(Faults::new()),
             stats: Stats::default(),
             orgs,
@@ -103,9 +95,7 @@ impl Sim {
     }
 
     pub(crate) fn org(&self, tenant_id: &str) -> Option<&OrgEntry> {
-        self.orgs
-            .iter()
-            .find(|o| o.tenant_id.eq_ignore_ascii_case(tenant_id))
+        self.orgs.iter().find(|o| o.tenant_id.eq_ignore_ascii_case(tenant_id))
     }
 
     fn take_fault(&self, method: &str, path: &str) -> Option<FaultSpec> {
@@ -122,10 +112,7 @@ impl Sim {
 fn respond(status: u16, content_type: &str, body: impl Into<Bytes>) -> Resp {
     let mut r = Response::new(Full::new(body.into()));
     *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    r.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_str(content_type).expect("a valid content type"),
-    );
+    r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_str(content_type).expect("a valid content type"));
     r
 }
 
@@ -162,10 +149,7 @@ fn unauthorized(detail: &str) -> Resp {
 }
 
 fn forbidden() -> Resp {
-    json_resp(
-        403,
-        &problem(403, "Forbidden", "AuthenticationUnsuccessful"),
-    )
+    json_resp(403, &problem(403, "Forbidden", "AuthenticationUnsuccessful"))
 }
 
 fn validation_error(message: &str) -> Value {
@@ -175,11 +159,7 @@ fn validation_error(message: &str) -> Value {
 fn rate_limited(problem_name: &str, retry_after_real_secs: Option<u64>) -> Resp {
     let mut r = json_resp(
         429,
-        &problem(
-            429,
-            "Too Many Requests",
-            &format!("Rate limit exceeded: {problem_name} limit reached"),
-        ),
+        &problem(429, "Too Many Requests", &format!("Rate limit exceeded: {problem_name} limit reached")),
     );
     header(&mut r, "X-Rate-Limit-Problem", problem_name);
     if let Some(s) = retry_after_real_secs {
@@ -207,14 +187,7 @@ fn page(p: Page) -> Resp {
 }
 
 fn not_found() -> Resp {
-    json_resp(
-        404,
-        &problem(
-            404,
-            "Not Found",
-            "The resource you have specified cannot be found",
-        ),
-    )
+    json_resp(404, &problem(404, "Not Found", "The resource you have specified cannot be found"))
 }
 
 // ----- faults -----
@@ -243,11 +216,9 @@ async fn apply_fault(fault: Option<FaultSpec>) -> Result<Pre, Dropped> {
                 "An error occurred in Xero. Check the API Status page http://status.developer.xero.com for current service status.",
             ),
         )),
-        FaultKind::Maintenance503 => Pre::Respond(respond(
-            503,
-            "text/plain; charset=utf-8",
-            "The Xero API is currently offline for maintenance",
-        )),
+        FaultKind::Maintenance503 => {
+            Pre::Respond(respond(503, "text/plain; charset=utf-8", "The Xero API is currently offline for maintenance"))
+        }
         FaultKind::OrgOffline503 => Pre::Respond(respond(
             503,
             "text/plain; charset=utf-8",
@@ -290,11 +261,7 @@ async fn serve(sim: Arc<Sim>, req: Request<Incoming>) -> Result<Resp, Dropped> {
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(b) => b.to_bytes(),
         Err(_) => {
-            return Ok(respond(
-                413,
-                "text/plain; charset=utf-8",
-                "Request entity too large",
-            ));
+            return Ok(respond(413, "text/plain; charset=utf-8", "Request entity too large"));
         }
     };
     if path == "/_sim" || path.starts_with("/_sim/") {
@@ -323,9 +290,7 @@ async fn serve(sim: Arc<Sim>, req: Request<Incoming>) -> Result<Resp, Dropped> {
 }
 
 fn parse_pairs(s: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(s)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
+    form_urlencoded::parse(s).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
 fn auth_param<'a>(headers: &'a HeaderMap, scheme: &str) -> Option<&'a str> {
@@ -334,52 +299,30 @@ fn auth_param<'a>(headers: &'a HeaderMap, scheme: &str) -> Option<&'a str> {
     s.eq_ignore_ascii_case(scheme).then(|| rest.trim())
 }
 
-fn identity_route(
-    sim: &Sim,
-    method: &str,
-    path: &str,
-    query: &str,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Resp {
+fn identity_route(sim: &Sim, method: &str, path: &str, query: &str, headers: &HeaderMap, body: &[u8]) -> Resp {
     let now = sim.clock.now_ms();
     let lower = path.to_ascii_lowercase();
     let lower = lower.trim_end_matches('/');
     match (method, lower) {
-        ("GET", "/identity/connect/authorize") => page(
-            sim.identity
-                .lock()
-                .authorize(&parse_pairs(query.as_bytes()), now),
-        ),
-        ("POST", "/identity/connect/consent") => {
-            page(sim.identity.lock().consent_submit(&parse_pairs(body), now))
+        ("GET", "/identity/connect/authorize") => {
+            page(sim.identity.lock().authorize(&parse_pairs(query.as_bytes()), now))
         }
+        ("POST", "/identity/connect/consent") => page(sim.identity.lock().consent_submit(&parse_pairs(body), now)),
         ("POST", "/connect/token") => {
             let form = parse_pairs(body);
-            let (status, v) = sim.identity.lock().token(
-                auth_param(headers, "Basic"),
-                &form,
-                &sim.clock,
-                &sim.stats,
-            );
+            let (status, v) = sim.identity.lock().token(auth_param(headers, "Basic"), &form, &sim.clock, &sim.stats);
             let mut r = json_resp(status, &v);
             header(&mut r, CACHE_CONTROL.as_str(), "no-store");
             r
         }
         ("POST", "/connect/revocation") => {
             let form = parse_pairs(body);
-            match sim
-                .identity
-                .lock()
-                .revoke(auth_param(headers, "Basic"), &form)
-            {
+            match sim.identity.lock().revoke(auth_param(headers, "Basic"), &form) {
                 (200, _) => empty(200),
                 (s, v) => json_resp(s, &v),
             }
         }
-        ("GET", "/.well-known/openid-configuration") => {
-            json_resp(200, &openid_configuration(&sim.base_url))
-        }
+        ("GET", "/.well-known/openid-configuration") => json_resp(200, &openid_configuration(&sim.base_url)),
         ("GET", "/.well-known/openid-configuration/jwks") => json_resp(200, &json!({ "keys": [] })),
         ("GET", "/connections") => {
             let Some(token) = auth_param(headers, "Bearer") else {
@@ -389,10 +332,7 @@ fn identity_route(
             match id.authenticate(token, now) {
                 Ok(tok) => {
                     let q = parse_pairs(query.as_bytes());
-                    json_resp(
-                        200,
-                        &Value::Array(id.connections_of(&tok, get(&q, "authEventId"))),
-                    )
+                    json_resp(200, &Value::Array(id.connections_of(&tok, get(&q, "authEventId"))))
                 }
                 Err(e) => auth_error(e),
             }
@@ -428,9 +368,7 @@ fn identity_route(
 fn auth_error(e: AuthError) -> Resp {
     match e {
         AuthError::Unknown => unauthorized("AuthenticationUnsuccessful"),
-        AuthError::Expired(at) => {
-            unauthorized(&format!("TokenExpired: token expired at {}", rfc3339(at)))
-        }
+        AuthError::Expired(at) => unauthorized(&format!("TokenExpired: token expired at {}", rfc3339(at))),
     }
 }
 
@@ -482,21 +420,11 @@ async fn api(
     body: Bytes,
 ) -> Result<Resp, Dropped> {
     let now = sim.clock.now_ms();
-    let tenant_header = headers
-        .get("xero-tenant-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim);
-    let peek = |client: &str| {
-        sim.limits
-            .lock()
-            .peek(client, tenant_header.unwrap_or(""), now)
-    };
+    let tenant_header = headers.get("xero-tenant-id").and_then(|v| v.to_str().ok()).map(str::trim);
+    let peek = |client: &str| sim.limits.lock().peek(client, tenant_header.unwrap_or(""), now);
 
     let Some(token) = auth_param(headers, "Bearer") else {
-        return Ok(with_limits(
-            unauthorized("AuthenticationUnsuccessful"),
-            peek(""),
-        ));
+        return Ok(with_limits(unauthorized("AuthenticationUnsuccessful"), peek("")));
     };
     let (tok, tenant) = {
         let id = sim.identity.lock();
@@ -516,10 +444,7 @@ async fn api(
     let sub = &path[API_PREFIX.len()..];
     let required = accounting::required_scopes(method, sub);
     if !scopes_allow(required, &tok.scopes) {
-        return Ok(with_limits(
-            unauthorized("AuthorizationUnsuccessful"),
-            peek(&tok.client_id),
-        ));
+        return Ok(with_limits(unauthorized("AuthorizationUnsuccessful"), peek(&tok.client_id)));
     }
 
     // Limits: count the call and take a concurrency slot.
@@ -534,23 +459,12 @@ async fn api(
             rem
         }
         Err(refusal) => {
-            sim.stats.with(|c| {
-                *c.rate_limited
-                    .entry(refusal.problem.to_string())
-                    .or_default() += 1
-            });
+            sim.stats.with(|c| *c.rate_limited.entry(refusal.problem.to_string()).or_default() += 1);
             let retry = refusal.retry_after_ms.map(|ms| sim.clock.real_secs(ms));
-            return Ok(with_limits(
-                rate_limited(refusal.problem, retry),
-                refusal.remaining,
-            ));
+            return Ok(with_limits(rate_limited(refusal.problem, retry), refusal.remaining));
         }
     };
-    let _slot = Slot {
-        sim,
-        client: tok.client_id.clone(),
-        tenant: tenant.clone(),
-    };
+    let _slot = Slot { sim, client: tok.client_id.clone(), tenant: tenant.clone() };
 
     let drop_after = match apply_fault(sim.take_fault(method, path)).await? {
         Pre::Respond(r) => return Ok(with_limits(r, remaining)),
@@ -558,9 +472,7 @@ async fn api(
     };
 
     let idem_key = if matches!(method, "PUT" | "POST" | "PATCH") {
-        headers
-            .get("idempotency-key")
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        headers.get("idempotency-key").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
     } else {
         None
     };
@@ -570,11 +482,7 @@ async fn api(
     }
 
     let query_pairs = parse_pairs(query.as_bytes());
-    let url = if query.is_empty() {
-        path.to_string()
-    } else {
-        format!("{path}?{query}")
-    };
+    let url = if query.is_empty() { path.to_string() } else { format!("{path}?{query}") };
     let entry = sim.org(&tenant).expect("tenant checked above");
     let stored = {
         let mut org = entry.org.lock();
@@ -587,8 +495,7 @@ async fn api(
                 now_ms: sim.clock.now_ms(),
             };
             let out = accounting::handle(org, &req);
-            sim.stats
-                .with(|c| *c.handled.entry(normalise(method, path)).or_default() += 1);
+            sim.stats.with(|c| *c.handled.entry(normalise(method, path)).or_default() += 1);
             Stored {
                 status: out.status,
                 content_type: JSON,
@@ -611,16 +518,12 @@ async fn api(
                         Stored {
                             status: 400,
                             content_type: JSON,
-                            body: Bytes::from(
-                                serde_json::to_vec(&validation_error(&msg)).unwrap_or_default(),
-                            ),
+                            body: Bytes::from(serde_json::to_vec(&validation_error(&msg)).unwrap_or_default()),
                         }
                     }
                     Lookup::Miss => {
                         let s = call(&mut org);
-                        sim.idem
-                            .lock()
-                            .put(&tok.client_id, &key, fp, now, s.clone());
+                        sim.idem.lock().put(&tok.client_id, &key, fp, now, s.clone());
                         s
                     }
                 }
@@ -641,18 +544,9 @@ mod tests {
 
     #[test]
     fn one_of_the_required_scopes_is_enough() {
-        let held = vec![
-            "offline_access".to_string(),
-            "accounting.invoices".to_string(),
-        ];
+        let held = vec!["offline_access".to_string(), "accounting.invoices".to_string()];
         assert!(scopes_allow(&[], &held));
-        assert!(scopes_allow(
-            &["accounting.transactions", "accounting.invoices"],
-            &held
-        ));
-        assert!(!scopes_allow(
-            &["accounting.contacts", "accounting.contacts.read"],
-            &held
-        ));
+        assert!(scopes_allow(&["accounting.transactions", "accounting.invoices"], &held));
+        assert!(!scopes_allow(&["accounting.contacts", "accounting.contacts.read"], &held));
     }
 }

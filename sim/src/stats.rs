@@ -56,30 +56,15 @@ impl Stats {
     }
 
     pub(crate) fn status(&self, status: u16) {
-        *self
-            .inner
-            .lock()
-            .statuses
-            .entry(status.to_string())
-            .or_default() += 1;
+        *self.inner.lock().statuses.entry(status.to_string()).or_default() += 1;
     }
 
     pub(crate) fn fault(&self, kind: &str) {
-        *self
-            .inner
-            .lock()
-            .faults_injected
-            .entry(kind.to_string())
-            .or_default() += 1;
+        *self.inner.lock().faults_injected.entry(kind.to_string()).or_default() += 1;
     }
 
     pub(crate) fn grant(&self, grant_type: &str) {
-        *self
-            .inner
-            .lock()
-            .token_grants
-            .entry(grant_type.to_string())
-            .or_default() += 1;
+        *self.inner.lock().token_grants.entry(grant_type.to_string()).or_default() += 1;
     }
 
     pub(crate) fn invalid_grant(&self) {
@@ -94,11 +79,7 @@ impl Stats {
     pub(crate) fn reset(&self) {
         let mut c = self.inner.lock();
         let in_flight = std::mem::take(&mut c.in_flight);
-        *c = Counters {
-            max_in_flight: in_flight.clone(),
-            in_flight,
-            ..Counters::default()
-        };
+        *c = Counters { max_in_flight: in_flight.clone(), in_flight, ..Counters::default() };
     }
 }
 
@@ -123,8 +104,7 @@ pub(crate) fn normalise(method: &str, path: &str) -> String {
 }
 
 fn is_id(seg: &str) -> bool {
-    !seg.is_empty()
-        && (seg.bytes().all(|b| b.is_ascii_digit()) || uuid::Uuid::try_parse(seg).is_ok())
+    !seg.is_empty() && (seg.bytes().all(|b| b.is_ascii_digit()) || uuid::Uuid::try_parse(seg).is_ok())
 }
 
 #[cfg(test)]
@@ -134,23 +114,11 @@ mod tests {
     #[test]
     fn normalises_ids() {
         assert_eq!(
-            normalise(
-                "GET",
-                "/api.xro/2.0/Invoices/0f1e2d3c-4b5a-6978-8e9d-1a2b3c4d5e6f"
-            ),
+            normalise("GET", "/api.xro/2.0/Invoices/0f1e2d3c-4b5a-6978-8e9d-1a2b3c4d5e6f"),
             "GET /api.xro/2.0/Invoices/{id}"
         );
-        assert_eq!(
-            normalise("PUT", "/api.xro/2.0/Invoices"),
-            "PUT /api.xro/2.0/Invoices"
-        );
-        assert_eq!(
-            normalise("GET", "/api.xro/2.0/Items/WIDGET-1"),
-            "GET /api.xro/2.0/Items/WIDGET-1"
-        );
-        assert_eq!(
-            normalise("DELETE", "/connections/42"),
-            "DELETE /connections/{id}"
-        );
+        assert_eq!(normalise("PUT", "/api.xro/2.0/Invoices"), "PUT /api.xro/2.0/Invoices");
+        assert_eq!(normalise("GET", "/api.xro/2.0/Items/WIDGET-1"), "GET /api.xro/2.0/Items/WIDGET-1");
+        assert_eq!(normalise("DELETE", "/connections/42"), "DELETE /connections/{id}");
     }
 }

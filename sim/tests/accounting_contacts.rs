@@ -16,10 +16,7 @@ fn create_and_get_by_id_and_number() {
     assert_eq!(c["ContactStatus"], "ACTIVE");
     assert_eq!(c["StatusAttributeString"], "OK");
     let id = c["ContactID"].as_str().unwrap().to_string();
-    assert_eq!(
-        sim.get(&format!("/Contacts/{id}"), &[])["Contacts"][0]["Name"],
-        "Acme Pty Ltd"
-    );
+    assert_eq!(sim.get(&format!("/Contacts/{id}"), &[])["Contacts"][0]["Name"], "Acme Pty Ltd");
     let by_number = sim.get("/Contacts/CUST-001", &[]);
     assert_eq!(by_number["Contacts"][0]["ContactID"], id.as_str());
     assert_eq!(by_number["Contacts"][0]["Addresses"][0]["City"], "Sydney");
@@ -28,25 +25,16 @@ fn create_and_get_by_id_and_number() {
 #[test]
 fn name_is_required_on_create() {
     let mut sim = Sim::new();
-    let r = sim.put(
-        "/Contacts",
-        json!({ "Contacts": [{ "ContactNumber": "X1" }] }),
-    );
+    let r = sim.put("/Contacts", json!({ "Contacts": [{ "ContactNumber": "X1" }] }));
     assert_validation(&r, 0, "name must be specified");
 }
 
 #[test]
 fn name_at_most_255() {
     let mut sim = Sim::new();
-    let r = sim.put(
-        "/Contacts",
-        json!({ "Contacts": [{ "Name": "n".repeat(256) }] }),
-    );
+    let r = sim.put("/Contacts", json!({ "Contacts": [{ "Name": "n".repeat(256) }] }));
     assert_validation(&r, 0, "255");
-    let ok = sim.put(
-        "/Contacts",
-        json!({ "Contacts": [{ "Name": "n".repeat(255) }] }),
-    );
+    let ok = sim.put("/Contacts", json!({ "Contacts": [{ "Name": "n".repeat(255) }] }));
     assert_eq!(ok.status, 200);
 }
 
@@ -54,92 +42,58 @@ fn name_at_most_255() {
 fn name_unique_among_active_contacts() {
     let mut sim = Sim::new();
     sim.contact("Buzz Lightyear");
-    let r = sim.put(
-        "/Contacts",
-        json!({ "Contacts": [{ "Name": "Buzz Lightyear" }] }),
-    );
+    let r = sim.put("/Contacts", json!({ "Contacts": [{ "Name": "Buzz Lightyear" }] }));
     assert_validation(
         &r,
         0,
         "The contact name Buzz Lightyear is already assigned to another contact. The contact name must be unique across all active contacts.",
     );
     // Archive the first: the name is free again.
-    let id =
-        sim.get("/Contacts", &[("where", "Name==\"Buzz Lightyear\"")])["Contacts"][0]["ContactID"]
-            .as_str()
-            .unwrap()
-            .to_string();
-    let r = sim.post(
-        &format!("/Contacts/{id}"),
-        json!({ "Contacts": [{ "ContactStatus": "ARCHIVED" }] }),
-    );
+    let id = sim.get("/Contacts", &[("where", "Name==\"Buzz Lightyear\"")])["Contacts"][0]["ContactID"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = sim.post(&format!("/Contacts/{id}"), json!({ "Contacts": [{ "ContactStatus": "ARCHIVED" }] }));
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(
-        sim.put(
-            "/Contacts",
-            json!({ "Contacts": [{ "Name": "Buzz Lightyear" }] })
-        )
-        .status,
-        200
-    );
+    assert_eq!(sim.put("/Contacts", json!({ "Contacts": [{ "Name": "Buzz Lightyear" }] })).status, 200);
 }
 
 #[test]
 fn contact_number_max_50_and_unique() {
     let mut sim = Sim::new();
-    let r = sim.put(
-        "/Contacts",
-        json!({ "Contacts": [{ "Name": "A", "ContactNumber": "x".repeat(51) }] }),
-    );
+    let r = sim.put("/Contacts", json!({ "Contacts": [{ "Name": "A", "ContactNumber": "x".repeat(51) }] }));
     assert_validation(&r, 0, "50");
-    sim.create(
-        "/Contacts",
-        "Contacts",
-        json!({ "Name": "A", "ContactNumber": "C-1" }),
-    );
-    let r = sim.put(
-        "/Contacts",
-        json!({ "Contacts": [{ "Name": "B", "ContactNumber": "C-1" }] }),
-    );
+    sim.create("/Contacts", "Contacts", json!({ "Name": "A", "ContactNumber": "C-1" }));
+    let r = sim.put("/Contacts", json!({ "Contacts": [{ "Name": "B", "ContactNumber": "C-1" }] }));
     assert_validation(&r, 0, "already assigned to another contact");
 }
 
 #[test]
 fn post_upserts_by_id_then_number_then_name() {
     let mut sim = Sim::new();
-    let c = sim.create(
-        "/Contacts",
-        "Contacts",
-        json!({ "Name": "Old Name", "ContactNumber": "K-9" }),
-    );
-    let r = sim.post(
-        "/Contacts",
-        json!({ "Contacts": [{ "ContactNumber": "K-9", "Name": "New Name", "FirstName": "Kay" }] }),
-    );
+    let c = sim.create("/Contacts", "Contacts", json!({ "Name": "Old Name", "ContactNumber": "K-9" }));
+    let r = sim
+        .post("/Contacts", json!({ "Contacts": [{ "ContactNumber": "K-9", "Name": "New Name", "FirstName": "Kay" }] }));
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["Contacts"][0]["ContactID"], c["ContactID"]);
     assert_eq!(r.body["Contacts"][0]["Name"], "New Name");
-    let r = sim.post(
-        "/Contacts",
-        json!({ "Contacts": [{ "Name": "New Name", "LastName": "Nine" }] }),
-    );
+    let r = sim.post("/Contacts", json!({ "Contacts": [{ "Name": "New Name", "LastName": "Nine" }] }));
     assert_eq!(r.body["Contacts"][0]["ContactID"], c["ContactID"]);
     assert_eq!(r.body["Contacts"][0]["FirstName"], "Kay");
     assert_eq!(r.body["Contacts"][0]["LastName"], "Nine");
     assert_eq!(sim.org.snapshot()["Contacts"].as_array().unwrap().len(), 1);
     // An unknown ContactID is an error, not a create.
-    let r = sim.post("/Contacts", json!({ "Contacts": [{ "ContactID": "9b1b1d7e-0000-4000-8000-000000000001", "Name": "Z" }] }));
+    let r = sim.post(
+        "/Contacts",
+        json!({ "Contacts": [{ "ContactID": "9b1b1d7e-0000-4000-8000-000000000001", "Name": "Z" }] }),
+    );
     assert_validation(&r, 0, "could not be found");
 }
 
 #[test]
 fn is_supplier_and_is_customer_are_read_only() {
     let mut sim = Sim::new();
-    let c = sim.create(
-        "/Contacts",
-        "Contacts",
-        json!({ "Name": "Flags", "IsSupplier": true, "IsCustomer": true }),
-    );
+    let c = sim.create("/Contacts", "Contacts", json!({ "Name": "Flags", "IsSupplier": true, "IsCustomer": true }));
     assert_eq!(c["IsSupplier"], false);
     assert_eq!(c["IsCustomer"], false);
     let id = c["ContactID"].as_str().unwrap().to_string();
@@ -153,24 +107,9 @@ fn is_supplier_and_is_customer_are_read_only() {
 fn archived_contacts_hidden_by_default_and_unusable_on_documents() {
     let mut sim = Sim::new();
     let id = sim.contact("Gone Ltd");
-    sim.post(
-        &format!("/Contacts/{id}"),
-        json!({ "ContactStatus": "ARCHIVED" }),
-    );
-    assert_eq!(
-        sim.get("/Contacts", &[])["Contacts"]
-            .as_array()
-            .unwrap()
-            .len(),
-        0
-    );
-    assert_eq!(
-        sim.get("/Contacts", &[("includeArchived", "true")])["Contacts"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    sim.post(&format!("/Contacts/{id}"), json!({ "ContactStatus": "ARCHIVED" }));
+    assert_eq!(sim.get("/Contacts", &[])["Contacts"].as_array().unwrap().len(), 0);
+    assert_eq!(sim.get("/Contacts", &[("includeArchived", "true")])["Contacts"].as_array().unwrap().len(), 1);
     let r = sim.put(
         "/Invoices",
         json!({ "Invoices": [{ "Type": "ACCREC", "Contact": { "ContactID": id }, "LineItems": [{ "Description": "x", "Quantity": 1, "UnitAmount": 1, "AccountCode": "200" }] }] }),
@@ -181,28 +120,16 @@ fn archived_contacts_hidden_by_default_and_unusable_on_documents() {
 #[test]
 fn addresses_and_phones_are_checked() {
     let mut sim = Sim::new();
-    let r = sim.put(
-        "/Contacts",
-        json!({ "Contacts": [{ "Name": "P", "Phones": [{ "PhoneType": "PAGER" }] }] }),
-    );
+    let r = sim.put("/Contacts", json!({ "Contacts": [{ "Name": "P", "Phones": [{ "PhoneType": "PAGER" }] }] }));
     assert_validation(&r, 0, "PhoneType");
-    let r = sim.put(
-        "/Contacts",
-        json!({ "Contacts": [{ "Name": "P", "Addresses": [{ "PostalCode": "1".repeat(51) }] }] }),
-    );
+    let r =
+        sim.put("/Contacts", json!({ "Contacts": [{ "Name": "P", "Addresses": [{ "PostalCode": "1".repeat(51) }] }] }));
     assert_validation(&r, 0, "PostalCode");
 }
 
 #[test]
 fn contact_number_in_the_path_is_percent_decoded() {
     let mut sim = Sim::new();
-    sim.create(
-        "/Contacts",
-        "Contacts",
-        json!({ "Name": "Plus", "ContactNumber": "A+B 1" }),
-    );
-    assert_eq!(
-        sim.get("/Contacts/A+B%201", &[])["Contacts"][0]["Name"],
-        "Plus"
-    );
+    sim.create("/Contacts", "Contacts", json!({ "Name": "Plus", "ContactNumber": "A+B 1" }));
+    assert_eq!(sim.get("/Contacts/A+B%201", &[])["Contacts"][0]["Name"], "Plus");
 }

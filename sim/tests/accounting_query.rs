@@ -7,7 +7,10 @@ use serde_json::json;
 #[test]
 fn summarized_batch_failure_stores_nothing() {
     let mut sim = Sim::new();
-    let r = sim.put("/Contacts", json!({ "Contacts": [{ "Name": "Good 1" }, { "ContactNumber": "no-name" }, { "Name": "Good 2" }] }));
+    let r = sim.put(
+        "/Contacts",
+        json!({ "Contacts": [{ "Name": "Good 1" }, { "ContactNumber": "no-name" }, { "Name": "Good 2" }] }),
+    );
     assert_eq!(r.status, 400);
     let els = r.body["Elements"].as_array().unwrap();
     assert_eq!(els.len(), 3, "every element, in input order");
@@ -29,10 +32,7 @@ fn summarized_batch_failure_rolls_back_auto_created_contacts_and_numbers() {
     let s = sim.org.snapshot();
     assert_eq!(s["Contacts"].as_array().unwrap().len(), 0);
     assert_eq!(s["Invoices"].as_array().unwrap().len(), 0);
-    assert_eq!(
-        sim.create("/Invoices", "Invoices", good)["InvoiceNumber"],
-        "INV-0001"
-    );
+    assert_eq!(sim.create("/Invoices", "Invoices", good)["InvoiceNumber"], "INV-0001");
 }
 
 #[test]
@@ -49,10 +49,7 @@ fn unsummarized_batch_stores_valid_elements_in_order() {
     assert_eq!(items.len(), 3);
     assert_eq!(items[0]["StatusAttributeString"], "OK");
     assert_eq!(items[1]["StatusAttributeString"], "ERROR");
-    assert_eq!(
-        items[1]["ValidationErrors"][0]["Message"],
-        "Price List Item with Code 'A' already exists"
-    );
+    assert_eq!(items[1]["ValidationErrors"][0]["Message"], "Price List Item with Code 'A' already exists");
     assert_eq!(items[2]["StatusAttributeString"], "OK");
     assert_eq!(sim.get("/Items", &[])["Items"].as_array().unwrap().len(), 2);
 }
@@ -60,10 +57,7 @@ fn unsummarized_batch_stores_valid_elements_in_order() {
 #[test]
 fn a_later_element_sees_an_earlier_one_in_the_same_batch() {
     let mut sim = Sim::new();
-    let r = sim.put(
-        "/Contacts",
-        json!({ "Contacts": [{ "Name": "Twin" }, { "Name": "Twin" }] }),
-    );
+    let r = sim.put("/Contacts", json!({ "Contacts": [{ "Name": "Twin" }, { "Name": "Twin" }] }));
     assert_validation(&r, 1, "already assigned");
 }
 
@@ -76,10 +70,7 @@ fn paging_with_pagination_object() {
     }
     let p1 = sim.get("/Invoices", &[("page", "1"), ("pageSize", "3")]);
     assert_eq!(p1["Invoices"].as_array().unwrap().len(), 3);
-    assert_eq!(
-        p1["pagination"],
-        json!({ "page": 1, "pageSize": 3, "pageCount": 3, "itemCount": 7 })
-    );
+    assert_eq!(p1["pagination"], json!({ "page": 1, "pageSize": 3, "pageCount": 3, "itemCount": 7 }));
     let p3 = sim.get("/Invoices", &[("page", "3"), ("pageSize", "3")]);
     assert_eq!(p3["Invoices"].as_array().unwrap().len(), 1);
     assert_eq!(p3["Invoices"][0]["InvoiceNumber"], "INV-0007");
@@ -94,28 +85,14 @@ fn paging_with_pagination_object() {
 #[test]
 fn where_filters_an_integration_needs() {
     let mut sim = Sim::new();
-    sim.create(
-        "/Contacts",
-        "Contacts",
-        json!({ "Name": "Alpha", "ContactNumber": "C-1" }),
-    );
-    sim.create(
-        "/Contacts",
-        "Contacts",
-        json!({ "Name": "Beta", "ContactNumber": "C-2" }),
-    );
+    sim.create("/Contacts", "Contacts", json!({ "Name": "Alpha", "ContactNumber": "C-1" }));
+    sim.create("/Contacts", "Contacts", json!({ "Name": "Beta", "ContactNumber": "C-2" }));
     let c = sim.get("/Contacts", &[("where", "ContactNumber==\"C-2\"")]);
     assert_eq!(c["Contacts"].as_array().unwrap().len(), 1);
     assert_eq!(c["Contacts"][0]["Name"], "Beta");
-    let c = sim.get(
-        "/Contacts",
-        &[("where", "Name==\"Alpha\" OR Name==\"Beta\"")],
-    );
+    let c = sim.get("/Contacts", &[("where", "Name==\"Alpha\" OR Name==\"Beta\"")]);
     assert_eq!(c["Contacts"].as_array().unwrap().len(), 2);
-    let c = sim.get(
-        "/Contacts",
-        &[("where", "Name==\"Alpha\" && ContactNumber==\"C-2\"")],
-    );
+    let c = sim.get("/Contacts", &[("where", "Name==\"Alpha\" && ContactNumber==\"C-2\"")]);
     assert_eq!(c["Contacts"].as_array().unwrap().len(), 0);
     let c = sim.get("/Contacts", &[("where", "Name.StartsWith(\"al\")")]);
     assert_eq!(c["Contacts"].as_array().unwrap().len(), 1);
@@ -128,47 +105,18 @@ fn where_filters_an_integration_needs() {
         "Invoices",
         json!({ "Type": "ACCPAY", "Contact": { "ContactID": id }, "LineItems": [{ "Description": "x", "Quantity": 1, "UnitAmount": 1, "AccountCode": "429" }] }),
     );
-    let f = |sim: &mut Sim, w: &str| {
-        sim.get("/Invoices", &[("where", w)])["Invoices"]
-            .as_array()
-            .unwrap()
-            .len()
-    };
+    let f = |sim: &mut Sim, w: &str| sim.get("/Invoices", &[("where", w)])["Invoices"].as_array().unwrap().len();
     assert_eq!(f(&mut sim, "Status==\"AUTHORISED\""), 1);
     assert_eq!(f(&mut sim, "Type==\"ACCPAY\""), 1);
     assert_eq!(f(&mut sim, "InvoiceNumber==\"INV-0002\""), 1);
-    assert_eq!(
-        f(
-            &mut sim,
-            "Type==\"ACCREC\" AND (Status==\"DRAFT\" || Status==\"AUTHORISED\")"
-        ),
-        2
-    );
-    assert_eq!(
-        f(&mut sim, &format!("Contact.ContactID==Guid(\"{id}\")")),
-        3
-    );
+    assert_eq!(f(&mut sim, "Type==\"ACCREC\" AND (Status==\"DRAFT\" || Status==\"AUTHORISED\")"), 2);
+    assert_eq!(f(&mut sim, &format!("Contact.ContactID==Guid(\"{id}\")")), 3);
     assert_eq!(f(&mut sim, "Total > 100"), 1);
     assert_eq!(f(&mut sim, "Date >= DateTime(2024, 03, 01)"), 3);
+    assert_eq!(sim.get("/Invoices", &[("Statuses", "DRAFT,AUTHORISED")])["Invoices"].as_array().unwrap().len(), 3);
+    assert_eq!(sim.get("/Invoices", &[("ContactIDs", &id)])["Invoices"].as_array().unwrap().len(), 3);
     assert_eq!(
-        sim.get("/Invoices", &[("Statuses", "DRAFT,AUTHORISED")])["Invoices"]
-            .as_array()
-            .unwrap()
-            .len(),
-        3
-    );
-    assert_eq!(
-        sim.get("/Invoices", &[("ContactIDs", &id)])["Invoices"]
-            .as_array()
-            .unwrap()
-            .len(),
-        3
-    );
-    assert_eq!(
-        sim.get("/Invoices", &[("InvoiceNumbers", "INV-0001,INV-0002")])["Invoices"]
-            .as_array()
-            .unwrap()
-            .len(),
+        sim.get("/Invoices", &[("InvoiceNumbers", "INV-0001,INV-0002")])["Invoices"].as_array().unwrap().len(),
         2
     );
     let ordered = sim.get("/Invoices", &[("order", "Total DESC")]);
@@ -180,13 +128,7 @@ fn where_filters_an_integration_needs() {
 #[test]
 fn unsupported_where_is_400() {
     let mut sim = Sim::new();
-    for w in [
-        "Name===\"x\"",
-        "Bogus==\"x\"",
-        "Name.Matches(\"x\")",
-        "Name==\"unterminated",
-        "(Name==\"x\"",
-    ] {
+    for w in ["Name===\"x\"", "Bogus==\"x\"", "Name.Matches(\"x\")", "Name==\"unterminated", "(Name==\"x\""] {
         let r = sim.call("GET", "/Contacts", &[("where", w)], None);
         assert_eq!(r.status, 400, "{w}: {}", r.body);
         assert_eq!(r.body["Type"], "QueryParseException");

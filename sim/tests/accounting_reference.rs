@@ -22,13 +22,7 @@ fn chart_of_accounts_has_the_demo_codes() {
     let mut sim = Sim::new();
     let b = sim.get("/Accounts", &[]);
     let accts = b["Accounts"].as_array().unwrap();
-    let find = |c: &str| {
-        accts
-            .iter()
-            .find(|a| a["Code"] == c)
-            .unwrap_or_else(|| panic!("no account {c}"))
-            .clone()
-    };
+    let find = |c: &str| accts.iter().find(|a| a["Code"] == c).unwrap_or_else(|| panic!("no account {c}")).clone();
     assert_eq!(find("090")["Type"], "BANK");
     assert!(find("090")["BankAccountNumber"].as_str().is_some());
     assert_eq!(find("200")["Type"], "REVENUE");
@@ -40,18 +34,9 @@ fn chart_of_accounts_has_the_demo_codes() {
     assert_eq!(find("499")["Status"], "ARCHIVED");
     // where filter and GET by id
     let banks = sim.get("/Accounts", &[("where", "Type==\"BANK\"")]);
-    assert!(
-        banks["Accounts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|a| a["Type"] == "BANK")
-    );
+    assert!(banks["Accounts"].as_array().unwrap().iter().all(|a| a["Type"] == "BANK"));
     let id = find("200")["AccountID"].as_str().unwrap().to_string();
-    assert_eq!(
-        sim.get(&format!("/Accounts/{id}"), &[])["Accounts"][0]["Code"],
-        "200"
-    );
+    assert_eq!(sim.get(&format!("/Accounts/{id}"), &[])["Accounts"][0]["Code"], "200");
 }
 
 #[test]
@@ -62,13 +47,7 @@ fn tax_rates_tracking_and_currencies() {
     let output = rates.iter().find(|r| r["TaxType"] == "OUTPUT").unwrap();
     assert_eq!(output["Name"], "GST on Income");
     assert_eq!(t(&output["EffectiveRate"]), "10.0000");
-    for tt in [
-        "INPUT",
-        "EXEMPTOUTPUT",
-        "EXEMPTEXPENSES",
-        "BASEXCLUDED",
-        "INPUTTAXED",
-    ] {
+    for tt in ["INPUT", "EXEMPTOUTPUT", "EXEMPTEXPENSES", "BASEXCLUDED", "INPUTTAXED"] {
         assert!(rates.iter().any(|r| r["TaxType"] == tt), "{tt}");
     }
     assert!(rates.iter().any(|r| r["Status"] != "ACTIVE"));
@@ -77,28 +56,16 @@ fn tax_rates_tracking_and_currencies() {
     let cats = tc["TrackingCategories"].as_array().unwrap();
     assert_eq!(cats.len(), 2, "only the ACTIVE ones by default");
     let division = cats.iter().find(|c| c["Name"] == "Division").unwrap();
-    let names: Vec<&str> = division["Options"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["Name"].as_str().unwrap())
-        .collect();
+    let names: Vec<&str> =
+        division["Options"].as_array().unwrap().iter().map(|o| o["Name"].as_str().unwrap()).collect();
     assert_eq!(names, ["North", "South", "Head Office"]);
     let all = sim.get("/TrackingCategories", &[("includeArchived", "true")]);
     assert_eq!(all["TrackingCategories"].as_array().unwrap().len(), 3);
     let id = division["TrackingCategoryID"].as_str().unwrap().to_string();
-    assert_eq!(
-        sim.get(&format!("/trackingcategories/{id}"), &[])["TrackingCategories"][0]["Name"],
-        "Division"
-    );
+    assert_eq!(sim.get(&format!("/trackingcategories/{id}"), &[])["TrackingCategories"][0]["Name"], "Division");
 
     let cur = sim.get("/Currencies", &[]);
-    let codes: Vec<&str> = cur["Currencies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["Code"].as_str().unwrap())
-        .collect();
+    let codes: Vec<&str> = cur["Currencies"].as_array().unwrap().iter().map(|c| c["Code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["AUD", "USD", "EUR", "GBP", "NZD"]);
 }
 
@@ -124,16 +91,8 @@ fn seed_overrides_lists() {
     assert_eq!(s["Organisation"]["BaseCurrency"], "NZD");
     assert_eq!(s["Accounts"].as_array().unwrap().len(), 2);
     assert_eq!(s["TaxRates"][0]["TaxType"], "OUTPUT2");
-    assert_eq!(
-        s["TrackingCategories"][0]["Options"][1]["Status"],
-        "ARCHIVED"
-    );
-    let codes: Vec<&str> = s["Currencies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["Code"].as_str().unwrap())
-        .collect();
+    assert_eq!(s["TrackingCategories"][0]["Options"][1]["Status"], "ARCHIVED");
+    let codes: Vec<&str> = s["Currencies"].as_array().unwrap().iter().map(|c| c["Code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["NZD", "AUD"]);
 }
 
@@ -145,10 +104,7 @@ fn scopes_per_endpoint() {
     assert!(required_scopes("PUT", "/CreditNotes/x/Allocations").contains(&"accounting.invoices"));
     assert!(required_scopes("POST", "/Payments").contains(&"accounting.payments"));
     assert!(required_scopes("POST", "/payments/abc").contains(&"accounting.transactions"));
-    assert_eq!(
-        required_scopes("PUT", "/Contacts"),
-        &["accounting.contacts"]
-    );
+    assert_eq!(required_scopes("PUT", "/Contacts"), &["accounting.contacts"]);
     assert!(required_scopes("GET", "/Contacts").contains(&"accounting.contacts.read"));
     assert!(required_scopes("GET", "/Items").contains(&"accounting.settings.read"));
     assert!(required_scopes("POST", "/Items").contains(&"accounting.invoices"));
@@ -161,16 +117,7 @@ fn routing_is_case_insensitive_and_unknown_is_404() {
     let mut sim = Sim::new();
     assert_eq!(sim.call("GET", "/INVOICES", &[], None).status, 200);
     assert_eq!(sim.call("GET", "/Nope", &[], None).status, 404);
-    assert_eq!(
-        sim.call(
-            "GET",
-            "/Invoices/00000000-0000-0000-0000-000000000001",
-            &[],
-            None
-        )
-        .status,
-        404
-    );
+    assert_eq!(sim.call("GET", "/Invoices/00000000-0000-0000-0000-000000000001", &[], None).status, 404);
     assert_eq!(sim.call("DELETE", "/Invoices", &[], None).status, 405);
 }
 

@@ -1,6 +1,5 @@
-//! The Accounting gate: tenant check, rate limits, Idempotency-Key, faults, control endpoint.
-//! (`accounting::handle` is a stub answering 501 until the Accounting module lands; assertions here are about
-//! what the core itself produces, and about counters.)
+//! The Accounting gate: tenant and scope checks, rate limits, Idempotency-Key, faults, control endpoint, with
+//! the real Accounting module behind it (what landed is read back from `SimHandle::snapshot`).
 
 mod common;
 
@@ -9,24 +8,13 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use serde_json::{Value, json};
-use xero_sim::{
-    DEMO_TENANT_ID, FaultKind, FaultSpec, HUGE_TENANT_ID, LimitsPatch, RemainingPatch, SimConfig,
-};
+use xero_sim::{DEMO_TENANT_ID, FaultKind, FaultSpec, HUGE_TENANT_ID, LimitsPatch, RemainingPatch, SimConfig};
 
 const INVOICES: &str = "/api.xro/2.0/Invoices";
 
 fn remaining(r: &reqwest::blocking::Response) -> (u32, u32, u32) {
-    let h = |n: &str| {
-        header(r, n)
-            .unwrap_or_else(|| panic!("{n} header"))
-            .parse::<u32>()
-            .unwrap()
-    };
-    (
-        h("x-minlimit-remaining"),
-        h("x-daylimit-remaining"),
-        h("x-appminlimit-remaining"),
-    )
+    let h = |n: &str| header(r, n).unwrap_or_else(|| panic!("{n} header")).parse::<u32>().unwrap();
+    (h("x-minlimit-remaining"), h("x-daylimit-remaining"), h("x-appminlimit-remaining"))
 }
 
 #[test]
@@ -35,14 +23,8 @@ fn missing_or_wrong_tenant_is_forbidden() {
     let c = client();
     let base = sim.base_url();
     let token = access(&login(&c, &base));
-    for tenant in [
-        None,
-        Some("00000000-0000-0000-0000-000000000000"),
-        Some("not-a-uuid"),
-    ] {
-        let r = api(&c, &base, "GET", "/Invoices", &token, tenant)
-            .send()
-            .unwrap();
+    for tenant in [None, Some("00000000-0000-0000-0000-000000000000"), Some("not-a-uuid")] {
+        let r = api(&c, &base, "GET", "/Invoices", &token, tenant).send().unwrap();
         assert_eq!(r.status(), 403);
         assert!(header(&r, "x-daylimit-remaining").is_some());
         let b: Value = r.json().unwrap();
@@ -60,26 +42,10 @@ fn missing_or_wrong_tenant_is_forbidden() {
         .json()
         .unwrap();
     assert_eq!(r["revoked"], 1);
-    assert_eq!(
-        api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID))
-            .send()
-            .unwrap()
-            .status(),
-        403
-    );
-    let conns: Value = c
-        .get(format!("{base}/connections"))
-        .bearer_auth(&token)
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    assert_eq!(api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap().status(), 403);
+    let conns: Value = c.get(format!("{base}/connections")).bearer_auth(&token).send().unwrap().json().unwrap();
     assert_eq!(conns.as_array().unwrap().len(), 1);
-    assert_eq!(
-        sim.counters().handled.len(),
-        0,
-        "nothing reached the Accounting module"
-    );
+    assert_eq!(sim.counters().handled.len(), 0, "nothing reached the Accounting module");
 }
 
 #[test]
@@ -89,37 +55,30 @@ fn minute_limit_61st_call_is_429_with_retry_after() {
     let base = sim.base_url();
     let token = access(&login(&c, &base));
     for i in 1..=60u32 {
-        let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID))
-            .send()
-            .unwrap();
-        assert_eq!(r.status(), 501);
+        let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap();
+        assert_eq!(r.status(), 200);
         assert_eq!(remaining(&r), (60 - i, 5000 - i, 10_000 - i));
+        if i == 1 {
+            let b: Value = r.json().unwrap();
+            assert_eq!(b["Invoices"], json!([]), "{b}");
+        }
     }
-    let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID))
-        .send()
-        .unwrap();
+    let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap();
     assert_eq!(r.status(), 429);
-    assert_eq!(
-        header(&r, "x-rate-limit-problem").as_deref(),
-        Some("minute")
-    );
+    assert_eq!(header(&r, "x-rate-limit-problem").as_deref(), Some("minute"));
     let retry: u64 = header(&r, "retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry), "{retry}");
     assert_eq!(remaining(&r).0, 0);
     let b: Value = r.json().unwrap();
     assert_eq!(b["Status"], 429);
     // another tenant has its own minute
-    let r = api(&c, &base, "GET", "/Invoices", &token, Some(HUGE_TENANT_ID))
-        .send()
-        .unwrap();
-    assert_eq!(r.status(), 501);
+    let r = api(&c, &base, "GET", "/Invoices", &token, Some(HUGE_TENANT_ID)).send().unwrap();
+    assert_eq!(r.status(), 200);
     assert_eq!(remaining(&r), (59, 4999, 10_000 - 61));
     // the window is fixed: a minute later the budget is back
     sim.advance_clock(60.0);
-    let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID))
-        .send()
-        .unwrap();
-    assert_eq!(r.status(), 501);
+    let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap();
+    assert_eq!(r.status(), 200);
     assert_eq!(remaining(&r).0, 59);
     let n = sim.counters();
     assert_eq!(n.rate_limited.get("minute"), Some(&1));
@@ -138,31 +97,20 @@ fn day_limit_via_runtime_lowered_budget() {
         .send()
         .unwrap();
     assert_eq!(r.status(), 200);
-    let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID))
-        .send()
-        .unwrap();
+    let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap();
     assert_eq!(remaining(&r).1, 1);
-    let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID))
-        .send()
-        .unwrap();
+    let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap();
     assert_eq!(remaining(&r).1, 0);
-    let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID))
-        .send()
-        .unwrap();
+    let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap();
     assert_eq!(r.status(), 429);
     assert_eq!(header(&r, "x-rate-limit-problem").as_deref(), Some("day"));
     let retry: u64 = header(&r, "retry-after").unwrap().parse().unwrap();
     assert!(retry > 80_000 && retry <= 86_400, "{retry}");
     assert_eq!(sim.counters().rate_limited.get("day"), Some(&1));
     // switched off at runtime: served again, headers still sent
-    sim.set_limits(&LimitsPatch {
-        enabled: Some(false),
-        ..LimitsPatch::default()
-    });
-    let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID))
-        .send()
-        .unwrap();
-    assert_eq!(r.status(), 501);
+    sim.set_limits(&LimitsPatch { enabled: Some(false), ..LimitsPatch::default() });
+    let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap();
+    assert_eq!(r.status(), 200);
     assert_eq!(remaining(&r).1, 0);
 }
 
@@ -172,62 +120,28 @@ fn concurrent_limit_and_max_in_flight() {
     let c = client();
     let base = sim.base_url();
     let token = access(&login(&c, &base));
-    sim.add_fault(FaultSpec {
-        delay_ms: Some(3000),
-        ..FaultSpec::next("GET", INVOICES, FaultKind::Delay, 5)
-    });
+    sim.add_fault(FaultSpec { delay_ms: Some(3000), ..FaultSpec::next("GET", INVOICES, FaultKind::Delay, 5) });
     let threads: Vec<_> = (0..5)
         .map(|_| {
             let (base, token) = (base.clone(), token.clone());
             std::thread::spawn(move || {
-                api(
-                    &client(),
-                    &base,
-                    "GET",
-                    "/Invoices",
-                    &token,
-                    Some(DEMO_TENANT_ID),
-                )
-                .send()
-                .unwrap()
-                .status()
+                api(&client(), &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap().status()
             })
         })
         .collect();
     let deadline = Instant::now() + Duration::from_secs(20);
-    while sim
-        .counters()
-        .in_flight
-        .get(DEMO_TENANT_ID)
-        .copied()
-        .unwrap_or(0)
-        < 5
-    {
-        assert!(
-            Instant::now() < deadline,
-            "five calls never were in flight together"
-        );
+    while sim.counters().in_flight.get(DEMO_TENANT_ID).copied().unwrap_or(0) < 5 {
+        assert!(Instant::now() < deadline, "five calls never were in flight together");
         std::thread::sleep(Duration::from_millis(5));
     }
-    let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID))
-        .send()
-        .unwrap();
+    let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap();
     assert_eq!(r.status(), 429);
-    assert_eq!(
-        header(&r, "x-rate-limit-problem").as_deref(),
-        Some("concurrent")
-    );
+    assert_eq!(header(&r, "x-rate-limit-problem").as_deref(), Some("concurrent"));
     assert!(header(&r, "retry-after").is_none());
     // the other tenant is not affected
-    assert_eq!(
-        api(&c, &base, "GET", "/Invoices", &token, Some(HUGE_TENANT_ID))
-            .send()
-            .unwrap()
-            .status(),
-        501
-    );
+    assert_eq!(api(&c, &base, "GET", "/Invoices", &token, Some(HUGE_TENANT_ID)).send().unwrap().status(), 200);
     for t in threads {
-        assert_eq!(t.join().unwrap(), 501);
+        assert_eq!(t.join().unwrap(), 200);
     }
     let n = sim.counters();
     assert_eq!(n.max_in_flight.get(DEMO_TENANT_ID), Some(&5));
@@ -241,27 +155,13 @@ fn app_minute_limit_spans_tenants() {
     let c = client();
     let base = sim.base_url();
     let token = access(&login(&c, &base));
-    sim.set_limits(&LimitsPatch {
-        app_per_minute: Some(3),
-        ..LimitsPatch::default()
-    });
+    sim.set_limits(&LimitsPatch { app_per_minute: Some(3), ..LimitsPatch::default() });
     for t in [DEMO_TENANT_ID, HUGE_TENANT_ID, DEMO_TENANT_ID] {
-        assert_eq!(
-            api(&c, &base, "GET", "/Invoices", &token, Some(t))
-                .send()
-                .unwrap()
-                .status(),
-            501
-        );
+        assert_eq!(api(&c, &base, "GET", "/Invoices", &token, Some(t)).send().unwrap().status(), 200);
     }
-    let r = api(&c, &base, "GET", "/Invoices", &token, Some(HUGE_TENANT_ID))
-        .send()
-        .unwrap();
+    let r = api(&c, &base, "GET", "/Invoices", &token, Some(HUGE_TENANT_ID)).send().unwrap();
     assert_eq!(r.status(), 429);
-    assert_eq!(
-        header(&r, "x-rate-limit-problem").as_deref(),
-        Some("appminute")
-    );
+    assert_eq!(header(&r, "x-rate-limit-problem").as_deref(), Some("appminute"));
     assert!(header(&r, "retry-after").is_some());
     assert_eq!(remaining(&r).2, 0);
 }
@@ -279,56 +179,55 @@ fn idempotency_key_replays_and_refuses_a_different_request() {
             .send()
             .unwrap()
     };
-    let body = r#"{"Invoices":[{"Type":"ACCREC"}]}"#;
-    let first = put("key-1", body);
-    let (s1, b1) = (first.status(), first.text().unwrap());
-    let again = put("key-1", body);
-    assert_eq!(
-        (again.status(), again.text().unwrap()),
-        (s1, b1),
-        "replayed"
-    );
+    let invoices = |tenant: &str| stored(&sim, tenant, "Invoices");
+    let first = put("key-1", INVOICE);
+    assert_eq!(first.status(), 200);
+    let b1 = first.text().unwrap();
+    let again = put("key-1", INVOICE);
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.text().unwrap(), b1, "replayed byte for byte");
+    let created: Value = serde_json::from_str(&b1).unwrap();
+    let landed = invoices(DEMO_TENANT_ID);
+    assert_eq!(landed.len(), 1, "stored once");
+    assert_eq!(landed[0]["InvoiceID"], created["Invoices"][0]["InvoiceID"]);
     let n = sim.counters();
     assert_eq!(n.idempotent_replays, 1);
-    assert_eq!(
-        n.handled.get("PUT /api.xro/2.0/Invoices"),
-        Some(&1),
-        "the handler ran once"
-    );
+    assert_eq!(n.handled.get("PUT /api.xro/2.0/Invoices"), Some(&1), "the handler ran once");
 
-    let r = put("key-1", r#"{"Invoices":[{"Type":"ACCPAY"}]}"#);
+    let r = put("key-1", &INVOICE.replace("ACCREC", "ACCPAY"));
     assert_eq!(r.status(), 400);
     let b: Value = r.json().unwrap();
-    assert!(
-        b["Message"]
-            .as_str()
-            .unwrap()
-            .contains("Idempotency Key key-1 is used with a different request"),
-        "{b}"
-    );
+    assert!(b["Message"].as_str().unwrap().contains("Idempotency Key key-1 is used with a different request"), "{b}");
     // a different tenant is a different request too
     let r = api(&c, &base, "PUT", "/Invoices", &token, Some(HUGE_TENANT_ID))
         .header("Idempotency-Key", "key-1")
-        .body(body)
+        .body(INVOICE)
         .send()
         .unwrap();
     assert_eq!(r.status(), 400);
     assert_eq!(sim.counters().idempotency_conflicts, 2);
+    assert_eq!(invoices(DEMO_TENANT_ID).len(), 1, "conflicts store nothing");
+    assert!(invoices(HUGE_TENANT_ID).is_empty());
 
-    assert_eq!(put(&"k".repeat(129), body).status(), 400);
-    assert_eq!(put(&"k".repeat(128), body).status(), s1);
+    assert_eq!(put(&"k".repeat(129), INVOICE).status(), 400);
+    assert_eq!(invoices(DEMO_TENANT_ID).len(), 1, "a refused key stores nothing");
+    assert_eq!(put(&"k".repeat(128), INVOICE).status(), 200);
+    assert_eq!(invoices(DEMO_TENANT_ID).len(), 2);
 
     // after the 6-minute retention the key is new again
     sim.advance_clock(361.0);
-    put("key-1", body);
-    assert_eq!(
-        sim.counters().handled.get("PUT /api.xro/2.0/Invoices"),
-        Some(&3)
-    );
+    assert_eq!(put("key-1", INVOICE).status(), 200);
+    assert_eq!(sim.counters().handled.get("PUT /api.xro/2.0/Invoices"), Some(&3));
+    assert_eq!(invoices(DEMO_TENANT_ID).len(), 3);
     // GET ignores the header
     let g = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID))
-        .header("Idempotency-Key", "key-1");
-    assert_eq!(g.send().unwrap().status(), 501);
+        .header("Idempotency-Key", "key-1")
+        .send()
+        .unwrap();
+    assert_eq!(g.status(), 200);
+    let b: Value = g.json().unwrap();
+    assert_eq!(b["Invoices"].as_array().unwrap().len(), 3, "{b}");
+    assert_eq!(sim.counters().idempotent_replays, 1);
 }
 
 #[test]
@@ -337,44 +236,22 @@ fn injected_status_faults() {
     let c = client();
     let base = sim.base_url();
     let token = access(&login(&c, &base));
-    let put = || {
-        api(&c, &base, "PUT", "/Invoices", &token, Some(DEMO_TENANT_ID))
-            .body("{}")
-            .send()
-            .unwrap()
-    };
+    let put = || api(&c, &base, "PUT", "/Invoices", &token, Some(DEMO_TENANT_ID)).body(INVOICE).send().unwrap();
 
     sim.add_fault(FaultSpec::next("PUT", INVOICES, FaultKind::Error500, 1));
     let r = put();
     assert_eq!(r.status(), 500);
     assert!(header(&r, "x-minlimit-remaining").is_some());
     assert_eq!(r.json::<Value>().unwrap()["Status"], 500);
-    assert_eq!(put().status(), 501, "only the next call");
+    assert_eq!(put().status(), 200, "only the next call");
 
-    sim.add_fault(FaultSpec::next(
-        "PUT",
-        INVOICES,
-        FaultKind::Maintenance503,
-        1,
-    ));
+    sim.add_fault(FaultSpec::next("PUT", INVOICES, FaultKind::Maintenance503, 1));
     let r = put();
     assert_eq!(r.status(), 503);
-    assert!(
-        header(&r, "content-type")
-            .unwrap()
-            .starts_with("text/plain")
-    );
-    assert_eq!(
-        r.text().unwrap(),
-        "The Xero API is currently offline for maintenance"
-    );
+    assert!(header(&r, "content-type").unwrap().starts_with("text/plain"));
+    assert_eq!(r.text().unwrap(), "The Xero API is currently offline for maintenance");
 
-    sim.add_fault(FaultSpec::next(
-        "PUT",
-        INVOICES,
-        FaultKind::OrgOffline503,
-        1,
-    ));
+    sim.add_fault(FaultSpec::next("PUT", INVOICES, FaultKind::OrgOffline503, 1));
     let r = put();
     assert_eq!(r.status(), 503);
     assert!(r.text().unwrap().contains("organisation"));
@@ -389,48 +266,36 @@ fn injected_status_faults() {
     assert_eq!(header(&r, "retry-after").as_deref(), Some("7"));
     assert_eq!(header(&r, "x-rate-limit-problem").as_deref(), Some("day"));
 
-    sim.add_fault(FaultSpec {
-        delay_ms: Some(300),
-        ..FaultSpec::next("PUT", INVOICES, FaultKind::Delay, 1)
-    });
+    sim.add_fault(FaultSpec { delay_ms: Some(300), ..FaultSpec::next("PUT", INVOICES, FaultKind::Delay, 1) });
     let t = Instant::now();
-    assert_eq!(put().status(), 501);
+    assert_eq!(put().status(), 200);
     assert!(t.elapsed() >= Duration::from_millis(300));
 
     // other methods and paths are not affected
     sim.add_fault(FaultSpec::next("PUT", INVOICES, FaultKind::Error500, 5));
-    assert_eq!(
-        api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID))
-            .send()
-            .unwrap()
-            .status(),
-        501
-    );
+    assert_eq!(api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap().status(), 200);
     assert_eq!(
         api(&c, &base, "PUT", "/Contacts", &token, Some(DEMO_TENANT_ID))
-            .body("{}")
+            .body(r#"{"Contacts":[{"Name":"Other Co"}]}"#)
             .send()
             .unwrap()
             .status(),
-        501
+        200
     );
     sim.clear_faults();
-    assert_eq!(put().status(), 501);
+    assert_eq!(put().status(), 200);
 
+    // only the calls that got past the faults reached the module and stored anything
+    assert_eq!(stored(&sim, DEMO_TENANT_ID, "Invoices").len(), 3);
+    let mut names: Vec<Value> = stored(&sim, DEMO_TENANT_ID, "Contacts").iter().map(|c| c["Name"].clone()).collect();
+    names.sort_by_key(|v| v.to_string());
+    assert_eq!(names, vec![json!("Other Co"), json!("Test Co")]);
     let n = sim.counters();
-    for k in [
-        "error500",
-        "maintenance503",
-        "org_offline503",
-        "rate_limit429",
-        "delay",
-    ] {
+    assert_eq!(n.handled.get("PUT /api.xro/2.0/Invoices"), Some(&3));
+    for k in ["error500", "maintenance503", "org_offline503", "rate_limit429", "delay"] {
         assert_eq!(n.faults_injected.get(k), Some(&1), "{k}");
     }
-    assert!(
-        n.rate_limited.is_empty(),
-        "injected 429s are not the limiter's"
-    );
+    assert!(n.rate_limited.is_empty(), "injected 429s are not the limiter's");
 }
 
 #[test]
@@ -442,29 +307,36 @@ fn dropped_connections_before_and_after_commit() {
     let put = |key: &str| {
         api(&c, &base, "PUT", "/Invoices", &token, Some(DEMO_TENANT_ID))
             .header("Idempotency-Key", key)
-            .body(r#"{"Invoices":[]}"#)
+            .body(INVOICE)
             .send()
     };
-    let handled = || {
-        sim.counters()
-            .handled
-            .get("PUT /api.xro/2.0/Invoices")
-            .copied()
-            .unwrap_or(0)
-    };
+    let handled = || sim.counters().handled.get("PUT /api.xro/2.0/Invoices").copied().unwrap_or(0);
+    let invoices = || stored(&sim, DEMO_TENANT_ID, "Invoices");
 
     sim.add_fault(FaultSpec::next("PUT", INVOICES, FaultKind::DropBefore, 1));
     assert!(put("a").is_err(), "no response");
     assert_eq!(handled(), 0, "nothing processed");
+    assert!(invoices().is_empty(), "nothing landed");
+    assert!(stored(&sim, DEMO_TENANT_ID, "Contacts").is_empty(), "not even the contact");
 
     sim.add_fault(FaultSpec::next("PUT", INVOICES, FaultKind::DropAfter, 1));
     assert!(put("b").is_err(), "no response");
     assert_eq!(handled(), 1, "the handler ran (the write happened)");
-    // the client's retry with the same key gets the committed response replayed
+    let landed = invoices();
+    assert_eq!(landed.len(), 1, "the invoice landed");
+    // the client's retry with the same key gets the committed response replayed: exactly one invoice
     let r = put("b").unwrap();
-    assert_eq!(r.status(), 501);
+    assert_eq!(r.status(), 200);
+    let b: Value = r.json().unwrap();
+    assert_eq!(b["Invoices"][0]["InvoiceID"], landed[0]["InvoiceID"]);
     assert_eq!(handled(), 1);
     assert_eq!(sim.counters().idempotent_replays, 1);
+    assert_eq!(invoices().len(), 1, "exactly once");
+    // the key of the call dropped before processing was never recorded: its retry is processed afresh
+    assert_eq!(put("a").unwrap().status(), 200);
+    assert_eq!(handled(), 2);
+    assert_eq!(sim.counters().idempotent_replays, 1);
+    assert_eq!(invoices().len(), 2);
 
     // on the wire: not a single response byte
     sim.add_fault(FaultSpec::next("GET", INVOICES, FaultKind::DropAfter, 1));
@@ -478,10 +350,47 @@ fn dropped_connections_before_and_after_commit() {
     let mut buf = Vec::new();
     let _ = s.read_to_end(&mut buf);
     assert!(buf.is_empty(), "got {:?}", String::from_utf8_lossy(&buf));
-    assert_eq!(
-        sim.counters().handled.get("GET /api.xro/2.0/Invoices"),
-        Some(&1)
-    );
+    assert_eq!(sim.counters().handled.get("GET /api.xro/2.0/Invoices"), Some(&1));
+}
+
+#[test]
+fn token_without_the_required_scope_is_refused_before_the_module() {
+    let sim = start_default();
+    let c = client();
+    let base = sim.base_url();
+    let refused = |r: reqwest::blocking::Response, what: &str| {
+        assert_eq!(r.status(), 401, "{what}");
+        assert!(header(&r, "x-minlimit-remaining").is_some(), "{what}");
+        let b: Value = r.json().unwrap();
+        assert_eq!(b["Title"], "Unauthorized", "{what}");
+        assert_eq!(b["Detail"], "AuthorizationUnsuccessful", "{what}");
+        assert_eq!(b["Status"], 401, "{what}");
+    };
+    // neither accounting.invoices nor accounting.transactions (nor their .read)
+    let contacts_only = access(&login_scoped(&c, &base, "openid offline_access accounting.contacts"));
+    let get = |token: &str, path: &str| api(&c, &base, "GET", path, token, Some(DEMO_TENANT_ID)).send().unwrap();
+    let put_invoice =
+        |token: &str| api(&c, &base, "PUT", "/Invoices", token, Some(DEMO_TENANT_ID)).body(INVOICE).send().unwrap();
+    refused(get(&contacts_only, "/Invoices"), "GET /Invoices");
+    refused(put_invoice(&contacts_only), "PUT /Invoices");
+    refused(get(&contacts_only, "/CreditNotes"), "GET /CreditNotes");
+    let r = get(&contacts_only, "/Contacts");
+    assert_eq!(r.status(), 200, "the scope it holds works");
+    assert!(r.json::<Value>().unwrap()["Contacts"].is_array());
+
+    // read-only: reads pass, writes are refused
+    let read_only = access(&login_scoped(&c, &base, "openid offline_access accounting.invoices.read"));
+    let r = get(&read_only, "/Invoices");
+    assert_eq!(r.status(), 200);
+    assert!(r.json::<Value>().unwrap()["Invoices"].is_array());
+    refused(put_invoice(&read_only), "PUT /Invoices read-only");
+
+    let n = sim.counters();
+    assert_eq!(n.handled.get("PUT /api.xro/2.0/Invoices"), None);
+    assert_eq!(n.handled.get("GET /api.xro/2.0/Invoices"), Some(&1));
+    assert_eq!(n.handled.get("GET /api.xro/2.0/CreditNotes"), None);
+    assert!(stored(&sim, DEMO_TENANT_ID, "Invoices").is_empty());
+    assert!(stored(&sim, DEMO_TENANT_ID, "Contacts").is_empty());
 }
 
 #[test]
@@ -491,12 +400,7 @@ fn token_endpoint_drop_after_commit_then_grace_retry() {
     let base = sim.base_url();
     let t = login(&c, &base);
     let rt = t["refresh_token"].as_str().unwrap();
-    sim.add_fault(FaultSpec::next(
-        "POST",
-        "/connect/token",
-        FaultKind::DropAfter,
-        1,
-    ));
+    sim.add_fault(FaultSpec::next("POST", "/connect/token", FaultKind::DropAfter, 1));
     assert!(
         c.post(format!("{base}/connect/token"))
             .basic_auth("sim-client", Some("sim-secret"))
@@ -510,12 +414,7 @@ fn token_endpoint_drop_after_commit_then_grace_retry() {
     let n = sim.counters();
     assert_eq!((n.refreshes, n.refreshes_from_grace), (2, 1));
 
-    sim.add_fault(FaultSpec::next(
-        "POST",
-        "/connect/token",
-        FaultKind::Maintenance503,
-        1,
-    ));
+    sim.add_fault(FaultSpec::next("POST", "/connect/token", FaultKind::Maintenance503, 1));
     assert_eq!(refresh(&c, &base, rt).status(), 503);
 }
 
@@ -523,10 +422,7 @@ fn token_endpoint_drop_after_commit_then_grace_retry() {
 fn seeded_rate_faults_are_reproducible() {
     let run = || {
         let sim = start(SimConfig {
-            limits: xero_sim::LimitsConfig {
-                enabled: false,
-                ..Default::default()
-            },
+            limits: xero_sim::LimitsConfig { enabled: false, ..Default::default() },
             ..SimConfig::default()
         });
         let c = client();
@@ -540,17 +436,12 @@ fn seeded_rate_faults_are_reproducible() {
             ..FaultSpec::next("GET", "/api.xro/2.0/", FaultKind::Error500, 0)
         });
         (0..30)
-            .map(|_| {
-                api(&c, &base, "GET", "/Items", &token, None)
-                    .send()
-                    .unwrap()
-                    .status()
-                    .as_u16()
-            })
+            .map(|_| api(&c, &base, "GET", "/Items", &token, None).send().unwrap().status().as_u16())
             .collect::<Vec<_>>()
     };
     let a = run();
     assert_eq!(a, run());
+    assert!(a.iter().all(|s| *s == 200 || *s == 500), "{a:?}");
     let failures = a.iter().filter(|s| **s == 500).count();
     assert!(failures > 0 && failures < 30, "{a:?}");
 }
@@ -565,10 +456,7 @@ fn control_endpoint() {
     assert_eq!(info["base_url"], base.as_str());
     assert_eq!(info["control"], format!("{base}/_sim"));
     let orgs: Value = get("/orgs").json().unwrap();
-    assert_eq!(
-        orgs[0],
-        json!({"tenant_id": DEMO_TENANT_ID, "name": "Demo Company (AU)"})
-    );
+    assert_eq!(orgs[0], json!({"tenant_id": DEMO_TENANT_ID, "name": "Demo Company (AU)"}));
     let snap: Value = get(&format!("/orgs/{DEMO_TENANT_ID}")).json().unwrap();
     assert_eq!(snap["tenant_id"], DEMO_TENANT_ID);
     assert_eq!(snap, sim.snapshot(DEMO_TENANT_ID).unwrap());
@@ -586,36 +474,12 @@ fn control_endpoint() {
     assert_eq!(rules[0]["id"], id["id"]);
     assert_eq!(rules[0]["spec"]["kind"], "error500");
     let token = access(&login(&c, &base));
-    assert_eq!(
-        c.get(format!("{base}/connections"))
-            .bearer_auth(&token)
-            .send()
-            .unwrap()
-            .status(),
-        500
-    );
-    assert_eq!(
-        c.get(format!("{base}/connections"))
-            .bearer_auth(&token)
-            .send()
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(c.get(format!("{base}/connections")).bearer_auth(&token).send().unwrap().status(), 500);
+    assert_eq!(c.get(format!("{base}/connections")).bearer_auth(&token).send().unwrap().status(), 200);
     assert_eq!(get("/faults").json::<Value>().unwrap()[0]["fired"], 1);
-    assert_eq!(
-        c.delete(format!("{base}/_sim/faults"))
-            .send()
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(c.delete(format!("{base}/_sim/faults")).send().unwrap().status(), 200);
     assert_eq!(get("/faults").json::<Value>().unwrap(), json!([]));
-    let bad = c
-        .post(format!("{base}/_sim/faults"))
-        .json(&json!({"path": "/x", "kind": "explode"}))
-        .send()
-        .unwrap();
+    let bad = c.post(format!("{base}/_sim/faults")).json(&json!({"path": "/x", "kind": "explode"})).send().unwrap();
     assert_eq!(bad.status(), 400);
 
     // counters
@@ -623,58 +487,24 @@ fn control_endpoint() {
     assert_eq!(n["calls"]["GET /connections"], 2);
     assert_eq!(n["calls"]["POST /connect/token"], 1);
     assert_eq!(n["token_grants"]["authorization_code"], 1);
-    assert!(
-        n["calls"].get("GET /_sim/counters").is_none(),
-        "control calls are not counted"
-    );
-    assert_eq!(
-        c.post(format!("{base}/_sim/counters/reset"))
-            .send()
-            .unwrap()
-            .status(),
-        200
-    );
+    assert!(n["calls"].get("GET /_sim/counters").is_none(), "control calls are not counted");
+    assert_eq!(c.post(format!("{base}/_sim/counters/reset")).send().unwrap().status(), 200);
     assert_eq!(sim.counters(), xero_sim::Counters::default());
 
     // limits, tokens, clock
-    let l: Value = c
-        .post(format!("{base}/_sim/limits"))
-        .json(&json!({"per_minute": 2}))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let l: Value =
+        c.post(format!("{base}/_sim/limits")).json(&json!({"per_minute": 2})).send().unwrap().json().unwrap();
     assert_eq!(l["config"]["per_minute"], 2);
     assert_eq!(sim.limits().per_minute, 2);
-    sim.set_remaining(&RemainingPatch {
-        tenant_id: DEMO_TENANT_ID.into(),
-        minute: Some(1),
-        ..Default::default()
-    });
+    sim.set_remaining(&RemainingPatch { tenant_id: DEMO_TENANT_ID.into(), minute: Some(1), ..Default::default() });
     let states: Value = get("/limits").json().unwrap();
-    let st = states["tenants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["client_id"] == "sim-client")
-        .unwrap()
-        .clone();
+    let st = states["tenants"].as_array().unwrap().iter().find(|s| s["client_id"] == "sim-client").unwrap().clone();
     assert_eq!(st["remaining"]["minute"], 1);
-    let e: Value = c
-        .post(format!("{base}/_sim/tokens/expire"))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let e: Value = c.post(format!("{base}/_sim/tokens/expire")).send().unwrap().json().unwrap();
     assert_eq!(e["expired"], 1);
     let before = sim.now_ms();
-    let a: Value = c
-        .post(format!("{base}/_sim/clock/advance"))
-        .json(&json!({"seconds": 3600}))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let a: Value =
+        c.post(format!("{base}/_sim/clock/advance")).json(&json!({"seconds": 3600})).send().unwrap().json().unwrap();
     assert!(a["now_ms"].as_i64().unwrap() >= before + 3_600_000);
     let conns: Value = get("/connections").json().unwrap();
     assert_eq!(conns.as_array().unwrap().len(), 2);

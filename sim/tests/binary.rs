@@ -15,44 +15,22 @@ fn prints_one_json_line_then_serves_until_stdin_closes() {
     )
     .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_xero-sim"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--time-scale",
-            "60",
-            "--no-limits",
-            "--exit-on-stdin-close",
-            "--seed",
-        ])
+        .args(["--listen", "127.0.0.1:0", "--time-scale", "60", "--no-limits", "--exit-on-stdin-close", "--seed"])
         .arg(&seed)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let info: Value = serde_json::from_str(&line).unwrap();
     let base = info["base_url"].as_str().unwrap().to_string();
     assert!(base.starts_with("http://127.0.0.1:"));
     assert_eq!(info["endpoints"]["token"], format!("{base}/connect/token"));
-    assert_eq!(
-        info["endpoints"]["authorize"],
-        format!("{base}/identity/connect/authorize")
-    );
-    assert_eq!(
-        info["endpoints"]["revocation"],
-        format!("{base}/connect/revocation")
-    );
-    assert_eq!(
-        info["endpoints"]["connections"],
-        format!("{base}/connections")
-    );
-    assert_eq!(
-        info["endpoints"]["accounting"],
-        format!("{base}/api.xro/2.0")
-    );
+    assert_eq!(info["endpoints"]["authorize"], format!("{base}/identity/connect/authorize"));
+    assert_eq!(info["endpoints"]["revocation"], format!("{base}/connect/revocation"));
+    assert_eq!(info["endpoints"]["connections"], format!("{base}/connections"));
+    assert_eq!(info["endpoints"]["accounting"], format!("{base}/api.xro/2.0"));
     assert_eq!(info["control"], format!("{base}/_sim"));
     assert_eq!(info["apps"][0]["client_id"], "erp");
     assert_eq!(info["apps"][0]["client_secret"], "shh");
@@ -62,10 +40,7 @@ fn prints_one_json_line_then_serves_until_stdin_closes() {
 
     let r = reqwest::blocking::get(format!("{base}/.well-known/openid-configuration")).unwrap();
     assert_eq!(r.status(), 200);
-    let limits: Value = reqwest::blocking::get(format!("{base}/_sim/limits"))
-        .unwrap()
-        .json()
-        .unwrap();
+    let limits: Value = reqwest::blocking::get(format!("{base}/_sim/limits")).unwrap().json().unwrap();
     assert_eq!(limits["config"]["enabled"], false);
 
     drop(child.stdin.take());
@@ -76,20 +51,11 @@ fn prints_one_json_line_then_serves_until_stdin_closes() {
 
 #[test]
 fn refuses_non_loopback_addresses() {
-    let out = Command::new(env!("CARGO_BIN_EXE_xero-sim"))
-        .args(["--listen", "0.0.0.0:0"])
-        .output()
-        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_xero-sim")).args(["--listen", "0.0.0.0:0"]).output().unwrap();
     assert!(!out.status.success());
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("loopback"));
-    assert!(
-        xero_sim::start(xero_sim::SimConfig {
-            listen: "0.0.0.0:0".into(),
-            ..Default::default()
-        })
-        .is_err()
-    );
+    assert!(xero_sim::start(xero_sim::SimConfig { listen: "0.0.0.0:0".into(), ..Default::default() }).is_err());
 }
 
 #[test]
@@ -100,14 +66,9 @@ fn exits_cleanly_on_sigterm() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     assert!(serde_json::from_str::<Value>(&line).unwrap()["base_url"].is_string());
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     assert!(child.wait().unwrap().success());
 }

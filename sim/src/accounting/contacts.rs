@@ -7,10 +7,7 @@
 use super::json::{self, get, str_of, uuid_of};
 use super::model::*;
 use super::query::{self, ListSpec};
-use super::{
-    ApiResponse, Ctx, ElementResult, Organisation, dates, envelope, errors, parse_elements,
-    run_batch,
-};
+use super::{ApiResponse, Ctx, ElementResult, Organisation, dates, envelope, errors, parse_elements, run_batch};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -20,13 +17,7 @@ enum Mode {
     Upsert,
 }
 
-pub fn handle(
-    org: &mut Organisation,
-    ctx: &Ctx,
-    method: &str,
-    rest: &[&str],
-    body: Option<&[u8]>,
-) -> ApiResponse {
+pub fn handle(org: &mut Organisation, ctx: &Ctx, method: &str, rest: &[&str], body: Option<&[u8]>) -> ApiResponse {
     match (method, rest) {
         ("GET", []) => list(org, ctx),
         ("GET", [key]) => match find(org, key) {
@@ -34,11 +25,7 @@ pub fn handle(
             None => errors::not_found(),
         },
         ("PUT", []) | ("POST", []) => {
-            let mode = if method == "PUT" {
-                Mode::Create
-            } else {
-                Mode::Upsert
-            };
+            let mode = if method == "PUT" { Mode::Create } else { Mode::Upsert };
             let elems = match parse_elements(body, "Contacts") {
                 Ok(e) => e,
                 Err(r) => return r,
@@ -78,11 +65,7 @@ pub fn handle(
 fn find<'a>(org: &'a Organisation, key: &str) -> Option<&'a Contact> {
     match Uuid::parse_str(key) {
         Ok(u) => org.contact(u),
-        Err(_) => org.contacts.iter().find(|c| {
-            c.number
-                .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case(key))
-        }),
+        Err(_) => org.contacts.iter().find(|c| c.number.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(key))),
     }
 }
 
@@ -147,10 +130,7 @@ pub fn render(_org: &Organisation, c: &Contact) -> Value {
     for k in ["Addresses", "Phones", "ContactPersons"] {
         m.entry(k.to_string()).or_insert_with(|| json!([]));
     }
-    m.insert(
-        "UpdatedDateUTC".into(),
-        json!(dates::ms_datetime(c.updated_ms)),
-    );
+    m.insert("UpdatedDateUTC".into(), json!(dates::ms_datetime(c.updated_ms)));
     m.insert("ContactGroups".into(), json!([]));
     m.insert("IsSupplier".into(), json!(c.is_supplier));
     m.insert("IsCustomer".into(), json!(c.is_customer));
@@ -202,13 +182,8 @@ const STRING_FIELDS: &[(&str, usize)] = &[
     ("XeroNetworkKey", 255),
     ("Website", 255),
 ];
-const ARRAY_FIELDS: &[&str] = &[
-    "Addresses",
-    "Phones",
-    "ContactPersons",
-    "SalesTrackingCategories",
-    "PurchasesTrackingCategories",
-];
+const ARRAY_FIELDS: &[&str] =
+    &["Addresses", "Phones", "ContactPersons", "SalesTrackingCategories", "PurchasesTrackingCategories"];
 const LIMITS: &[(&str, usize)] = &[
     ("AddressLine1", 500),
     ("AddressLine2", 500),
@@ -224,12 +199,7 @@ const LIMITS: &[(&str, usize)] = &[
     ("PhoneCountryCode", 20),
 ];
 
-fn check_fields(
-    org: &Organisation,
-    obj: &Map<String, Value>,
-    into: &mut Map<String, Value>,
-    errs: &mut Vec<String>,
-) {
+fn check_fields(org: &Organisation, obj: &Map<String, Value>, into: &mut Map<String, Value>, errs: &mut Vec<String>) {
     for (f, max) in STRING_FIELDS {
         if json::has(obj, f) {
             match get(obj, f) {
@@ -273,9 +243,7 @@ fn check_fields(
             }
             if *f == "Phones" {
                 if let Some(t) = str_of(o, "PhoneType") {
-                    if !["DEFAULT", "DDI", "MOBILE", "FAX", "OFFICE"]
-                        .contains(&t.to_uppercase().as_str())
-                    {
+                    if !["DEFAULT", "DDI", "MOBILE", "FAX", "OFFICE"].contains(&t.to_uppercase().as_str()) {
                         errs.push(format!("'{t}' is not a valid PhoneType."));
                     }
                 }
@@ -289,7 +257,9 @@ fn check_fields(
                 Some(r) if r.status == "ACTIVE" => {
                     into.insert(f.into(), json!(r.tax_type));
                 }
-                _ => errs.push(format!("The TaxType code '{t}' does not exist or cannot be used for this type of transaction.")),
+                _ => errs.push(format!(
+                    "The TaxType code '{t}' does not exist or cannot be used for this type of transaction."
+                )),
             }
         }
     }
@@ -311,10 +281,7 @@ fn check_fields(
             None => errs.push(format!("Organisation is not subscribed to currency {c}")),
         }
     }
-    for f in [
-        "SalesDefaultLineAmountType",
-        "PurchasesDefaultLineAmountType",
-    ] {
+    for f in ["SalesDefaultLineAmountType", "PurchasesDefaultLineAmountType"] {
         if let Some(v) = str_of(obj, f) {
             let up = v.to_uppercase();
             if ["INCLUSIVE", "EXCLUSIVE", "NONE"].contains(&up.as_str()) {
@@ -340,13 +307,7 @@ fn check_fields(
     }
 }
 
-fn process(
-    org: &mut Organisation,
-    ctx: &Ctx,
-    elem: &Value,
-    mode: Mode,
-    path_id: Option<Uuid>,
-) -> ElementResult {
+fn process(org: &mut Organisation, ctx: &Ctx, elem: &Value, mode: Mode, path_id: Option<Uuid>) -> ElementResult {
     let Some(obj) = elem.as_object() else {
         return Err(vec!["A Contact must be a JSON object.".into()]);
     };
@@ -359,26 +320,18 @@ fn process(
         match org.contacts.iter().position(|c| c.id == pid) {
             Some(i) => Some(i),
             None => {
-                return Err(vec![
-                    "The contact with the specified ContactID could not be found.".into(),
-                ]);
+                return Err(vec!["The contact with the specified ContactID could not be found.".into()]);
             }
         }
     } else if mode == Mode::Upsert {
         number
             .as_ref()
             .and_then(|n| {
-                org.contacts.iter().position(|c| {
-                    c.number
-                        .as_deref()
-                        .is_some_and(|x| x.eq_ignore_ascii_case(n))
-                })
+                org.contacts.iter().position(|c| c.number.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(n)))
             })
             .or_else(|| {
                 name.as_ref().and_then(|n| {
-                    org.contacts
-                        .iter()
-                        .position(|c| c.status == "ACTIVE" && c.name.eq_ignore_ascii_case(n))
+                    org.contacts.iter().position(|c| c.status == "ACTIVE" && c.name.eq_ignore_ascii_case(n))
                 })
             })
     } else {
@@ -399,10 +352,7 @@ fn process(
         errs.push(e);
     }
     let status = match str_of(obj, "ContactStatus").map(|s| s.to_uppercase()) {
-        None => existing
-            .as_ref()
-            .map(|c| c.status.clone())
-            .unwrap_or_else(|| "ACTIVE".into()),
+        None => existing.as_ref().map(|c| c.status.clone()).unwrap_or_else(|| "ACTIVE".into()),
         Some(s) if s == "ACTIVE" || s == "ARCHIVED" => s,
         Some(s) => {
             errs.push(format!("'{s}' is not a valid value for ContactStatus."));
@@ -411,36 +361,30 @@ fn process(
     };
     if status == "ACTIVE"
         && !final_name.is_empty()
-        && org.contacts.iter().any(|c| {
-            Some(c.id) != self_id
-                && c.status == "ACTIVE"
-                && c.name.eq_ignore_ascii_case(&final_name)
-        })
+        && org
+            .contacts
+            .iter()
+            .any(|c| Some(c.id) != self_id && c.status == "ACTIVE" && c.name.eq_ignore_ascii_case(&final_name))
     {
         errs.push(name_taken_message(&final_name));
     }
-    let final_number = if json::has(obj, "ContactNumber") {
-        number.clone()
-    } else {
-        existing.as_ref().and_then(|c| c.number.clone())
-    };
+    let final_number =
+        if json::has(obj, "ContactNumber") { number.clone() } else { existing.as_ref().and_then(|c| c.number.clone()) };
     if let Some(n) = &final_number {
         if n.chars().count() > 50 {
             errs.push("The ContactNumber must not be more than 50 characters long.".into());
         }
-        if org.contacts.iter().any(|c| {
-            Some(c.id) != self_id
-                && c.number
-                    .as_deref()
-                    .is_some_and(|x| x.eq_ignore_ascii_case(n))
-        }) {
-            errs.push(format!("The contact number {n} is already assigned to another contact. The contact number must be unique."));
+        if org
+            .contacts
+            .iter()
+            .any(|c| Some(c.id) != self_id && c.number.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(n)))
+        {
+            errs.push(format!(
+                "The contact number {n} is already assigned to another contact. The contact number must be unique."
+            ));
         }
     }
-    let mut fields = existing
-        .as_ref()
-        .map(|c| c.fields.clone())
-        .unwrap_or_default();
+    let mut fields = existing.as_ref().map(|c| c.fields.clone()).unwrap_or_default();
     check_fields(org, obj, &mut fields, &mut errs);
     if !errs.is_empty() {
         return Err(errs);

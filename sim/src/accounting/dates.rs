@@ -3,10 +3,7 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 pub fn date_ms(d: NaiveDate) -> i64 {
-    d.and_hms_opt(0, 0, 0)
-        .expect("midnight")
-        .and_utc()
-        .timestamp_millis()
+    d.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp_millis()
 }
 
 /// `/Date(1539993600000+0000)/`
@@ -26,17 +23,12 @@ pub fn ms_datetime(ms: i64) -> String {
 
 /// `2019-11-14T18:10:38Z`
 pub fn iso_utc(ms: i64) -> String {
-    DateTime::<Utc>::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
+    DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// The simulator's "today" (UTC).
 pub fn today(now_ms: i64) -> NaiveDate {
-    DateTime::<Utc>::from_timestamp_millis(now_ms)
-        .unwrap_or_default()
-        .date_naive()
+    DateTime::<Utc>::from_timestamp_millis(now_ms).unwrap_or_default().date_naive()
 }
 
 /// Parses a request date: `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SS[.fff][Z|±hh:mm]`, `/Date(ms[±hhmm])/`.
@@ -62,9 +54,6 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 /// Milliseconds of a `/Date(ms)/` or `/Date(ms+0000)/` string.
 pub fn parse_ms_date(s: &str) -> Option<i64> {
     let inner = s.strip_prefix("/Date(")?.strip_suffix(")/")?;
-    let end = inner[1..]
-        .find(['+', '-'])
-        .map(|i| i + 1)
-        .unwrap_or(inner.len());
+    let end = inner[1..].find(['+', '-']).map(|i| i + 1).unwrap_or(inner.len());
     inner[..end].parse().ok()
 }

@@ -15,10 +15,7 @@ use super::json::{self, bool_of, get, obj_of, str_of, uuid_of};
 use super::model::*;
 use super::query::{self, ListSpec};
 use super::settings::fraction;
-use super::{
-    ApiResponse, Ctx, ElementResult, Organisation, dates, envelope, errors, money, parse_elements,
-    run_batch,
-};
+use super::{ApiResponse, Ctx, ElementResult, Organisation, dates, envelope, errors, money, parse_elements, run_batch};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
@@ -42,12 +39,7 @@ pub fn handle(
     match (method, rest) {
         ("GET", []) => list(org, ctx, kind),
         ("GET", [k]) => match find(org, kind, k) {
-            Some(id) => envelope(
-                ctx,
-                key,
-                vec![render(org, ctx, org.doc(id).expect("found"), true)],
-                None,
-            ),
+            Some(id) => envelope(ctx, key, vec![render(org, ctx, org.doc(id).expect("found"), true)], None),
             None => errors::not_found(),
         },
         ("PUT", []) | ("POST", []) | ("POST", [_]) => {
@@ -58,11 +50,7 @@ pub fn handle(
                 },
                 _ => None,
             };
-            let mode = if method == "PUT" {
-                Mode::Create
-            } else {
-                Mode::Upsert
-            };
+            let mode = if method == "PUT" { Mode::Create } else { Mode::Upsert };
             let elems = match parse_elements(body, key) {
                 Ok(e) => e,
                 Err(r) => return r,
@@ -84,11 +72,7 @@ pub fn handle(
 /// A document of `kind` by id, or by number.
 pub fn find(org: &Organisation, kind: DocKind, key: &str) -> Option<Uuid> {
     match Uuid::parse_str(key) {
-        Ok(u) => org
-            .docs
-            .iter()
-            .find(|d| d.kind == kind && d.id == u)
-            .map(|d| d.id),
+        Ok(u) => org.docs.iter().find(|d| d.kind == kind && d.id == u).map(|d| d.id),
         Err(_) => org
             .docs
             .iter()
@@ -108,9 +92,7 @@ fn list(org: &Organisation, ctx: &Ctx, kind: DocKind) -> ApiResponse {
         .filter(|d| {
             search.as_ref().is_none_or(|s| {
                 d.number.to_lowercase().contains(s.as_str())
-                    || d.reference
-                        .as_ref()
-                        .is_some_and(|r| r.to_lowercase().contains(s.as_str()))
+                    || d.reference.as_ref().is_some_and(|r| r.to_lowercase().contains(s.as_str()))
             })
         })
         .map(|d| render(org, ctx, d, with_lines))
@@ -331,10 +313,7 @@ pub fn render(org: &Organisation, ctx: &Ctx, d: &Doc, with_lines: bool) -> Value
     }
     m.insert("SentToContact".into(), json!(d.sent_to_contact));
     m.insert("CurrencyRate".into(), money::num(d.currency_rate, 6));
-    m.insert(
-        "IsDiscounted".into(),
-        json!(d.total_discount != Decimal::ZERO),
-    );
+    m.insert("IsDiscounted".into(), json!(d.total_discount != Decimal::ZERO));
     m.insert("HasAttachments".into(), json!(false));
     m.insert("HasErrors".into(), json!(false));
     if let Some(c) = org.contact(d.contact_id) {
@@ -355,10 +334,7 @@ pub fn render(org: &Organisation, ctx: &Ctx, d: &Doc, with_lines: bool) -> Value
     m.insert("Status".into(), json!(d.status));
     m.insert("LineAmountTypes".into(), json!(d.line_amount_types));
     if with_lines {
-        m.insert(
-            "LineItems".into(),
-            Value::Array(d.lines.iter().map(|l| render_line(org, ctx, l)).collect()),
-        );
+        m.insert("LineItems".into(), Value::Array(d.lines.iter().map(|l| render_line(org, ctx, l)).collect()));
     }
     m.insert("SubTotal".into(), money::money(d.sub_total));
     m.insert("TotalTax".into(), money::money(d.total_tax));
@@ -366,14 +342,8 @@ pub fn render(org: &Organisation, ctx: &Ctx, d: &Doc, with_lines: bool) -> Value
     if d.total_discount != Decimal::ZERO {
         m.insert("TotalDiscount".into(), money::money(d.total_discount));
     }
-    m.insert(
-        "UpdatedDateUTC".into(),
-        json!(dates::ms_datetime(d.updated_ms)),
-    );
-    m.insert(
-        "UpdatedDateUTCString".into(),
-        json!(dates::iso_utc(d.updated_ms)),
-    );
+    m.insert("UpdatedDateUTC".into(), json!(dates::ms_datetime(d.updated_ms)));
+    m.insert("UpdatedDateUTCString".into(), json!(dates::iso_utc(d.updated_ms)));
     m.insert("CurrencyCode".into(), json!(d.currency_code));
     if let Some(f) = d.fully_paid_on {
         m.insert("FullyPaidOnDate".into(), json!(dates::ms_date(f)));
@@ -408,18 +378,12 @@ pub fn summary(org: &Organisation, d: &Doc) -> Value {
 
 enum ContactRef {
     Existing(Uuid),
-    New {
-        name: String,
-        number: Option<String>,
-    },
+    New { name: String, number: Option<String> },
 }
 
 const IDENTIFY_CONTACT: &str = "The Contact must contain at least 1 of the following elements to identify the contact: Name, ContactID, ContactNumber";
 
-fn resolve_contact(
-    org: &Organisation,
-    c: Option<&Map<String, Value>>,
-) -> Result<ContactRef, String> {
+fn resolve_contact(org: &Organisation, c: Option<&Map<String, Value>>) -> Result<ContactRef, String> {
     let Some(c) = c else {
         return Err(IDENTIFY_CONTACT.into());
     };
@@ -433,23 +397,14 @@ fn resolve_contact(
             .or_else(|| org.contacts.iter().find(|x| x.name.eq_ignore_ascii_case(n)))
     };
     let found = if let Some(id) = id {
-        Some(
-            org.contact(id)
-                .ok_or_else(|| format!("The contact with ContactID {id} could not be found."))?,
-        )
+        Some(org.contact(id).ok_or_else(|| format!("The contact with ContactID {id} could not be found."))?)
     } else if let Some(n) = &number {
-        match org.contacts.iter().find(|x| {
-            x.number
-                .as_deref()
-                .is_some_and(|v| v.eq_ignore_ascii_case(n))
-        }) {
+        match org.contacts.iter().find(|x| x.number.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(n))) {
             Some(x) => Some(x),
             None => match &name {
                 Some(nm) => by_name(nm),
                 None => {
-                    return Err(format!(
-                        "The contact with ContactNumber {n} could not be found."
-                    ));
+                    return Err(format!("The contact with ContactNumber {n} could not be found."));
                 }
             },
         }
@@ -473,19 +428,14 @@ fn resolve_contact(
 }
 
 fn not_found_message(kind: DocKind) -> String {
-    format!(
-        "An existing {} with the specified {} could not be found",
-        kind.noun(),
-        kind.id_field()
-    )
+    format!("An existing {} with the specified {} could not be found", kind.noun(), kind.id_field())
 }
 
 fn invalid_status_message(kind: DocKind) -> String {
     format!("{} not of valid status for modification", kind.noun())
 }
 
-const APPLIED_MESSAGE: &str =
-    "This document cannot be edited as it has a payment or credit note allocated to it.";
+const APPLIED_MESSAGE: &str = "This document cannot be edited as it has a payment or credit note allocated to it.";
 
 fn receivable(typ: &str) -> bool {
     typ == "ACCREC" || typ == "ACCRECCREDIT"
@@ -514,9 +464,7 @@ fn process(
             Some(n) if typ.as_deref().is_none_or(receivable) => org
                 .docs
                 .iter()
-                .find(|d| {
-                    d.kind == kind && receivable(&d.typ) && d.number.eq_ignore_ascii_case(n.trim())
-                })
+                .find(|d| d.kind == kind && receivable(&d.typ) && d.number.eq_ignore_ascii_case(n.trim()))
                 .cloned(),
             _ => None,
         }
@@ -532,16 +480,8 @@ fn process(
     }
 }
 
-fn update(
-    org: &mut Organisation,
-    ctx: &Ctx,
-    kind: DocKind,
-    obj: &Map<String, Value>,
-    old: Doc,
-) -> ElementResult {
-    let new_status = str_of(obj, "Status")
-        .map(|s| s.to_uppercase())
-        .unwrap_or_else(|| old.status.clone());
+fn update(org: &mut Organisation, ctx: &Ctx, kind: DocKind, obj: &Map<String, Value>, old: Doc) -> ElementResult {
+    let new_status = str_of(obj, "Status").map(|s| s.to_uppercase()).unwrap_or_else(|| old.status.clone());
     let applied = old.amount_paid != Decimal::ZERO || old.amount_credited != Decimal::ZERO;
     let status_only = |org: &mut Organisation, status: &str| {
         let d = org.doc_mut(old.id).expect("exists");
@@ -556,11 +496,7 @@ fn update(
             "VOIDED" => status_only(org, "VOIDED"),
             "AUTHORISED" if applied => limited_update(org, ctx, kind, obj, old),
             "AUTHORISED" => {
-                let unitdp = if json::has(obj, "LineItems") {
-                    ctx.unitdp
-                } else {
-                    4
-                };
+                let unitdp = if json::has(obj, "LineItems") { ctx.unitdp } else { 4 };
                 let (doc, contact) = build(org, ctx, kind, &merged(obj, &old), Some(&old), unitdp)?;
                 Ok(store(org, doc, contact, false))
             }
@@ -568,17 +504,11 @@ fn update(
         },
         _ => match new_status.as_str() {
             "DELETED" => status_only(org, "DELETED"),
-            "VOIDED" => Err(vec![format!(
-                "Only AUTHORISED documents can be VOIDED; this {} is {}.",
-                kind.noun(),
-                old.status
-            )]),
+            "VOIDED" => {
+                Err(vec![format!("Only AUTHORISED documents can be VOIDED; this {} is {}.", kind.noun(), old.status)])
+            }
             _ => {
-                let unitdp = if json::has(obj, "LineItems") {
-                    ctx.unitdp
-                } else {
-                    4
-                };
+                let unitdp = if json::has(obj, "LineItems") { ctx.unitdp } else { 4 };
                 let (doc, contact) = build(org, ctx, kind, &merged(obj, &old), Some(&old), unitdp)?;
                 Ok(store(org, doc, contact, false))
             }
@@ -624,12 +554,7 @@ fn limited_update(
         d.sent_to_contact = b;
     }
     d.due_date = opt_date(obj, "DueDate", d.due_date, &mut errs);
-    d.expected_payment_date = opt_date(
-        obj,
-        "ExpectedPaymentDate",
-        d.expected_payment_date,
-        &mut errs,
-    );
+    d.expected_payment_date = opt_date(obj, "ExpectedPaymentDate", d.expected_payment_date, &mut errs);
     d.planned_payment_date = opt_date(obj, "PlannedPaymentDate", d.planned_payment_date, &mut errs);
     if json::has(obj, "BrandingThemeID") {
         d.branding_theme_id = str_of(obj, "BrandingThemeID");
@@ -643,12 +568,7 @@ fn limited_update(
     Ok(id)
 }
 
-fn opt_date(
-    obj: &Map<String, Value>,
-    f: &str,
-    cur: Option<NaiveDate>,
-    errs: &mut Vec<String>,
-) -> Option<NaiveDate> {
+fn opt_date(obj: &Map<String, Value>, f: &str, cur: Option<NaiveDate>, errs: &mut Vec<String>) -> Option<NaiveDate> {
     if !json::has(obj, f) {
         return cur;
     }
@@ -657,9 +577,7 @@ fn opt_date(
         Some(s) => match dates::parse_date(&s) {
             Some(d) => Some(d),
             None => {
-                errs.push(format!(
-                    "{f} '{s}' is not a valid date (expected YYYY-MM-DD)."
-                ));
+                errs.push(format!("{f} '{s}' is not a valid date (expected YYYY-MM-DD)."));
                 cur
             }
         },
@@ -670,14 +588,8 @@ fn opt_date(
 fn merged(obj: &Map<String, Value>, old: &Doc) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("Type".into(), json!(old.typ));
-    m.insert(
-        "Contact".into(),
-        json!({ "ContactID": old.contact_id.to_string() }),
-    );
-    m.insert(
-        "Date".into(),
-        json!(old.date.format("%Y-%m-%d").to_string()),
-    );
+    m.insert("Contact".into(), json!({ "ContactID": old.contact_id.to_string() }));
+    m.insert("Date".into(), json!(old.date.format("%Y-%m-%d").to_string()));
     if let Some(d) = old.due_date {
         m.insert("DueDate".into(), json!(d.format("%Y-%m-%d").to_string()));
     }
@@ -699,16 +611,10 @@ fn merged(obj: &Map<String, Value>, old: &Doc) -> Map<String, Value> {
     }
     m.insert("SentToContact".into(), json!(old.sent_to_contact));
     if let Some(x) = old.expected_payment_date {
-        m.insert(
-            "ExpectedPaymentDate".into(),
-            json!(x.format("%Y-%m-%d").to_string()),
-        );
+        m.insert("ExpectedPaymentDate".into(), json!(x.format("%Y-%m-%d").to_string()));
     }
     if let Some(x) = old.planned_payment_date {
-        m.insert(
-            "PlannedPaymentDate".into(),
-            json!(x.format("%Y-%m-%d").to_string()),
-        );
+        m.insert("PlannedPaymentDate".into(), json!(x.format("%Y-%m-%d").to_string()));
     }
     let keep_tax = !json::has(obj, "LineAmountTypes");
     let lines: Vec<Value> = old
@@ -756,11 +662,7 @@ fn store(org: &mut Organisation, mut doc: Doc, contact: Option<Contact>, is_new:
         let mut n = *counter;
         loop {
             let candidate = format!("{prefix}-{n:04}");
-            if !org
-                .docs
-                .iter()
-                .any(|d| d.kind == doc.kind && d.number.eq_ignore_ascii_case(&candidate))
-            {
+            if !org.docs.iter().any(|d| d.kind == doc.kind && d.number.eq_ignore_ascii_case(&candidate)) {
                 doc.number = candidate;
                 break;
             }
@@ -800,28 +702,17 @@ fn build(
     let typ = match str_of(obj, "Type").map(|t| t.to_uppercase()) {
         Some(t) if kind.types().contains(&t.as_str()) => t,
         Some(t) => {
-            errs.push(format!(
-                "'{t}' is not a valid {} Type; use {}.",
-                kind.noun(),
-                kind.types().join(" or ")
-            ));
+            errs.push(format!("'{t}' is not a valid {} Type; use {}.", kind.noun(), kind.types().join(" or ")));
             kind.types()[0].to_string()
         }
         None => {
-            errs.push(format!(
-                "The {} Type must be specified ({}).",
-                kind.noun(),
-                kind.types().join(" or ")
-            ));
+            errs.push(format!("The {} Type must be specified ({}).", kind.noun(), kind.types().join(" or ")));
             kind.types()[0].to_string()
         }
     };
     if let Some(o) = old {
         if o.typ != typ {
-            errs.push(format!(
-                "The Type of an existing {} cannot be changed.",
-                kind.noun()
-            ));
+            errs.push(format!("The Type of an existing {} cannot be changed.", kind.noun()));
         }
     }
     let contact = match resolve_contact(org, obj_of(obj, "Contact")) {
@@ -834,9 +725,7 @@ fn build(
     let date = match str_of(obj, "Date") {
         None => dates::today(ctx.now_ms),
         Some(s) => dates::parse_date(&s).unwrap_or_else(|| {
-            errs.push(format!(
-                "Date '{s}' is not a valid date (expected YYYY-MM-DD)."
-            ));
+            errs.push(format!("Date '{s}' is not a valid date (expected YYYY-MM-DD)."));
             dates::today(ctx.now_ms)
         }),
     };
@@ -855,9 +744,7 @@ fn build(
             }
         },
     };
-    let status = str_of(obj, "Status")
-        .map(|s| s.to_uppercase())
-        .unwrap_or_else(|| "DRAFT".into());
+    let status = str_of(obj, "Status").map(|s| s.to_uppercase()).unwrap_or_else(|| "DRAFT".into());
     let allowed: &[&str] = match old.map(|o| o.status.as_str()) {
         None => &["DRAFT", "SUBMITTED", "AUTHORISED"],
         Some("AUTHORISED") => &["AUTHORISED"],
@@ -894,20 +781,12 @@ fn build(
                     Decimal::ONE
                 }
             },
-            None => org
-                .currency(&currency_code)
-                .map(|c| c.rate)
-                .unwrap_or(Decimal::ONE),
+            None => org.currency(&currency_code).map(|c| c.rate).unwrap_or(Decimal::ONE),
         }
     };
-    let number = str_of(obj, kind.number_field())
-        .map(|s| s.trim().to_string())
-        .unwrap_or_default();
+    let number = str_of(obj, kind.number_field()).map(|s| s.trim().to_string()).unwrap_or_default();
     if number.chars().count() > 255 {
-        errs.push(format!(
-            "{} must not be more than 255 characters long.",
-            kind.number_field()
-        ));
+        errs.push(format!("{} must not be more than 255 characters long.", kind.number_field()));
     }
     if !number.is_empty()
         && receivable(&typ)
@@ -928,18 +807,13 @@ fn build(
     match get(obj, "LineItems") {
         Some(Value::Array(a)) if !a.is_empty() => {
             for l in a {
-                if let Some(line) =
-                    build_line(org, kind, &typ, &lat, l, old_lines, unitdp, &mut errs)
-                {
+                if let Some(line) = build_line(org, kind, &typ, &lat, l, old_lines, unitdp, &mut errs) {
                     lines.push(line);
                 }
             }
         }
         Some(Value::Array(_)) | None => {
-            errs.push(format!(
-                "A {} must have at least one line item.",
-                kind.noun()
-            ));
+            errs.push(format!("A {} must have at least one line item.", kind.noun()));
         }
         Some(_) => errs.push("LineItems must be an array.".into()),
     }
@@ -953,20 +827,13 @@ fn build(
     }
     let sum_la: Decimal = lines.iter().map(|l| l.line_amount).sum();
     let total_tax: Decimal = lines.iter().map(|l| l.tax_amount).sum();
-    let sub_total = if lat == "Inclusive" {
-        sum_la - total_tax
-    } else {
-        sum_la
-    };
+    let sub_total = if lat == "Inclusive" { sum_la - total_tax } else { sum_la };
     let total = sub_total + total_tax;
     let total_discount: Decimal = lines
         .iter()
         .filter(|l| l.discount_rate.is_some() || l.discount_amount.is_some())
         .map(|l| {
-            money::round(
-                l.quantity.unwrap_or(Decimal::ONE) * l.unit_amount.unwrap_or_default(),
-                2,
-            ) - l.line_amount
+            money::round(l.quantity.unwrap_or(Decimal::ONE) * l.unit_amount.unwrap_or_default(), 2) - l.line_amount
         })
         .sum();
     if total < Decimal::ZERO {
@@ -1070,8 +937,7 @@ fn build_line(
         }
     };
     let is_receivable = receivable(typ);
-    let item_code =
-        str_of(o, "ItemCode").or_else(|| obj_of(o, "Item").and_then(|i| str_of(i, "Code")));
+    let item_code = str_of(o, "ItemCode").or_else(|| obj_of(o, "Item").and_then(|i| str_of(i, "Code")));
     let item = match &item_code {
         Some(c) => match org.item_by_code(c) {
             Some(i) => Some(i),
@@ -1082,22 +948,10 @@ fn build_line(
         },
         None => None,
     };
-    let details = item.and_then(|i| {
-        if is_receivable {
-            i.sales.as_ref()
-        } else {
-            i.purchase.as_ref()
-        }
-    });
+    let details = item.and_then(|i| if is_receivable { i.sales.as_ref() } else { i.purchase.as_ref() });
     let description = str_of(o, "Description").or_else(|| {
-        item.and_then(|i| {
-            if is_receivable {
-                i.description.clone()
-            } else {
-                i.purchase_description.clone()
-            }
-        })
-        .or_else(|| item.and_then(|i| i.name.clone()))
+        item.and_then(|i| if is_receivable { i.description.clone() } else { i.purchase_description.clone() })
+            .or_else(|| item.and_then(|i| i.name.clone()))
     });
     let quantity = dec_field(o, "Quantity", errs).map(|q| money::round(q, 4));
     let unit = dec_field(o, "UnitAmount", errs)
@@ -1114,9 +968,7 @@ fn build_line(
         ));
     }
     if dr.is_some() && da.is_some() {
-        errs.push(
-            "Only one of DiscountRate or DiscountAmount can be specified on a line item.".into(),
-        );
+        errs.push("Only one of DiscountRate or DiscountAmount can be specified on a line item.".into());
     }
     if let Some(r) = dr {
         if r < Decimal::ZERO || r > Decimal::ONE_HUNDRED {
@@ -1126,9 +978,7 @@ fn build_line(
     let (q, u) = match (quantity, unit, la_in) {
         (None, None, None) => (None, None),
         (q, Some(u), _) => (Some(q.unwrap_or(Decimal::ONE)), Some(u)),
-        (Some(q), None, Some(la)) if q != Decimal::ZERO => {
-            (Some(q), Some(money::round(la / q, unitdp)))
-        }
+        (Some(q), None, Some(la)) if q != Decimal::ZERO => (Some(q), Some(money::round(la / q, unitdp))),
         (None, None, Some(la)) => (Some(Decimal::ONE), Some(money::round(la, unitdp))),
         (q, None, _) => (q, Some(Decimal::ZERO)),
     };
@@ -1161,9 +1011,7 @@ fn build_line(
             Ok(Some(aid)) => match org.account(aid) {
                 Some(a) => Some(a.code.clone()),
                 None => {
-                    errs.push(format!(
-                        "Account with AccountID {aid} is not a valid account for this document."
-                    ));
+                    errs.push(format!("Account with AccountID {aid} is not a valid account for this document."));
                     None
                 }
             },
@@ -1178,9 +1026,7 @@ fn build_line(
         Some(c) => match org.account_by_code(c) {
             Some(a) if a.active() && a.system_account.is_none() && a.typ != "BANK" => Some(a),
             _ => {
-                errs.push(format!(
-                    "Account code '{c}' is not a valid code for this document."
-                ));
+                errs.push(format!("Account code '{c}' is not a valid code for this document."));
                 None
             }
         },
@@ -1190,19 +1036,15 @@ fn build_line(
         Some(t) => match org.tax_rate(&t) {
             Some(r) if r.status == "ACTIVE" => Some(r.tax_type.clone()),
             _ => {
-                errs.push(format!("The TaxType code '{t}' does not exist or cannot be used for this type of transaction."));
+                errs.push(format!(
+                    "The TaxType code '{t}' does not exist or cannot be used for this type of transaction."
+                ));
                 None
             }
         },
-        None => account
-            .and_then(|a| a.tax_type.clone())
-            .or_else(|| details.and_then(|d| d.tax_type.clone())),
+        None => account.and_then(|a| a.tax_type.clone()).or_else(|| details.and_then(|d| d.tax_type.clone())),
     };
-    let rate = tax_type
-        .as_deref()
-        .and_then(|t| org.tax_rate(t))
-        .map(fraction)
-        .unwrap_or_default();
+    let rate = tax_type.as_deref().and_then(|t| org.tax_rate(t)).map(fraction).unwrap_or_default();
     let tax_amount = if lat == "NoTax" {
         Decimal::ZERO
     } else if let Some(t) = dec_field(o, "TaxAmount", errs) {
@@ -1227,9 +1069,7 @@ fn build_line(
                 match resolve_tracking(org, t) {
                     Ok((c, op)) => {
                         if tracking.iter().any(|(x, _)| *x == c) {
-                            errs.push(
-                                "A tracking category can only be used once per line item.".into(),
-                            );
+                            errs.push("A tracking category can only be used once per line item.".into());
                         }
                         tracking.push((c, op));
                     }
@@ -1260,14 +1100,11 @@ fn build_line(
 
 fn resolve_tracking(org: &Organisation, t: &Map<String, Value>) -> Result<(Uuid, Uuid), String> {
     let cat = match uuid_of(t, "TrackingCategoryID")? {
-        Some(id) => org
-            .tracking
-            .iter()
-            .find(|c| c.id == id)
-            .ok_or(format!("Tracking category with ID {id} does not exist."))?,
+        Some(id) => {
+            org.tracking.iter().find(|c| c.id == id).ok_or(format!("Tracking category with ID {id} does not exist."))?
+        }
         None => {
-            let name = str_of(t, "Name")
-                .ok_or("A tracking element must have a Name or a TrackingCategoryID.")?;
+            let name = str_of(t, "Name").ok_or("A tracking element must have a Name or a TrackingCategoryID.")?;
             org.tracking
                 .iter()
                 .find(|c| c.name.eq_ignore_ascii_case(name.trim()))
@@ -1280,11 +1117,8 @@ fn resolve_tracking(org: &Organisation, t: &Map<String, Value>) -> Result<(Uuid,
     let opt = match uuid_of(t, "TrackingOptionID")? {
         Some(id) => cat.options.iter().find(|o| o.id == id),
         None => {
-            let name = str_of(t, "Option")
-                .ok_or("A tracking element must have an Option or a TrackingOptionID.")?;
-            cat.options
-                .iter()
-                .find(|o| o.name.eq_ignore_ascii_case(name.trim()))
+            let name = str_of(t, "Option").ok_or("A tracking element must have an Option or a TrackingOptionID.")?;
+            cat.options.iter().find(|o| o.name.eq_ignore_ascii_case(name.trim()))
         }
     };
     let opt = opt.ok_or(format!(
@@ -1293,10 +1127,7 @@ fn resolve_tracking(org: &Organisation, t: &Map<String, Value>) -> Result<(Uuid,
         cat.name
     ))?;
     if opt.status != "ACTIVE" {
-        return Err(format!(
-            "Tracking option '{}' of tracking category '{}' is not active.",
-            opt.name, cat.name
-        ));
+        return Err(format!("Tracking option '{}' of tracking category '{}' is not active.", opt.name, cat.name));
     }
     Ok((cat.id, opt.id))
 }

@@ -26,10 +26,7 @@ pub fn post_data_invalid(message: &str) -> ApiResponse {
 
 /// 400 `QueryParseException` (ErrorNumber 16): a `where`/`order` the simulator cannot evaluate.
 pub fn query_parse(message: &str) -> ApiResponse {
-    ApiResponse {
-        status: 400,
-        body: json!({ "ErrorNumber": 16, "Type": "QueryParseException", "Message": message }),
-    }
+    ApiResponse { status: 400, body: json!({ "ErrorNumber": 16, "Type": "QueryParseException", "Message": message }) }
 }
 
 /// 404: unknown resource or id.

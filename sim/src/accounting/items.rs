@@ -8,10 +8,7 @@
 use super::json::{self, bool_of, get, obj_of, str_of, uuid_of};
 use super::model::*;
 use super::query::{self, ListSpec};
-use super::{
-    ApiResponse, Ctx, ElementResult, Organisation, dates, envelope, errors, money, parse_elements,
-    run_batch,
-};
+use super::{ApiResponse, Ctx, ElementResult, Organisation, dates, envelope, errors, money, parse_elements, run_batch};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -21,13 +18,7 @@ enum Mode {
     Upsert,
 }
 
-pub fn handle(
-    org: &mut Organisation,
-    ctx: &Ctx,
-    method: &str,
-    rest: &[&str],
-    body: Option<&[u8]>,
-) -> ApiResponse {
+pub fn handle(org: &mut Organisation, ctx: &Ctx, method: &str, rest: &[&str], body: Option<&[u8]>) -> ApiResponse {
     match (method, rest) {
         ("GET", []) => {
             let records = org.items.iter().map(|i| render(ctx, i)).collect();
@@ -61,10 +52,7 @@ pub fn handle(
         ("DELETE", [key]) => match find(org, key) {
             Some(i) => {
                 org.items.remove(i);
-                ApiResponse {
-                    status: 204,
-                    body: Value::Null,
-                }
+                ApiResponse { status: 204, body: Value::Null }
             }
             None => errors::not_found(),
         },
@@ -76,11 +64,7 @@ pub fn handle(
                 },
                 _ => None,
             };
-            let mode = if method == "PUT" {
-                Mode::Create
-            } else {
-                Mode::Upsert
-            };
+            let mode = if method == "PUT" { Mode::Create } else { Mode::Upsert };
             let elems = match parse_elements(body, "Items") {
                 Ok(e) => e,
                 Err(r) => return r,
@@ -102,10 +86,7 @@ pub fn handle(
 fn find(org: &Organisation, key: &str) -> Option<usize> {
     match Uuid::parse_str(key) {
         Ok(u) => org.items.iter().position(|i| i.id == u),
-        Err(_) => org
-            .items
-            .iter()
-            .position(|i| i.code.eq_ignore_ascii_case(key)),
+        Err(_) => org.items.iter().position(|i| i.code.eq_ignore_ascii_case(key)),
     }
 }
 
@@ -141,24 +122,15 @@ pub fn render(ctx: &Ctx, i: &Item) -> Value {
     if let Some(d) = &i.purchase_description {
         m.insert("PurchaseDescription".into(), json!(d));
     }
-    m.insert(
-        "UpdatedDateUTC".into(),
-        json!(dates::ms_datetime(i.updated_ms)),
-    );
+    m.insert("UpdatedDateUTC".into(), json!(dates::ms_datetime(i.updated_ms)));
     m.insert("PurchaseDetails".into(), render_details(ctx, &i.purchase));
     m.insert("SalesDetails".into(), render_details(ctx, &i.sales));
     let tracked = i.inventory_asset_account_code.is_some();
     m.insert("IsTrackedAsInventory".into(), json!(tracked));
     if let Some(a) = &i.inventory_asset_account_code {
         m.insert("InventoryAssetAccountCode".into(), json!(a));
-        m.insert(
-            "TotalCostPool".into(),
-            money::money(rust_decimal::Decimal::ZERO),
-        );
-        m.insert(
-            "QuantityOnHand".into(),
-            money::num(rust_decimal::Decimal::ZERO, 4),
-        );
+        m.insert("TotalCostPool".into(), money::money(rust_decimal::Decimal::ZERO));
+        m.insert("QuantityOnHand".into(), money::num(rust_decimal::Decimal::ZERO, 4));
     }
     m.insert("IsSold".into(), json!(i.is_sold));
     m.insert("IsPurchased".into(), json!(i.is_purchased));
@@ -169,9 +141,7 @@ fn account_ok(org: &Organisation, code: &str, errs: &mut Vec<String>) -> Option<
     match org.account_by_code(code) {
         Some(a) if a.active() && a.system_account.is_none() => Some(a.code.clone()),
         _ => {
-            errs.push(format!(
-                "Account code '{code}' is not a valid code for this document."
-            ));
+            errs.push(format!("Account code '{code}' is not a valid code for this document."));
             None
         }
     }
@@ -223,20 +193,12 @@ fn details(
 fn check_len(v: &Option<String>, field: &str, max: usize, errs: &mut Vec<String>) {
     if let Some(s) = v {
         if s.chars().count() > max {
-            errs.push(format!(
-                "{field} must not be more than {max} characters long."
-            ));
+            errs.push(format!("{field} must not be more than {max} characters long."));
         }
     }
 }
 
-fn process(
-    org: &mut Organisation,
-    ctx: &Ctx,
-    elem: &Value,
-    mode: Mode,
-    path_id: Option<Uuid>,
-) -> ElementResult {
+fn process(org: &mut Organisation, ctx: &Ctx, elem: &Value, mode: Mode, path_id: Option<Uuid>) -> ElementResult {
     let Some(obj) = elem.as_object() else {
         return Err(vec!["An Item must be a JSON object.".into()]);
     };
@@ -247,17 +209,11 @@ fn process(
         match org.items.iter().position(|i| i.id == pid) {
             Some(i) => Some(i),
             None => {
-                return Err(vec![
-                    "The item with the specified ItemID could not be found.".into(),
-                ]);
+                return Err(vec!["The item with the specified ItemID could not be found.".into()]);
             }
         }
     } else if mode == Mode::Upsert {
-        code.as_ref().and_then(|c| {
-            org.items
-                .iter()
-                .position(|i| i.code.eq_ignore_ascii_case(c))
-        })
+        code.as_ref().and_then(|c| org.items.iter().position(|i| i.code.eq_ignore_ascii_case(c)))
     } else {
         None
     };
@@ -274,74 +230,30 @@ fn process(
     if code.chars().count() > 30 {
         errs.push("Item Code must not be more than 30 characters long.".into());
     }
-    if !code.is_empty()
-        && org
-            .items
-            .iter()
-            .any(|i| Some(i.id) != self_id && i.code.eq_ignore_ascii_case(&code))
-    {
+    if !code.is_empty() && org.items.iter().any(|i| Some(i.id) != self_id && i.code.eq_ignore_ascii_case(&code)) {
         errs.push(format!("Price List Item with Code '{code}' already exists"));
     }
     let pick = |field: &str, old: Option<&Option<String>>| -> Option<String> {
-        if json::has(obj, field) {
-            str_of(obj, field)
-        } else {
-            old.cloned().flatten()
-        }
+        if json::has(obj, field) { str_of(obj, field) } else { old.cloned().flatten() }
     };
     let name = pick("Name", old.as_ref().map(|o| &o.name));
     let description = pick("Description", old.as_ref().map(|o| &o.description));
-    let purchase_description = pick(
-        "PurchaseDescription",
-        old.as_ref().map(|o| &o.purchase_description),
-    );
+    let purchase_description = pick("PurchaseDescription", old.as_ref().map(|o| &o.purchase_description));
     check_len(&name, "Name", 50, &mut errs);
     check_len(&description, "Description", 4000, &mut errs);
-    check_len(
-        &purchase_description,
-        "PurchaseDescription",
-        4000,
-        &mut errs,
-    );
+    check_len(&purchase_description, "PurchaseDescription", 4000, &mut errs);
     let is_sold = bool_of(obj, "IsSold").unwrap_or(old.as_ref().is_none_or(|o| o.is_sold));
-    let is_purchased =
-        bool_of(obj, "IsPurchased").unwrap_or(old.as_ref().is_none_or(|o| o.is_purchased));
-    let sales = details(
-        org,
-        ctx,
-        obj,
-        "SalesDetails",
-        &old.as_ref().and_then(|o| o.sales.clone()),
-        &mut errs,
-    );
-    let purchase = details(
-        org,
-        ctx,
-        obj,
-        "PurchaseDetails",
-        &old.as_ref().and_then(|o| o.purchase.clone()),
-        &mut errs,
-    );
-    let inventory = pick(
-        "InventoryAssetAccountCode",
-        old.as_ref().map(|o| &o.inventory_asset_account_code),
-    );
+    let is_purchased = bool_of(obj, "IsPurchased").unwrap_or(old.as_ref().is_none_or(|o| o.is_purchased));
+    let sales = details(org, ctx, obj, "SalesDetails", &old.as_ref().and_then(|o| o.sales.clone()), &mut errs);
+    let purchase = details(org, ctx, obj, "PurchaseDetails", &old.as_ref().and_then(|o| o.purchase.clone()), &mut errs);
+    let inventory = pick("InventoryAssetAccountCode", old.as_ref().map(|o| &o.inventory_asset_account_code));
     if let Some(code) = &inventory {
         match org.account_by_code(code) {
             Some(a) if a.active() && a.typ == "INVENTORY" => {}
-            _ => errs.push(format!(
-                "InventoryAssetAccountCode '{code}' must be an active account of type INVENTORY."
-            )),
+            _ => errs.push(format!("InventoryAssetAccountCode '{code}' must be an active account of type INVENTORY.")),
         }
-        if purchase
-            .as_ref()
-            .and_then(|p| p.cogs_account_code.as_ref())
-            .is_none()
-        {
-            errs.push(
-                "A COGSAccountCode in PurchaseDetails is required for a tracked inventory item."
-                    .into(),
-            );
+        if purchase.as_ref().and_then(|p| p.cogs_account_code.as_ref()).is_none() {
+            errs.push("A COGSAccountCode in PurchaseDetails is required for a tracked inventory item.".into());
         }
     }
     if !errs.is_empty() {
@@ -352,19 +264,11 @@ fn process(
         code,
         name,
         description: if is_sold { description } else { None },
-        purchase_description: if is_purchased {
-            purchase_description
-        } else {
-            None
-        },
+        purchase_description: if is_purchased { purchase_description } else { None },
         is_sold,
         is_purchased,
         sales: if is_sold { sales } else { None },
-        purchase: if is_purchased || inventory.is_some() {
-            purchase
-        } else {
-            None
-        },
+        purchase: if is_purchased || inventory.is_some() { purchase } else { None },
         inventory_asset_account_code: inventory,
         updated_ms: ctx.now_ms,
     };

@@ -4,11 +4,7 @@ use serde_json::{Map, Value};
 
 /// A field by name (exact first, then case-insensitive); `null` counts as absent.
 pub fn get<'a>(obj: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    let v = obj.get(name).or_else(|| {
-        obj.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
-    })?;
+    let v = obj.get(name).or_else(|| obj.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v))?;
     if v.is_null() { None } else { Some(v) }
 }
 
@@ -63,11 +59,7 @@ pub fn put_opt(m: &mut Map<String, Value>, k: &str, v: Option<Value>) {
 
 /// Sets `key` in `m`, replacing any case-variant of it.
 pub fn set_ci(m: &mut Map<String, Value>, key: &str, v: Value) {
-    let existing: Vec<String> = m
-        .keys()
-        .filter(|k| k.eq_ignore_ascii_case(key))
-        .cloned()
-        .collect();
+    let existing: Vec<String> = m.keys().filter(|k| k.eq_ignore_ascii_case(key)).cloned().collect();
     for k in existing {
         m.remove(&k);
     }

@@ -92,27 +92,16 @@ pub struct Organisation {
 impl Organisation {
     pub fn new(seed: &OrgSeed) -> Self {
         let now_ms = chrono::Utc::now().timestamp_millis();
-        let base = seed
-            .base_currency
-            .clone()
-            .unwrap_or_else(|| "AUD".into())
-            .to_uppercase();
+        let base = seed.base_currency.clone().unwrap_or_else(|| "AUD".into()).to_uppercase();
         let org_id = Uuid::new_v4();
         Organisation {
-            tenant_id: seed
-                .tenant_id
-                .clone()
-                .unwrap_or_else(|| Uuid::new_v4().to_string()),
+            tenant_id: seed.tenant_id.clone().unwrap_or_else(|| Uuid::new_v4().to_string()),
             name: seed.name.clone(),
             legal_name: seed.legal_name.clone().unwrap_or_else(|| seed.name.clone()),
             org_id,
             short_code: format!("!{}", &org_id.simple().to_string()[..5]),
             created_ms: now_ms,
-            country_code: seed
-                .country_code
-                .clone()
-                .unwrap_or_else(|| "AU".into())
-                .to_uppercase(),
+            country_code: seed.country_code.clone().unwrap_or_else(|| "AU".into()).to_uppercase(),
             currencies: seed::currencies(&seed.currencies, &base),
             base_currency: base,
             accounts: seed::accounts(&seed.accounts, now_ms),
@@ -170,27 +159,19 @@ impl Organisation {
         self.docs.iter_mut().find(|d| d.id == id)
     }
     pub(crate) fn account_by_code(&self, code: &str) -> Option<&Account> {
-        self.accounts
-            .iter()
-            .find(|a| a.code.eq_ignore_ascii_case(code))
+        self.accounts.iter().find(|a| a.code.eq_ignore_ascii_case(code))
     }
     pub(crate) fn account(&self, id: Uuid) -> Option<&Account> {
         self.accounts.iter().find(|a| a.id == id)
     }
     pub(crate) fn tax_rate(&self, tax_type: &str) -> Option<&TaxRate> {
-        self.tax_rates
-            .iter()
-            .find(|t| t.tax_type.eq_ignore_ascii_case(tax_type))
+        self.tax_rates.iter().find(|t| t.tax_type.eq_ignore_ascii_case(tax_type))
     }
     pub(crate) fn currency(&self, code: &str) -> Option<&Currency> {
-        self.currencies
-            .iter()
-            .find(|c| c.code.eq_ignore_ascii_case(code))
+        self.currencies.iter().find(|c| c.code.eq_ignore_ascii_case(code))
     }
     pub(crate) fn item_by_code(&self, code: &str) -> Option<&Item> {
-        self.items
-            .iter()
-            .find(|i| i.code.eq_ignore_ascii_case(code))
+        self.items.iter().find(|i| i.code.eq_ignore_ascii_case(code))
     }
 }
 
@@ -219,40 +200,22 @@ const SETTINGS_READ: &[&str] = &["accounting.settings", "accounting.settings.rea
 const SETTINGS_WRITE: &[&str] = &["accounting.settings"];
 const CONTACTS_READ: &[&str] = &["accounting.contacts", "accounting.contacts.read"];
 const CONTACTS_WRITE: &[&str] = &["accounting.contacts"];
-const ITEMS_READ: &[&str] = &[
-    "accounting.invoices",
-    "accounting.invoices.read",
-    "accounting.settings",
-    "accounting.settings.read",
-];
+const ITEMS_READ: &[&str] =
+    &["accounting.invoices", "accounting.invoices.read", "accounting.settings", "accounting.settings.read"];
 const ITEMS_WRITE: &[&str] = &["accounting.invoices", "accounting.settings"];
-const INVOICES_READ: &[&str] = &[
-    "accounting.invoices",
-    "accounting.invoices.read",
-    "accounting.transactions",
-    "accounting.transactions.read",
-];
+const INVOICES_READ: &[&str] =
+    &["accounting.invoices", "accounting.invoices.read", "accounting.transactions", "accounting.transactions.read"];
 const INVOICES_WRITE: &[&str] = &["accounting.invoices", "accounting.transactions"];
-const PAYMENTS_READ: &[&str] = &[
-    "accounting.payments",
-    "accounting.payments.read",
-    "accounting.transactions",
-    "accounting.transactions.read",
-];
+const PAYMENTS_READ: &[&str] =
+    &["accounting.payments", "accounting.payments.read", "accounting.transactions", "accounting.transactions.read"];
 const PAYMENTS_WRITE: &[&str] = &["accounting.payments", "accounting.transactions"];
 
 /// Scopes of which the access token must hold at least one for this request (empty: none needed).
 pub fn required_scopes(method: &str, path: &str) -> &'static [&'static str] {
     let read = method.eq_ignore_ascii_case("GET") || method.eq_ignore_ascii_case("HEAD");
-    let first = path
-        .trim_matches('/')
-        .split('/')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let first = path.trim_matches('/').split('/').next().unwrap_or("").to_ascii_lowercase();
     match first.as_str() {
-        "organisation" | "organisations" | "accounts" | "taxrates" | "trackingcategories"
-        | "currencies" => {
+        "organisation" | "organisations" | "accounts" | "taxrates" | "trackingcategories" | "currencies" => {
             if read {
                 SETTINGS_READ
             } else {
@@ -302,22 +265,13 @@ pub(crate) struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     fn internal() -> Ctx<'static> {
-        Ctx {
-            now_ms: 0,
-            unitdp: 4,
-            summarize: true,
-            query: &[],
-        }
+        Ctx { now_ms: 0, unitdp: 4, summarize: true, query: &[] }
     }
     pub fn param(&self, name: &str) -> Option<&'a str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.query.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
     pub fn flag(&self, name: &str) -> bool {
-        self.param(name)
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        self.param(name).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
     }
 }
 
@@ -325,26 +279,14 @@ impl<'a> Ctx<'a> {
 pub fn handle(org: &mut Organisation, req: &ApiRequest<'_>) -> ApiResponse {
     let ctx = Ctx {
         now_ms: req.now_ms,
-        unitdp: if req
+        unitdp: if req.query.iter().any(|(k, v)| k.eq_ignore_ascii_case("unitdp") && v.trim() == "4") { 4 } else { 2 },
+        summarize: !req
             .query
             .iter()
-            .any(|(k, v)| k.eq_ignore_ascii_case("unitdp") && v.trim() == "4")
-        {
-            4
-        } else {
-            2
-        },
-        summarize: !req.query.iter().any(|(k, v)| {
-            k.eq_ignore_ascii_case("summarizeErrors") && v.trim().eq_ignore_ascii_case("false")
-        }),
+            .any(|(k, v)| k.eq_ignore_ascii_case("summarizeErrors") && v.trim().eq_ignore_ascii_case("false")),
         query: req.query,
     };
-    let segs: Vec<String> = req
-        .path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(percent_decode)
-        .collect();
+    let segs: Vec<String> = req.path.split('/').filter(|s| !s.is_empty()).map(percent_decode).collect();
     let method = req.method.to_ascii_uppercase();
     let Some(first) = segs.first().map(|s| s.to_ascii_lowercase()) else {
         return errors::not_found();
@@ -380,10 +322,7 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
+            if let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 out.push(b);
                 i += 3;
                 continue;
@@ -396,28 +335,17 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// The standard success envelope.
-pub(crate) fn envelope(
-    ctx: &Ctx,
-    key: &str,
-    items: Vec<Value>,
-    pagination: Option<Value>,
-) -> ApiResponse {
+pub(crate) fn envelope(ctx: &Ctx, key: &str, items: Vec<Value>, pagination: Option<Value>) -> ApiResponse {
     let mut m = Map::new();
     m.insert("Id".into(), json!(Uuid::new_v4().to_string()));
     m.insert("Status".into(), json!("OK"));
     m.insert("ProviderName".into(), json!("xero-sim"));
-    m.insert(
-        "DateTimeUTC".into(),
-        json!(format!("/Date({})/", ctx.now_ms)),
-    );
+    m.insert("DateTimeUTC".into(), json!(format!("/Date({})/", ctx.now_ms)));
     if let Some(p) = pagination {
         m.insert("pagination".into(), p);
     }
     m.insert(key.into(), Value::Array(items));
-    ApiResponse {
-        status: 200,
-        body: Value::Object(m),
-    }
+    ApiResponse { status: 200, body: Value::Object(m) }
 }
 
 /// The elements of a request body: `{"Key": [...]}`, a single element object, or a bare array.
@@ -435,15 +363,13 @@ pub(crate) fn parse_elements(body: Option<&[u8]>, key: &str) -> Result<Vec<Value
         Value::Object(m) => match json::get(&m, key) {
             Some(Value::Array(a)) => Ok(a.clone()),
             Some(Value::Object(o)) => Ok(vec![Value::Object(o.clone())]),
-            Some(_) => Err(errors::post_data_invalid(&format!(
-                "JSON for post data was invalid,'{key}' must be an array"
-            ))),
+            Some(_) => {
+                Err(errors::post_data_invalid(&format!("JSON for post data was invalid,'{key}' must be an array")))
+            }
             None if json::has(&m, key) => Ok(Vec::new()),
             None => Ok(vec![Value::Object(m)]),
         },
-        _ => Err(errors::post_data_invalid(
-            "JSON for post data was invalid,expected an object",
-        )),
+        _ => Err(errors::post_data_invalid("JSON for post data was invalid,expected an object")),
     }
 }
 
@@ -467,19 +393,12 @@ pub(crate) fn run_batch(
     mut process: impl FnMut(&mut Organisation, &Ctx, &Value) -> ElementResult,
     render: impl Fn(&Organisation, &Ctx, Uuid) -> Value,
 ) -> ApiResponse {
-    let backup = if ctx.summarize {
-        Some(org.clone())
-    } else {
-        None
-    };
+    let backup = if ctx.summarize { Some(org.clone()) } else { None };
     let results: Vec<ElementResult> = elems.iter().map(|e| process(org, ctx, e)).collect();
     let any_err = results.iter().any(Result::is_err);
     let echo = |e: &Value, errs: &[String]| {
         let mut m = e.as_object().cloned().unwrap_or_default();
-        m.insert(
-            "ValidationErrors".into(),
-            Value::Array(errs.iter().map(|s| json!({ "Message": s })).collect()),
-        );
+        m.insert("ValidationErrors".into(), Value::Array(errs.iter().map(|s| json!({ "Message": s })).collect()));
         if !errs.is_empty() {
             m.insert("StatusAttributeString".into(), json!("ERROR"));
             if let Some(f) = err_flag {

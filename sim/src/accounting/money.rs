@@ -38,7 +38,5 @@ pub fn parse(v: &Value) -> Option<Decimal> {
         Value::String(s) => s.trim().to_string(),
         _ => return None,
     };
-    Decimal::from_str(&text)
-        .ok()
-        .or_else(|| Decimal::from_scientific(&text).ok())
+    Decimal::from_str(&text).ok().or_else(|| Decimal::from_scientific(&text).ok())
 }

@@ -10,21 +10,12 @@ use super::docs;
 use super::json::{self, bool_of, get, obj_of, str_of, uuid_of};
 use super::model::*;
 use super::query::{self, ListSpec};
-use super::{
-    ApiResponse, Ctx, ElementResult, Organisation, dates, envelope, errors, money, parse_elements,
-    run_batch,
-};
+use super::{ApiResponse, Ctx, ElementResult, Organisation, dates, envelope, errors, money, parse_elements, run_batch};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-pub fn handle(
-    org: &mut Organisation,
-    ctx: &Ctx,
-    method: &str,
-    rest: &[&str],
-    body: Option<&[u8]>,
-) -> ApiResponse {
+pub fn handle(org: &mut Organisation, ctx: &Ctx, method: &str, rest: &[&str], body: Option<&[u8]>) -> ApiResponse {
     match (method, rest) {
         ("GET", []) => {
             let records = org.payments.iter().map(|p| render(org, p)).collect();
@@ -52,10 +43,7 @@ pub fn handle(
                 Err(e) => e,
             }
         }
-        ("GET", [id]) => match Uuid::parse_str(id)
-            .ok()
-            .and_then(|u| org.payments.iter().find(|p| p.id == u))
-        {
+        ("GET", [id]) => match Uuid::parse_str(id).ok().and_then(|u| org.payments.iter().find(|p| p.id == u)) {
             Some(p) => envelope(ctx, "Payments", vec![render(org, p)], None),
             None => errors::not_found(),
         },
@@ -64,21 +52,12 @@ pub fn handle(
                 Ok(e) => e,
                 Err(r) => return r,
             };
-            run_batch(
-                org,
-                ctx,
-                "Payments",
-                Some("HasValidationErrors"),
-                elems,
-                create,
-                |o, _, id| render(o, o.payments.iter().find(|p| p.id == id).expect("stored")),
-            )
+            run_batch(org, ctx, "Payments", Some("HasValidationErrors"), elems, create, |o, _, id| {
+                render(o, o.payments.iter().find(|p| p.id == id).expect("stored"))
+            })
         }
         ("POST", [id]) => {
-            let Some(pid) = Uuid::parse_str(id)
-                .ok()
-                .filter(|u| org.payments.iter().any(|p| p.id == *u))
-            else {
+            let Some(pid) = Uuid::parse_str(id).ok().filter(|u| org.payments.iter().any(|p| p.id == *u)) else {
                 return errors::not_found();
             };
             let elems = match parse_elements(body, "Payments") {
@@ -105,28 +84,16 @@ pub fn render(org: &Organisation, p: &Payment) -> Value {
     m.insert("Date".into(), json!(dates::ms_date(p.date)));
     m.insert("BankAmount".into(), money::money(p.bank_amount));
     m.insert("Amount".into(), money::money(p.amount));
-    m.insert(
-        "Reference".into(),
-        json!(p.reference.clone().unwrap_or_default()),
-    );
+    m.insert("Reference".into(), json!(p.reference.clone().unwrap_or_default()));
     m.insert("CurrencyRate".into(), money::num(p.currency_rate, 6));
     m.insert("PaymentType".into(), json!(p.payment_type));
     m.insert("Status".into(), json!(p.status));
-    m.insert(
-        "UpdatedDateUTC".into(),
-        json!(dates::ms_datetime(p.updated_ms)),
-    );
-    m.insert(
-        "UpdatedDateUTCString".into(),
-        json!(dates::iso_utc(p.updated_ms)),
-    );
+    m.insert("UpdatedDateUTC".into(), json!(dates::ms_datetime(p.updated_ms)));
+    m.insert("UpdatedDateUTCString".into(), json!(dates::iso_utc(p.updated_ms)));
     m.insert("HasAccount".into(), json!(true));
     m.insert("IsReconciled".into(), json!(p.is_reconciled));
     if let Some(a) = org.account(p.account_id) {
-        m.insert(
-            "Account".into(),
-            json!({ "AccountID": a.id.to_string(), "Code": a.code, "Name": a.name }),
-        );
+        m.insert("Account".into(), json!({ "AccountID": a.id.to_string(), "Code": a.code, "Name": a.name }));
     }
     if let Some(d) = org.doc(p.doc_id) {
         let key = match p.doc_kind {
@@ -164,11 +131,7 @@ fn payment_type(typ: &str) -> &'static str {
 }
 
 /// Finds the document a payment or allocation names: `{InvoiceID}` / `{InvoiceNumber}` (or credit note).
-fn find_doc(
-    org: &Organisation,
-    obj: &Map<String, Value>,
-    kind: DocKind,
-) -> Result<Option<Uuid>, String> {
+fn find_doc(org: &Organisation, obj: &Map<String, Value>, kind: DocKind) -> Result<Option<Uuid>, String> {
     let (key, top_number) = match kind {
         DocKind::Invoice => ("Invoice", "InvoiceNumber"),
         DocKind::CreditNote => ("CreditNote", "CreditNoteNumber"),
@@ -176,32 +139,22 @@ fn find_doc(
     let by_number = |n: &str| {
         org.docs
             .iter()
-            .find(|d| {
-                d.kind == kind && !d.number.is_empty() && d.number.eq_ignore_ascii_case(n.trim())
-            })
+            .find(|d| d.kind == kind && !d.number.is_empty() && d.number.eq_ignore_ascii_case(n.trim()))
             .map(|d| d.id)
     };
     if let Some(o) = obj_of(obj, key) {
         if let Some(id) = uuid_of(o, kind.id_field())? {
             return match org.doc(id).filter(|d| d.kind == kind) {
                 Some(d) => Ok(Some(d.id)),
-                None => Err(format!(
-                    "{} with {} {id} could not be found.",
-                    kind.noun(),
-                    kind.id_field()
-                )),
+                None => Err(format!("{} with {} {id} could not be found.", kind.noun(), kind.id_field())),
             };
         }
         if let Some(n) = str_of(o, kind.number_field()) {
-            return by_number(&n)
-                .map(Some)
-                .ok_or(format!("{} {n} could not be found.", kind.noun()));
+            return by_number(&n).map(Some).ok_or(format!("{} {n} could not be found.", kind.noun()));
         }
     }
     if let Some(n) = str_of(obj, top_number) {
-        return by_number(&n)
-            .map(Some)
-            .ok_or(format!("{} {n} could not be found.", kind.noun()));
+        return by_number(&n).map(Some).ok_or(format!("{} {n} could not be found.", kind.noun()));
     }
     Ok(None)
 }
@@ -217,23 +170,14 @@ fn create(org: &mut Organisation, ctx: &Ctx, elem: &Value) -> ElementResult {
         (Some(i), _) => org.doc(i).cloned(),
         (None, Some(c)) => org.doc(c).cloned(),
         (None, None) => {
-            errs.push(
-                "A payment must specify the Invoice or CreditNote it applies to (by ID or number)."
-                    .into(),
-            );
+            errs.push("A payment must specify the Invoice or CreditNote it applies to (by ID or number).".into());
             None
         }
     };
     let account_ref = obj_of(obj, "Account");
     let account = match (
-        account_ref
-            .map(|a| uuid_of(a, "AccountID"))
-            .transpose()
-            .map_err(|e| vec![e])?
-            .flatten(),
-        account_ref
-            .and_then(|a| str_of(a, "Code"))
-            .or_else(|| str_of(obj, "Code")),
+        account_ref.map(|a| uuid_of(a, "AccountID")).transpose().map_err(|e| vec![e])?.flatten(),
+        account_ref.and_then(|a| str_of(a, "Code")).or_else(|| str_of(obj, "Code")),
     ) {
         (Some(id), _) => org.account(id).cloned().or_else(|| {
             errs.push(format!("Account with AccountID {id} could not be found."));
@@ -270,9 +214,7 @@ fn create(org: &mut Organisation, ctx: &Ctx, elem: &Value) -> ElementResult {
     let date = match str_of(obj, "Date") {
         None => dates::today(ctx.now_ms),
         Some(s) => dates::parse_date(&s).unwrap_or_else(|| {
-            errs.push(format!(
-                "Date '{s}' is not a valid date (expected YYYY-MM-DD)."
-            ));
+            errs.push(format!("Date '{s}' is not a valid date (expected YYYY-MM-DD)."));
             dates::today(ctx.now_ms)
         }),
     };
@@ -299,11 +241,7 @@ fn create(org: &mut Organisation, ctx: &Ctx, elem: &Value) -> ElementResult {
     if !errs.is_empty() {
         return Err(errs);
     }
-    let (doc, account, amount) = (
-        doc.expect("checked"),
-        account.expect("checked"),
-        amount.expect("checked"),
-    );
+    let (doc, account, amount) = (doc.expect("checked"), account.expect("checked"), amount.expect("checked"));
     let currency_rate = if doc.currency_code == org.base_currency {
         Decimal::ONE
     } else {
@@ -313,15 +251,8 @@ fn create(org: &mut Organisation, ctx: &Ctx, elem: &Value) -> ElementResult {
             .map(|r| money::round(r, 6))
             .unwrap_or(doc.currency_rate)
     };
-    let bank_currency = account
-        .currency_code
-        .clone()
-        .unwrap_or_else(|| org.base_currency.clone());
-    let bank_amount = if bank_currency == doc.currency_code {
-        amount
-    } else {
-        money::round(amount / currency_rate, 2)
-    };
+    let bank_currency = account.currency_code.clone().unwrap_or_else(|| org.base_currency.clone());
+    let bank_amount = if bank_currency == doc.currency_code { amount } else { money::round(amount / currency_rate, 2) };
     let p = Payment {
         id: Uuid::new_v4(),
         doc_id: doc.id,
@@ -352,23 +283,19 @@ fn create(org: &mut Organisation, ctx: &Ctx, elem: &Value) -> ElementResult {
 fn delete(org: &mut Organisation, ctx: &Ctx, elem: &Value, pid: Uuid) -> ElementResult {
     let obj = elem.as_object().cloned().unwrap_or_default();
     if !str_of(&obj, "Status").is_some_and(|s| s.eq_ignore_ascii_case("DELETED")) {
-        return Err(vec!["Payments can only be deleted (Status DELETED); delete the payment and create a new one to change it.".into()]);
+        return Err(vec![
+            "Payments can only be deleted (Status DELETED); delete the payment and create a new one to change it."
+                .into(),
+        ]);
     }
     if json::has(&obj, "PaymentID") {
         if let Ok(Some(id)) = uuid_of(&obj, "PaymentID") {
             if id != pid {
-                return Err(vec![
-                    "The PaymentID in the body does not match the one in the URL.".into(),
-                ]);
+                return Err(vec!["The PaymentID in the body does not match the one in the URL.".into()]);
             }
         }
     }
-    let p = org
-        .payments
-        .iter()
-        .find(|p| p.id == pid)
-        .cloned()
-        .expect("exists");
+    let p = org.payments.iter().find(|p| p.id == pid).cloned().expect("exists");
     if p.status == "DELETED" {
         return Err(vec!["This payment has already been deleted.".into()]);
     }
@@ -382,22 +309,13 @@ fn delete(org: &mut Organisation, ctx: &Ctx, elem: &Value, pid: Uuid) -> Element
         d.status = "AUTHORISED".into();
         d.fully_paid_on = None;
     }
-    let pm = org
-        .payments
-        .iter_mut()
-        .find(|x| x.id == pid)
-        .expect("exists");
+    let pm = org.payments.iter_mut().find(|x| x.id == pid).expect("exists");
     pm.status = "DELETED".into();
     pm.updated_ms = ctx.now_ms;
     Ok(pid)
 }
 
-pub fn handle_allocations(
-    org: &mut Organisation,
-    ctx: &Ctx,
-    cn_key: &str,
-    body: Option<&[u8]>,
-) -> ApiResponse {
+pub fn handle_allocations(org: &mut Organisation, ctx: &Ctx, cn_key: &str, body: Option<&[u8]>) -> ApiResponse {
     let Some(cn_id) = docs::find(org, DocKind::CreditNote, cn_key) else {
         return errors::not_found();
     };
@@ -432,9 +350,7 @@ fn allocate(org: &mut Organisation, ctx: &Ctx, elem: &Value, cn_id: Uuid) -> Ele
     let inv = match find_doc(org, obj, DocKind::Invoice) {
         Ok(Some(id)) => org.doc(id).cloned(),
         Ok(None) => {
-            errs.push(
-                "An allocation must specify the Invoice (by InvoiceID or InvoiceNumber).".into(),
-            );
+            errs.push("An allocation must specify the Invoice (by InvoiceID or InvoiceNumber).".into());
             None
         }
         Err(e) => {
@@ -452,23 +368,15 @@ fn allocate(org: &mut Organisation, ctx: &Ctx, elem: &Value, cn_id: Uuid) -> Ele
     let date = match str_of(obj, "Date") {
         None => dates::today(ctx.now_ms),
         Some(s) => dates::parse_date(&s).unwrap_or_else(|| {
-            errs.push(format!(
-                "Date '{s}' is not a valid date (expected YYYY-MM-DD)."
-            ));
+            errs.push(format!("Date '{s}' is not a valid date (expected YYYY-MM-DD)."));
             dates::today(ctx.now_ms)
         }),
     };
     if cn.status != "AUTHORISED" {
         if cn.status == "PAID" {
-            errs.push(
-                "Credit Note cannot be allocated as amount is greater than amount outstanding"
-                    .into(),
-            );
+            errs.push("Credit Note cannot be allocated as amount is greater than amount outstanding".into());
         } else {
-            errs.push(format!(
-                "Only AUTHORISED credit notes can be allocated; this credit note is {}.",
-                cn.status
-            ));
+            errs.push(format!("Only AUTHORISED credit notes can be allocated; this credit note is {}.", cn.status));
         }
     }
     if let Some(inv) = &inv {
@@ -480,11 +388,7 @@ fn allocate(org: &mut Organisation, ctx: &Ctx, elem: &Value, cn_id: Uuid) -> Ele
                 inv.status
             ));
         }
-        let expected = if cn.typ == "ACCRECCREDIT" {
-            "ACCREC"
-        } else {
-            "ACCPAY"
-        };
+        let expected = if cn.typ == "ACCRECCREDIT" { "ACCREC" } else { "ACCPAY" };
         if inv.typ != expected {
             errs.push("Credit Note cannot be allocated to an incorrect invoice type".into());
         }
@@ -499,10 +403,7 @@ fn allocate(org: &mut Organisation, ctx: &Ctx, elem: &Value, cn_id: Uuid) -> Ele
                 && inv.status == "AUTHORISED"
                 && (a > cn.outstanding() || a > inv.outstanding())
             {
-                errs.push(
-                    "Credit Note cannot be allocated as amount is greater than amount outstanding"
-                        .into(),
-                );
+                errs.push("Credit Note cannot be allocated as amount is greater than amount outstanding".into());
             }
         }
     }
@@ -510,13 +411,7 @@ fn allocate(org: &mut Organisation, ctx: &Ctx, elem: &Value, cn_id: Uuid) -> Ele
         return Err(errs);
     }
     let (inv, amount) = (inv.expect("checked"), amount.expect("checked"));
-    let a = Allocation {
-        id: Uuid::new_v4(),
-        credit_note_id: cn_id,
-        invoice_id: inv.id,
-        amount,
-        date,
-    };
+    let a = Allocation { id: Uuid::new_v4(), credit_note_id: cn_id, invoice_id: inv.id, amount, date };
     let id = a.id;
     for doc_id in [inv.id, cn_id] {
         let d = org.doc_mut(doc_id).expect("exists");

@@ -51,8 +51,7 @@ fn lex(s: &str) -> Result<Vec<Tok>, String> {
                 }
             }
             out.push(Tok::Str(t));
-        } else if ch.is_ascii_digit() || (ch == '-' && i + 1 < c.len() && c[i + 1].is_ascii_digit())
-        {
+        } else if ch.is_ascii_digit() || (ch == '-' && i + 1 < c.len() && c[i + 1].is_ascii_digit()) {
             let start = i;
             i += 1;
             while i < c.len() && (c[i].is_ascii_digit() || c[i] == '.') {
@@ -77,11 +76,7 @@ fn lex(s: &str) -> Result<Vec<Tok>, String> {
                 ')' => out.push(Tok::RParen),
                 ',' => out.push(Tok::Comma),
                 '.' => out.push(Tok::Dot),
-                '<' | '>' | '!' | '=' => out.push(Tok::Op(if ch == '=' {
-                    "==".into()
-                } else {
-                    ch.to_string()
-                })),
+                '<' | '>' | '!' | '=' => out.push(Tok::Op(if ch == '=' { "==".into() } else { ch.to_string() })),
                 _ => return Err(format!("Unexpected character '{ch}'")),
             }
             i += 1;
@@ -203,10 +198,9 @@ impl Parser<'_> {
     fn operand(&mut self) -> Result<Operand, String> {
         match self.next() {
             Some(Tok::Str(s)) => Ok(Operand::Lit(Val::Str(s))),
-            Some(Tok::Num(n)) => n
-                .parse::<Decimal>()
-                .map(|d| Operand::Lit(Val::Num(d)))
-                .map_err(|_| format!("Invalid number '{n}'")),
+            Some(Tok::Num(n)) => {
+                n.parse::<Decimal>().map(|d| Operand::Lit(Val::Num(d))).map_err(|_| format!("Invalid number '{n}'"))
+            }
             Some(Tok::Ident(id)) => {
                 let low = id.to_ascii_lowercase();
                 match low.as_str() {
@@ -229,9 +223,7 @@ impl Parser<'_> {
                         let mut nums = Vec::new();
                         loop {
                             match self.next() {
-                                Some(Tok::Num(n)) => {
-                                    nums.push(n.parse::<u32>().map_err(|_| "Bad DateTime")?)
-                                }
+                                Some(Tok::Num(n)) => nums.push(n.parse::<u32>().map_err(|_| "Bad DateTime")?),
                                 _ => return Err("DateTime() expects numbers".into()),
                             }
                             match self.next() {
@@ -385,11 +377,7 @@ pub struct ListSpec<'a> {
 }
 
 /// Applies `where`, explicit lists, `order` and paging to rendered records.
-pub fn apply(
-    ctx: &Ctx,
-    spec: &ListSpec,
-    records: Vec<Value>,
-) -> Result<(Vec<Value>, Option<Value>), ApiResponse> {
+pub fn apply(ctx: &Ctx, spec: &ListSpec, records: Vec<Value>) -> Result<(Vec<Value>, Option<Value>), ApiResponse> {
     let filter = match ctx.param("where").filter(|w| !w.trim().is_empty()) {
         Some(w) => Some(Filter::parse(w, spec.fields).map_err(|e| errors::query_parse(&e))?),
         None => None,
@@ -397,11 +385,8 @@ pub fn apply(
     let mut lists: Vec<(Vec<String>, Vec<String>)> = Vec::new();
     for (param, path) in spec.lists {
         if let Some(v) = ctx.param(param) {
-            let wanted: Vec<String> = v
-                .split(',')
-                .map(|s| s.trim().trim_matches('"').to_lowercase())
-                .filter(|s| !s.is_empty())
-                .collect();
+            let wanted: Vec<String> =
+                v.split(',').map(|s| s.trim().trim_matches('"').to_lowercase()).filter(|s| !s.is_empty()).collect();
             if !wanted.is_empty() {
                 lists.push((path.split('.').map(String::from).collect(), wanted));
             }
@@ -427,17 +412,12 @@ pub fn apply(
                 Some(w) if w == "ASC" => false,
                 Some(w) if w == "DESC" => true,
                 Some(w) => {
-                    return Err(errors::query_parse(&format!(
-                        "Invalid order direction '{w}'"
-                    )));
+                    return Err(errors::query_parse(&format!("Invalid order direction '{w}'")));
                 }
             };
             let path: Vec<String> = field.split('.').map(String::from).collect();
             if !spec.fields.iter().any(|f| f.eq_ignore_ascii_case(&path[0])) {
-                return Err(errors::query_parse(&format!(
-                    "No property or field '{}' exists",
-                    path[0]
-                )));
+                return Err(errors::query_parse(&format!("No property or field '{}' exists", path[0])));
             }
             keys.push((path, desc));
         }
@@ -459,22 +439,9 @@ pub fn apply(
         return Ok((out, None));
     };
     let page: usize = page.trim().parse().unwrap_or(1).max(1);
-    let page_size: usize = ctx
-        .param("pageSize")
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(100)
-        .clamp(1, 1000);
+    let page_size: usize = ctx.param("pageSize").and_then(|s| s.trim().parse().ok()).unwrap_or(100).clamp(1, 1000);
     let item_count = out.len();
     let page_count = item_count.div_ceil(page_size);
-    let items: Vec<Value> = out
-        .into_iter()
-        .skip((page - 1) * page_size)
-        .take(page_size)
-        .collect();
-    Ok((
-        items,
-        Some(
-            json!({ "page": page, "pageSize": page_size, "pageCount": page_count, "itemCount": item_count }),
-        ),
-    ))
+    let items: Vec<Value> = out.into_iter().skip((page - 1) * page_size).take(page_size).collect();
+    Ok((items, Some(json!({ "page": page, "pageSize": page_size, "pageCount": page_count, "itemCount": item_count }))))
 }

@@ -54,10 +54,7 @@ pub struct TaxRateSeed {
 #[serde(untagged)]
 pub enum OptionSeed {
     Name(String),
-    Full {
-        name: String,
-        status: Option<String>,
-    },
+    Full { name: String, status: Option<String> },
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -81,30 +78,13 @@ pub fn default_currencies(base: &str) -> Vec<Currency> {
         ("GBP", "British Pound", "0.520000"),
         ("NZD", "New Zealand Dollar", "1.090000"),
     ];
-    let mut out: Vec<Currency> = all
-        .iter()
-        .map(|(c, n, r)| Currency {
-            code: c.to_string(),
-            description: n.to_string(),
-            rate: d(r),
-        })
-        .collect();
+    let mut out: Vec<Currency> =
+        all.iter().map(|(c, n, r)| Currency { code: c.to_string(), description: n.to_string(), rate: d(r) }).collect();
     if !out.iter().any(|c| c.code == base) {
-        out.insert(
-            0,
-            Currency {
-                code: base.into(),
-                description: base.into(),
-                rate: Decimal::ONE,
-            },
-        );
+        out.insert(0, Currency { code: base.into(), description: base.into(), rate: Decimal::ONE });
     }
     // Rates are relative to AUD; re-base when the base currency differs.
-    let base_rate = out
-        .iter()
-        .find(|c| c.code == base)
-        .map(|c| c.rate)
-        .unwrap_or(Decimal::ONE);
+    let base_rate = out.iter().find(|c| c.code == base).map(|c| c.rate).unwrap_or(Decimal::ONE);
     for c in &mut out {
         c.rate = super::money::round(c.rate / base_rate, 6);
     }
@@ -120,22 +100,11 @@ pub fn currencies(seed: &Option<Vec<CurrencySeed>>, base: &str) -> Vec<Currency>
         .map(|c| Currency {
             code: c.code.to_uppercase(),
             description: c.description.clone().unwrap_or_else(|| c.code.clone()),
-            rate: if c.code.eq_ignore_ascii_case(base) {
-                Decimal::ONE
-            } else {
-                c.rate.unwrap_or(Decimal::ONE)
-            },
+            rate: if c.code.eq_ignore_ascii_case(base) { Decimal::ONE } else { c.rate.unwrap_or(Decimal::ONE) },
         })
         .collect();
     if !out.iter().any(|c| c.code == base) {
-        out.insert(
-            0,
-            Currency {
-                code: base.into(),
-                description: base.into(),
-                rate: Decimal::ONE,
-            },
-        );
+        out.insert(0, Currency { code: base.into(), description: base.into(), rate: Decimal::ONE });
     }
     out
 }
@@ -225,31 +194,13 @@ pub fn default_tax_rates() -> Vec<TaxRateSeed> {
         t("OUTPUT", "GST on Income", "10", "ACTIVE", "OUTPUT"),
         t("INPUT", "GST on Expenses", "10", "ACTIVE", "INPUT"),
         t("EXEMPTOUTPUT", "GST Free Income", "0", "ACTIVE", "OUTPUT"),
-        t(
-            "EXEMPTEXPENSES",
-            "GST Free Expenses",
-            "0",
-            "ACTIVE",
-            "INPUT",
-        ),
+        t("EXEMPTEXPENSES", "GST Free Expenses", "0", "ACTIVE", "INPUT"),
         t("EXEMPTEXPORT", "GST Free Exports", "0", "ACTIVE", "OUTPUT"),
         t("BASEXCLUDED", "BAS Excluded", "0", "ACTIVE", "BASEXCLUDED"),
         t("INPUTTAXED", "Input Taxed", "0", "ACTIVE", "INPUT"),
-        t(
-            "GSTONIMPORTS",
-            "GST on Imports",
-            "0",
-            "ACTIVE",
-            "GSTONIMPORTS",
-        ),
+        t("GSTONIMPORTS", "GST on Imports", "0", "ACTIVE", "GSTONIMPORTS"),
         t("CAPEXINPUT", "GST on Capital", "10", "ACTIVE", "INPUT"),
-        t(
-            "TAX001",
-            "Old Sales Tax (deleted)",
-            "12.5",
-            "DELETED",
-            "OUTPUT",
-        ),
+        t("TAX001", "Old Sales Tax (deleted)", "12.5", "DELETED", "OUTPUT"),
     ]
 }
 
@@ -276,10 +227,7 @@ pub fn default_tracking() -> Vec<TrackingSeed> {
                 o("North"),
                 o("South"),
                 o("Head Office"),
-                OptionSeed::Full {
-                    name: "West (closed)".into(),
-                    status: Some("ARCHIVED".into()),
-                },
+                OptionSeed::Full { name: "West (closed)".into(), status: Some("ARCHIVED".into()) },
             ],
         },
         TrackingSeed {
@@ -287,11 +235,7 @@ pub fn default_tracking() -> Vec<TrackingSeed> {
             status: None,
             options: vec![o("Alice Brown"), o("Bob Smith"), o("Carol White")],
         },
-        TrackingSeed {
-            name: "Region (old)".into(),
-            status: Some("ARCHIVED".into()),
-            options: vec![o("East")],
-        },
+        TrackingSeed { name: "Region (old)".into(), status: Some("ARCHIVED".into()), options: vec![o("East")] },
     ]
 }
 

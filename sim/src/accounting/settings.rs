@@ -41,10 +41,7 @@ pub fn render_org(org: &Organisation) -> Value {
 }
 
 pub fn render_currencies(org: &Organisation) -> Vec<Value> {
-    org.currencies
-        .iter()
-        .map(|c| json!({ "Code": c.code, "Description": c.description }))
-        .collect()
+    org.currencies.iter().map(|c| json!({ "Code": c.code, "Description": c.description })).collect()
 }
 
 pub fn render_account(a: &Account) -> Value {
@@ -61,17 +58,11 @@ pub fn render_account(a: &Account) -> Value {
         m.insert("Description".into(), json!(d));
     }
     m.insert("Class".into(), json!(a.class()));
-    m.insert(
-        "SystemAccount".into(),
-        json!(a.system_account.clone().unwrap_or_default()),
-    );
+    m.insert("SystemAccount".into(), json!(a.system_account.clone().unwrap_or_default()));
     m.insert("EnablePaymentsToAccount".into(), json!(a.enable_payments));
     m.insert("ShowInExpenseClaims".into(), json!(false));
     if a.typ == "BANK" {
-        m.insert(
-            "BankAccountNumber".into(),
-            json!(a.bank_account_number.clone().unwrap_or_default()),
-        );
+        m.insert("BankAccountNumber".into(), json!(a.bank_account_number.clone().unwrap_or_default()));
         m.insert("BankAccountType".into(), json!("BANK"));
         if let Some(c) = &a.currency_code {
             m.insert("CurrencyCode".into(), json!(c));
@@ -79,15 +70,9 @@ pub fn render_account(a: &Account) -> Value {
     } else {
         m.insert("BankAccountType".into(), json!(""));
     }
-    m.insert(
-        "ReportingCode".into(),
-        json!(format!("{}.{}", &a.class()[..3], a.code)),
-    );
+    m.insert("ReportingCode".into(), json!(format!("{}.{}", &a.class()[..3], a.code)));
     m.insert("HasAttachments".into(), json!(false));
-    m.insert(
-        "UpdatedDateUTC".into(),
-        json!(dates::ms_datetime(a.updated_ms)),
-    );
+    m.insert("UpdatedDateUTC".into(), json!(dates::ms_datetime(a.updated_ms)));
     m.insert("AddToWatchlist".into(), json!(false));
     Value::Object(m)
 }
@@ -138,11 +123,7 @@ pub fn render_tracking(t: &TrackingCategory, include_archived: bool) -> Value {
 }
 
 fn only_get(method: &str) -> Option<ApiResponse> {
-    if method != "GET" {
-        Some(errors::method_not_allowed())
-    } else {
-        None
-    }
+    if method != "GET" { Some(errors::method_not_allowed()) } else { None }
 }
 
 pub fn handle_org(org: &Organisation, ctx: &Ctx, method: &str, rest: &[&str]) -> ApiResponse {
@@ -155,23 +136,14 @@ pub fn handle_org(org: &Organisation, ctx: &Ctx, method: &str, rest: &[&str]) ->
     envelope(ctx, "Organisations", vec![render_org(org)], None)
 }
 
-pub fn handle_currencies(
-    org: &Organisation,
-    ctx: &Ctx,
-    method: &str,
-    rest: &[&str],
-) -> ApiResponse {
+pub fn handle_currencies(org: &Organisation, ctx: &Ctx, method: &str, rest: &[&str]) -> ApiResponse {
     if let Some(r) = only_get(method) {
         return r;
     }
     if !rest.is_empty() {
         return errors::not_found();
     }
-    let spec = ListSpec {
-        fields: &["Code", "Description"],
-        lists: &[],
-        paged: false,
-    };
+    let spec = ListSpec { fields: &["Code", "Description"], lists: &[], paged: false };
     match query::apply(ctx, &spec, render_currencies(org)) {
         Ok((items, _)) => envelope(ctx, "Currencies", items, None),
         Err(e) => e,
@@ -202,11 +174,7 @@ pub fn handle_accounts(org: &Organisation, ctx: &Ctx, method: &str, rest: &[&str
                 lists: &[],
                 paged: false,
             };
-            match query::apply(
-                ctx,
-                &spec,
-                org.accounts.iter().map(render_account).collect(),
-            ) {
+            match query::apply(ctx, &spec, org.accounts.iter().map(render_account).collect()) {
                 Ok((items, _)) => envelope(ctx, "Accounts", items, None),
                 Err(e) => e,
             }
@@ -231,17 +199,8 @@ pub fn handle_tax_rates(org: &Organisation, ctx: &Ctx, method: &str, rest: &[&st
         },
         _ => return errors::not_found(),
     };
-    let spec = ListSpec {
-        fields: &[
-            "TaxType",
-            "Name",
-            "Status",
-            "ReportTaxType",
-            "EffectiveRate",
-        ],
-        lists: &[],
-        paged: false,
-    };
+    let spec =
+        ListSpec { fields: &["TaxType", "Name", "Status", "ReportTaxType", "EffectiveRate"], lists: &[], paged: false };
     match query::apply(ctx, &spec, records) {
         Ok((items, _)) => envelope(ctx, "TaxRates", items, None),
         Err(e) => e,
@@ -261,26 +220,14 @@ pub fn handle_tracking(org: &Organisation, ctx: &Ctx, method: &str, rest: &[&str
                 .filter(|t| include_archived || t.status == "ACTIVE")
                 .map(|t| render_tracking(t, include_archived))
                 .collect();
-            let spec = ListSpec {
-                fields: &["TrackingCategoryID", "Name", "Status"],
-                lists: &[],
-                paged: false,
-            };
+            let spec = ListSpec { fields: &["TrackingCategoryID", "Name", "Status"], lists: &[], paged: false };
             match query::apply(ctx, &spec, records) {
                 Ok((items, _)) => envelope(ctx, "TrackingCategories", items, None),
                 Err(e) => e,
             }
         }
-        [id] => match Uuid::parse_str(id)
-            .ok()
-            .and_then(|u| org.tracking.iter().find(|t| t.id == u))
-        {
-            Some(t) => envelope(
-                ctx,
-                "TrackingCategories",
-                vec![render_tracking(t, true)],
-                None,
-            ),
+        [id] => match Uuid::parse_str(id).ok().and_then(|u| org.tracking.iter().find(|t| t.id == u)) {
+            Some(t) => envelope(ctx, "TrackingCategories", vec![render_tracking(t, true)], None),
             None => errors::not_found(),
         },
         _ => errors::not_found(),

@@ -8,56 +8,43 @@ use xero_sim::accounting::{ApiRequest, ApiResponse, OrgSeed, Organisation, handl
 pub const NOW: i64 = 1_710_496_800_000;
 
 /// One logged call: method, path, query, request body, response.
-pub type Exchange = (
-    String,
-    String,
-    Vec<(String, String)>,
-    Option<Value>,
-    ApiResponse,
-);
+pub type Exchange = (String, String, Vec<(String, String)>, Option<Value>, ApiResponse);
+
+/// Sends one request (method, path, decoded query, body) elsewhere than to `handle` and returns the answer.
+pub type Transport = Box<dyn FnMut(&str, &str, &[(String, String)], Option<&[u8]>) -> ApiResponse>;
 
 pub struct Sim {
+    /// The organisation `handle` serves (unused when a transport is set).
     pub org: Organisation,
     pub now: i64,
     /// Every (method, path, query, request body, response) seen, for the spec test.
     pub log: Vec<Exchange>,
+    /// When set, calls go here instead (the spec test's run through the HTTP server).
+    pub transport: Option<Transport>,
 }
 
 impl Sim {
     pub fn new() -> Sim {
         let seed: OrgSeed = serde_json::from_value(json!({ "name": "Demo Company (AU)" })).unwrap();
-        Sim {
-            org: Organisation::new(&seed),
-            now: NOW,
-            log: Vec::new(),
-        }
+        Sim { org: Organisation::new(&seed), now: NOW, log: Vec::new(), transport: None }
     }
 
-    pub fn call(
-        &mut self,
-        method: &str,
-        path: &str,
-        query: &[(&str, &str)],
-        body: Option<Value>,
-    ) -> ApiResponse {
-        let q: Vec<(String, String)> = query
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+    /// A `Sim` whose calls all go through `transport`.
+    pub fn over(transport: Transport) -> Sim {
+        Sim { transport: Some(transport), ..Sim::new() }
+    }
+
+    pub fn call(&mut self, method: &str, path: &str, query: &[(&str, &str)], body: Option<Value>) -> ApiResponse {
+        let q: Vec<(String, String)> = query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let bytes = body.as_ref().map(|b| serde_json::to_vec(b).unwrap());
         self.now += 1000;
-        let r = handle(
-            &mut self.org,
-            &ApiRequest {
-                method,
-                path,
-                query: &q,
-                body: bytes.as_deref(),
-                now_ms: self.now,
-            },
-        );
-        self.log
-            .push((method.into(), path.into(), q, body, r.clone()));
+        let r = match &mut self.transport {
+            Some(send) => send(method, path, &q, bytes.as_deref()),
+            None => {
+                handle(&mut self.org, &ApiRequest { method, path, query: &q, body: bytes.as_deref(), now_ms: self.now })
+            }
+        };
+        self.log.push((method.into(), path.into(), q, body, r.clone()));
         r
     }
 
@@ -119,18 +106,10 @@ pub fn t(v: &Value) -> String {
 
 /// The validation messages of element `i` of a 400 or summarizeErrors=false answer.
 pub fn messages(body: &Value, key: &str, i: usize) -> Vec<String> {
-    let el = if body.get("Elements").is_some() {
-        &body["Elements"][i]
-    } else {
-        &body[key][i]
-    };
+    let el = if body.get("Elements").is_some() { &body["Elements"][i] } else { &body[key][i] };
     el["ValidationErrors"]
         .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|m| m["Message"].as_str().unwrap_or_default().to_string())
-                .collect()
-        })
+        .map(|a| a.iter().map(|m| m["Message"].as_str().unwrap_or_default().to_string()).collect())
         .unwrap_or_default()
 }
 
@@ -141,8 +120,5 @@ pub fn assert_validation(r: &ApiResponse, i: usize, needle: &str) {
     assert_eq!(r.body["Type"], "ValidationException");
     assert_eq!(r.body["Message"], "A validation exception occurred");
     let msgs = messages(&r.body, "", i);
-    assert!(
-        msgs.iter().any(|m| m.contains(needle)),
-        "no message containing {needle:?} in {msgs:?}"
-    );
+    assert!(msgs.iter().any(|m| m.contains(needle)), "no message containing {needle:?} in {msgs:?}");
 }

@@ -8,8 +8,7 @@ use serde_json::Value;
 use xero_sim::{SimConfig, SimHandle};
 
 pub const REDIRECT: &str = "http://127.0.0.1/callback";
-pub const SCOPES: &str =
-    "openid profile email offline_access accounting.invoices accounting.contacts";
+pub const SCOPES: &str = "openid profile email offline_access accounting.invoices accounting.contacts";
 pub const VERIFIER: &str = "dBjftJeZ4CVP-mJ92K9Xa1nT_sim_verifier_0123456789abcdef";
 
 pub fn client() -> Client {
@@ -30,18 +29,11 @@ pub fn start_default() -> SimHandle {
 
 /// Query pairs of a URL.
 pub fn query_of(url: &str) -> Vec<(String, String)> {
-    url::Url::parse(url)
-        .expect("a URL")
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
+    url::Url::parse(url).expect("a URL").query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
 pub fn param(pairs: &[(String, String)], name: &str) -> Option<String> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
+    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
 }
 
 pub fn authorize_url(
@@ -61,8 +53,7 @@ pub fn authorize_url(
             .append_pair("scope", scope)
             .append_pair("state", state);
         if let Some(c) = challenge {
-            q.append_pair("code_challenge", c)
-                .append_pair("code_challenge_method", "S256");
+            q.append_pair("code_challenge", c).append_pair("code_challenge_method", "S256");
         }
     }
     u.to_string()
@@ -76,34 +67,18 @@ pub fn authorize(
     scope: &str,
     challenge: Option<&str>,
 ) -> Vec<(String, String)> {
-    let r = c
-        .get(authorize_url(
-            base, client_id, REDIRECT, scope, "st-1", challenge,
-        ))
-        .send()
-        .unwrap();
+    let r = c.get(authorize_url(base, client_id, REDIRECT, scope, "st-1", challenge)).send().unwrap();
     assert_eq!(r.status(), 302, "authorize should redirect");
     let loc = r.headers()["location"].to_str().unwrap().to_string();
     assert!(loc.starts_with(REDIRECT), "{loc}");
     query_of(&loc)
 }
 
-pub fn code(
-    c: &Client,
-    base: &str,
-    client_id: &str,
-    scope: &str,
-    challenge: Option<&str>,
-) -> String {
+pub fn code(c: &Client, base: &str, client_id: &str, scope: &str, challenge: Option<&str>) -> String {
     param(&authorize(c, base, client_id, scope, challenge), "code").expect("a code")
 }
 
-pub fn token_request(
-    c: &Client,
-    base: &str,
-    basic: Option<(&str, &str)>,
-    form: &[(&str, &str)],
-) -> Response {
+pub fn token_request(c: &Client, base: &str, basic: Option<(&str, &str)>, form: &[(&str, &str)]) -> Response {
     let mut rb = c.post(format!("{base}/connect/token")).form(form);
     if let Some((id, secret)) = basic {
         rb = rb.basic_auth(id, Some(secret));
@@ -113,8 +88,13 @@ pub fn token_request(
 
 /// Signs in with `sim-client` (Basic auth, PKCE) and returns the token response.
 pub fn login(c: &Client, base: &str) -> Value {
+    login_scoped(c, base, SCOPES)
+}
+
+/// Like [`login`], asking for these scopes.
+pub fn login_scoped(c: &Client, base: &str, scope: &str) -> Value {
     let challenge = xero_sim::pkce_challenge(VERIFIER);
-    let code = code(c, base, "sim-client", SCOPES, Some(&challenge));
+    let code = code(c, base, "sim-client", scope, Some(&challenge));
     let r = token_request(
         c,
         base,
@@ -131,10 +111,7 @@ pub fn login(c: &Client, base: &str) -> Value {
 }
 
 pub fn access(tokens: &Value) -> String {
-    tokens["access_token"]
-        .as_str()
-        .expect("an access token")
-        .to_string()
+    tokens["access_token"].as_str().expect("an access token").to_string()
 }
 
 pub fn refresh(c: &Client, base: &str, refresh_token: &str) -> Response {
@@ -142,10 +119,7 @@ pub fn refresh(c: &Client, base: &str, refresh_token: &str) -> Response {
         c,
         base,
         Some(("sim-client", "sim-secret")),
-        &[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", refresh_token),
-        ],
+        &[("grant_type", "refresh_token"), ("refresh_token", refresh_token)],
     )
 }
 
@@ -171,9 +145,7 @@ pub fn api(
     tenant: Option<&str>,
 ) -> reqwest::blocking::RequestBuilder {
     let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut rb = c
-        .request(m, format!("{base}/api.xro/2.0{path}"))
-        .bearer_auth(token);
+    let mut rb = c.request(m, format!("{base}/api.xro/2.0{path}")).bearer_auth(token);
     if let Some(t) = tenant {
         rb = rb.header("xero-tenant-id", t);
     }
@@ -181,17 +153,24 @@ pub fn api(
 }
 
 pub fn header(r: &Response, name: &str) -> Option<String> {
-    r.headers()
-        .get(name)
-        .map(|v| v.to_str().unwrap().to_string())
+    r.headers().get(name).map(|v| v.to_str().unwrap().to_string())
 }
 
 /// The JWT payload of an access token.
 pub fn jwt_payload(token: &str) -> Value {
     use base64::Engine;
     let part = token.split('.').nth(1).expect("a JWT-shaped token");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(part)
-        .unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part).unwrap();
     serde_json::from_slice(&bytes).unwrap()
+}
+
+/// A valid ACCREC invoice against the seeded chart (account 200, tax OUTPUT); the contact is created by name.
+pub const INVOICE: &str = r#"{"Invoices":[{"Type":"ACCREC","Contact":{"Name":"Test Co"},"Date":"2026-11-26","LineItems":[{"Description":"x","Quantity":1,"UnitAmount":10,"AccountCode":"200","TaxType":"OUTPUT"}]}]}"#;
+
+/// What a tenant has stored under `key` (`Invoices`, `Contacts`, ...), read from the simulator's snapshot.
+pub fn stored(sim: &SimHandle, tenant: &str, key: &str) -> Vec<Value> {
+    sim.snapshot(tenant).expect("a known tenant")[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("snapshot {key} is an array"))
+        .clone()
 }
