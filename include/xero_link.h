@@ -53,6 +53,14 @@ typedef void (*xero_log_callback)(void *user_data,
                                   const char *target,
                                   const char *message);
 
+/**
+ * Receives one progress event of a long operation, as JSON:
+ * `{"operation","connection","done","total","waiting_seconds"?,"limit"?}` (`waiting_seconds` and `limit` when
+ * the operation waits for a Xero rate limit). `event_json` is valid only for the duration of the call. Called
+ * synchronously on the thread running the operation; it must not call xero_* functions.
+ */
+typedef void (*xero_progress_callback)(void *user_data, const char *event_json);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -277,6 +285,17 @@ void xero_string_free(char *s);
  */
 int32_t xero_set_log_callback(xero_log_callback callback,
                               void *user_data);
+
+/**
+ * Installs the process-wide progress callback (NULL removes it); `user_data` is passed back on every call.
+ * Pushes report how many records are settled of how many, and each wait for a rate limit, so a host can show
+ * a progress bar. Returns 0. Thread-safe.
+ *
+ * # Safety
+ * `callback`, when not NULL, must be safe to call from any thread with `user_data` until it is replaced.
+ */
+int32_t xero_set_progress_callback(xero_progress_callback callback,
+                                   void *user_data);
 
 #ifdef __cplusplus
 }  // extern "C"

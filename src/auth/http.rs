@@ -2,8 +2,7 @@
 //!
 //! One blocking reqwest client per timeout setting, shared. Redirects are never followed (a token endpoint that
 //! redirects is misconfigured, and following it would carry the credentials elsewhere); TLS is verified; only
-//! https or loopback endpoints reach here (config validation). When the transport's shared client lands, only
-//! [`client`] changes.
+//! https or loopback endpoints reach here (config validation). All exchanges use the transport's shared client.
 
 pub use ::http::Method;
 
@@ -11,30 +10,12 @@ use crate::config::Config;
 use crate::deadline::Deadline;
 use crate::error::{Error, ErrorCode, Result};
 use crate::secret::Secret;
-use once_cell::sync::Lazy;
-use parking_lot::Mutex;
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::time::Duration;
 
-static CLIENTS: Lazy<Mutex<HashMap<u64, reqwest::blocking::Client>>> = Lazy::new(|| Mutex::new(HashMap::new()));
-
-/// The shared client for this connection's connect timeout.
+/// The process's one HTTP client (the transport's), so sign-in and API calls share connections and settings.
 pub fn client(config: &Config) -> Result<reqwest::blocking::Client> {
-    let connect_ms = config.timeouts.connect_ms;
-    let mut clients = CLIENTS.lock();
-    if let Some(c) = clients.get(&connect_ms) {
-        return Ok(c.clone());
-    }
-    let client = reqwest::blocking::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(Duration::from_millis(connect_ms))
-        .timeout(None)
-        .user_agent(concat!("xero-link/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| Error::internal(format!("HTTP client could not be built: {}", e.without_url())))?;
-    clients.insert(connect_ms, client.clone());
-    Ok(client)
+    crate::transport::client(&config.timeouts)
 }
 
 /// How long one exchange may take: the configured request timeout, cut to the deadline.

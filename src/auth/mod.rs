@@ -16,11 +16,9 @@ pub mod state;
 pub mod tenants;
 
 use crate::config::Config;
-use crate::deadline::Deadline;
 use crate::error::{Error, ErrorCode, Result};
 use crate::registry::Connection;
-use crate::secret::Secret;
-use once_cell::sync::{Lazy, OnceCell};
+use once_cell::sync::Lazy;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -28,13 +26,7 @@ use std::sync::Arc;
 
 pub use refresh::ConnectionTokens;
 
-/// Supplies bearer tokens for one connection; the transport asks for one per request.
-pub trait TokenSource: Send + Sync {
-    /// A valid access token (refreshed first if it is about to expire).
-    fn access_token(&self, deadline: Deadline) -> Result<Secret>;
-    /// Xero rejected `rejected` with 401: refresh once unless another thread or process already has.
-    fn refresh_after_rejection(&self, rejected: &Secret, deadline: Deadline) -> Result<Secret>;
-}
+pub use crate::transport::TokenSource;
 
 /// A signed-in connection with its tenant chosen: everything needed to call the Accounting API.
 pub struct Session {
@@ -79,18 +71,4 @@ pub fn session(connection: &Arc<Connection>) -> Result<Session> {
         )
     })?;
     Ok(Session { connection: Arc::clone(connection), tenant_id: tenant.tenant_id, tokens })
-}
-
-/// Reports the last rate-limit figures seen for a connection (and tenant), as JSON, for `status`.
-pub type RateLimitReporter = fn(connection: &str, tenant_id: Option<&str>) -> Option<serde_json::Value>;
-
-static RATE_LIMITS: OnceCell<RateLimitReporter> = OnceCell::new();
-
-/// Hook for the transport: registers where `status` reads the last rate-limit figures (first call wins).
-pub fn set_rate_limit_reporter(reporter: RateLimitReporter) {
-    let _ = RATE_LIMITS.set(reporter);
-}
-
-pub(crate) fn rate_limits(connection: &str, tenant_id: Option<&str>) -> Option<serde_json::Value> {
-    RATE_LIMITS.get().and_then(|f| f(connection, tenant_id))
 }

@@ -341,7 +341,11 @@ pub fn status(config: &Config) -> Result<Status> {
         refresh_in_doubt_since: grant.and_then(|g| g.refresh_in_doubt_since_ms).map(rfc3339),
         pending_sign_ins: record.pending.iter().filter(|p| p.expires_at_ms > now).count(),
         tokens_encrypted: source.state().sealer.encrypts(),
-        rate_limits: crate::auth::rate_limits(&config.connection, record.tenant.as_ref().map(|t| t.tenant_id.as_str())),
+        rate_limits: record
+            .tenant
+            .as_ref()
+            .and_then(|t| crate::transport::limits_seen(config, &t.tenant_id))
+            .and_then(|seen| serde_json::to_value(seen).ok()),
     })
 }
 

@@ -6,6 +6,7 @@
 mod boundary;
 
 use crate::log::{self, Level};
+use crate::progress;
 use boundary::{borrow_bytes, call_operation, guard};
 use std::ffi::{CString, c_char, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -285,6 +286,34 @@ pub unsafe extern "C" fn xero_set_log_callback(callback: xero_log_callback, user
             }) as log::Sink
         });
         log::set_sink(sink);
+    }));
+    if result.is_ok() { 0 } else { -1 }
+}
+
+/// Receives one progress event of a long operation, as JSON:
+/// `{"operation","connection","done","total","waiting_seconds"?,"limit"?}` (`waiting_seconds` and `limit` when
+/// the operation waits for a Xero rate limit). `event_json` is valid only for the duration of the call. Called
+/// synchronously on the thread running the operation; it must not call xero_* functions.
+pub type xero_progress_callback = Option<unsafe extern "C" fn(user_data: *mut c_void, event_json: *const c_char)>;
+
+/// Installs the process-wide progress callback (NULL removes it); `user_data` is passed back on every call.
+/// Pushes report how many records are settled of how many, and each wait for a rate limit, so a host can show
+/// a progress bar. Returns 0. Thread-safe.
+///
+/// # Safety
+/// `callback`, when not NULL, must be safe to call from any thread with `user_data` until it is replaced.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xero_set_progress_callback(callback: xero_progress_callback, user_data: *mut c_void) -> i32 {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let sink: Option<progress::Sink> = callback.map(|cb| {
+            let user_data = UserData(user_data);
+            Arc::new(move |event: &progress::Event| {
+                let json = to_c_lossless(&event.to_json());
+                // SAFETY: the host promised the callback may be called with its user_data from any thread.
+                unsafe { cb(user_data.get(), json.as_ptr()) }
+            }) as progress::Sink
+        });
+        progress::set_sink(sink);
     }));
     if result.is_ok() { 0 } else { -1 }
 }

@@ -456,6 +456,8 @@ fn idempotency_key(ctx: &Ctx<'_>, call: &ApiCall, attempt: u32) -> String {
 /// Makes Xero agree with `candidates` (records of one kind); one result per candidate, in candidate order.
 pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<RecordResult>> {
     let keys: Vec<&str> = candidates.iter().map(|c| c.key.as_str()).collect();
+    // Progress for the host: records settled so far of this kind's total.
+    let progress = crate::progress::begin(spec.ledger_kind, &ctx.config.connection, candidates.len() as u64);
     let entries = ledger::load(&ctx.store, &ctx.scope, spec.ledger_kind, &keys)?;
     let none = Entry::default();
     let entry = |c: &Candidate| entries.get(&c.key).unwrap_or(&none);
@@ -681,9 +683,11 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
         }
     }
     let mut written: HashMap<usize, RecordResult> = HashMap::new();
+    progress.set_done((candidates.len() - writes.len()) as u64);
     for batch in batches(&writes) {
         let results = write_batch(ctx, spec, candidates, batch)?;
         written.extend(results);
+        progress.advance(batch.len() as u64);
     }
     let mut out = Vec::with_capacity(candidates.len());
     for (i, a) in actions.into_iter().enumerate() {

@@ -28,7 +28,6 @@ pub use client::client;
 pub use errors::from_response;
 pub use pacing::{LimitKind, LimitsSeen};
 
-use crate::auth::TokenSource;
 use crate::config::Config;
 use crate::deadline::Deadline;
 use crate::error::{Error, ErrorCode, Result};
@@ -41,6 +40,14 @@ use reqwest::header::HeaderMap;
 use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
 use url::Url;
+
+/// Supplies bearer tokens for one connection; the transport asks for one per request.
+pub trait TokenSource: Send + Sync {
+    /// A valid access token (refreshed first if it is about to expire).
+    fn access_token(&self, deadline: Deadline) -> Result<Secret>;
+    /// Xero rejected `rejected` with 401: refresh once unless another thread or process already has.
+    fn refresh_after_rejection(&self, rejected: &Secret, deadline: Deadline) -> Result<Secret>;
+}
 
 /// One Accounting API request.
 #[derive(Debug, Clone)]
