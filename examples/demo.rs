@@ -60,7 +60,9 @@ fn main() {
     println!("Xero simulator at {base} (rate limits on, clock ×60)\n");
 
     let state_dir = std::env::temp_dir().join(format!("xero-link-demo-{}", std::process::id()));
-    println!("1. Xero app: client id sim-client, redirect URI https://erp.example.com/csp/sys/oauth2/OAuth2.Response.cls");
+    println!(
+        "1. Xero app: client id sim-client, redirect URI https://erp.example.com/csp/sys/oauth2/OAuth2.Response.cls"
+    );
     let configured = ok(
         "configure",
         &json!({
@@ -113,7 +115,10 @@ fn push_day(sim: &xero_sim::SimHandle, day: &erp_day::ErpDay) {
         ("credit notes", "push_credit_notes", "credit_notes", day.credit_notes.clone()),
         ("payments", "push_payments", "payments", day.payments.clone()),
     ];
-    println!("   {:<26} {:>7} {:>8} {:>8} {:>10} {:>7} {:>10} {:>9}", "", "records", "created", "updated", "unchanged", "failed", "API calls", "seconds");
+    println!(
+        "   {:<26} {:>7} {:>8} {:>8} {:>10} {:>7} {:>10} {:>9}",
+        "", "records", "created", "updated", "unchanged", "failed", "API calls", "seconds"
+    );
     for (label, op, key, records) in batches {
         let calls_before = api_calls(sim);
         let started = Instant::now();
@@ -123,10 +128,10 @@ fn push_day(sim: &xero_sim::SimHandle, day: &erp_day::ErpDay) {
             "   {:<26} {:>7} {:>8} {:>8} {:>10} {:>7} {:>10} {:>9.1}",
             label,
             records.len(),
-            summary["created"],
-            summary["updated"],
-            summary["unchanged"],
-            summary["failed"],
+            count(&summary["created"]),
+            count(&summary["updated"]),
+            count(&summary["unchanged"]),
+            count(&summary["failed"]),
             api_calls(sim) - calls_before,
             started.elapsed().as_secs_f64()
         );
@@ -134,6 +139,10 @@ fn push_day(sim: &xero_sim::SimHandle, day: &erp_day::ErpDay) {
             println!("      failed {}: {}", failed["key"], failed["errors"]);
         }
     }
+}
+
+fn count(v: &Value) -> u64 {
+    v.as_u64().unwrap_or(0)
 }
 
 /// Accounting API calls the simulator has served so far.
