@@ -1,18 +1,22 @@
 //! A connection's sign-in record: where it is stored, how it is read, and how it is changed (compare-and-swap
 //! loops, so concurrent writers in other threads and processes are never overwritten).
 
-use crate::config::Config;
+use crate::config::{Config, StateStore};
 use crate::error::{Error, ErrorCode, Result};
 use crate::secret::Secret;
+use crate::store::host::HostTokenStore;
 use crate::store::seal::{Sealed, Sealer};
 use crate::store::tokens::{AuthRecord, GrantRecord, SqliteTokenStore, TokenStore};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The store that keeps `config`'s sign-in state. The one place to choose another [`TokenStore`] (e.g. one kept
-/// by the host through callbacks).
+/// The store that keeps `config`'s sign-in state: the state directory's database, or the host's own store
+/// (`"state_store": "host"`, callbacks registered with `xero_set_state_store`). The one place that chooses.
 pub fn token_store(config: &Config) -> Result<Arc<dyn TokenStore>> {
-    Ok(Arc::new(SqliteTokenStore::new(crate::store::open(&config.state_dir)?)))
+    Ok(match config.state_store {
+        StateStore::Sqlite => Arc::new(SqliteTokenStore::new(crate::store::open(&config.state_dir)?)),
+        StateStore::Host => Arc::new(HostTokenStore::new(&config.connection)?),
+    })
 }
 
 pub fn now_ms() -> i64 {
