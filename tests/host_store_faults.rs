@@ -12,7 +12,9 @@ use serde_json::{Value, json};
 use std::ffi::{CString, c_char, c_void};
 use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
 use std::sync::{LazyLock, Mutex, MutexGuard};
-use xero_link::ffi::{XERO_STATE_CONFLICT, XERO_STATE_ERROR, XERO_STATE_NOT_FOUND, XERO_STATE_OK, xero_set_state_store};
+use xero_link::ffi::{
+    XERO_STATE_CONFLICT, XERO_STATE_ERROR, XERO_STATE_NOT_FOUND, XERO_STATE_OK, xero_set_state_store,
+};
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
@@ -103,7 +105,10 @@ unsafe extern "C" fn counted_free(_: *mut c_void, value: *mut c_char) {
 }
 
 fn register_bad() {
-    assert_eq!(unsafe { xero_set_state_store(Some(bad_load), Some(bad_cas), Some(counted_free), std::ptr::null_mut()) }, 0);
+    assert_eq!(
+        unsafe { xero_set_state_store(Some(bad_load), Some(bad_cas), Some(counted_free), std::ptr::null_mut()) },
+        0
+    );
 }
 
 static MEM: LazyLock<Mem> = LazyLock::new(Mem::default);

@@ -341,7 +341,12 @@ pub const XERO_STATE_ERROR: i32 = -1;
 /// whatever the return code. Without `free_fn` the library never frees it: the host keeps it valid until its
 /// load callback is next called on the same thread (e.g. a thread-local buffer).
 pub type xero_state_load_callback = Option<
-    unsafe extern "C" fn(user_data: *mut c_void, key: *const c_char, value_out: *mut *mut c_char, revision_out: *mut i64) -> i32,
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        key: *const c_char,
+        value_out: *mut *mut c_char,
+        revision_out: *mut i64,
+    ) -> i32,
 >;
 
 /// Atomically stores `value` under `key` with revision `expected_revision + 1`, if and only if the key's current
@@ -354,7 +359,12 @@ pub type xero_state_load_callback = Option<
 /// what keeps token rotation and the refresh lease safe across machines. `key` and `value` (NUL-terminated
 /// UTF-8 JSON, a few KB) are the library's, valid only for the call: the host copies what it keeps, unchanged.
 pub type xero_state_cas_callback = Option<
-    unsafe extern "C" fn(user_data: *mut c_void, key: *const c_char, expected_revision: i64, value: *const c_char) -> i32,
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        key: *const c_char,
+        expected_revision: i64,
+        value: *const c_char,
+    ) -> i32,
 >;
 
 /// Releases a value the host's load callback returned (see `xero_state_load_callback`), e.g. with the host's

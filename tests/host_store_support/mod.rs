@@ -74,7 +74,12 @@ pub unsafe extern "C" fn mem_load(
     }
 }
 
-pub unsafe extern "C" fn mem_cas(user_data: *mut c_void, key: *const c_char, expected: i64, value: *const c_char) -> i32 {
+pub unsafe extern "C" fn mem_cas(
+    user_data: *mut c_void,
+    key: *const c_char,
+    expected: i64,
+    value: *const c_char,
+) -> i32 {
     let store = unsafe { mem(user_data) };
     let key = unsafe { key_of(key) };
     let Ok(value) = unsafe { CStr::from_ptr(value) }.to_str() else { return XERO_STATE_ERROR };
@@ -131,11 +136,8 @@ pub mod file {
     impl FileStore {
         fn lock(&self, mode: i32) -> Option<Locked> {
             use std::os::fd::AsRawFd;
-            let file = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(self.path.with_extension("lock"))
-                .ok()?;
+            let file =
+                std::fs::OpenOptions::new().create(true).append(true).open(self.path.with_extension("lock")).ok()?;
             (unsafe { libc::flock(file.as_raw_fd(), mode) } == 0).then_some(Locked(file))
         }
 
@@ -187,7 +189,12 @@ pub mod file {
         XERO_STATE_OK
     }
 
-    pub unsafe extern "C" fn cas(user_data: *mut c_void, key: *const c_char, expected: i64, value: *const c_char) -> i32 {
+    pub unsafe extern "C" fn cas(
+        user_data: *mut c_void,
+        key: *const c_char,
+        expected: i64,
+        value: *const c_char,
+    ) -> i32 {
         let store = unsafe { store(user_data) };
         let key = unsafe { key_of(key) };
         let Ok(value) = unsafe { CStr::from_ptr(value) }.to_str() else { return XERO_STATE_ERROR };
