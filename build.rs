@@ -28,7 +28,9 @@ fn main() {
          #define XERO_VERSION_PATCH {patch}\n/** MAJOR * 1000000 + MINOR * 1000 + PATCH */\n\
          #define XERO_VERSION_NUMBER {number}\n/** The ABI version this header describes; compare with xero_abi_version(). */\n\
          #define XERO_ABI_VERSION {abi}\n\n/** Log levels passed to xero_log_callback. */\n#define XERO_LOG_ERROR 1\n\
-         #define XERO_LOG_WARN 2\n#define XERO_LOG_INFO 3\n#define XERO_LOG_DEBUG 4\n#define XERO_LOG_TRACE 5\n"
+         #define XERO_LOG_WARN 2\n#define XERO_LOG_INFO 3\n#define XERO_LOG_DEBUG 4\n#define XERO_LOG_TRACE 5\n\n\
+         /** Return codes of the state-store callbacks (xero_set_state_store). */\n#define XERO_STATE_OK 0\n\
+         #define XERO_STATE_NOT_FOUND 1\n#define XERO_STATE_CONFLICT 2\n#define XERO_STATE_ERROR (-1)\n"
     ));
     cbindgen::Builder::new()
         .with_crate(&crate_dir)

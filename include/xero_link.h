@@ -42,6 +42,12 @@
 #define XERO_LOG_DEBUG 4
 #define XERO_LOG_TRACE 5
 
+/** Return codes of the state-store callbacks (xero_set_state_store). */
+#define XERO_STATE_OK 0
+#define XERO_STATE_NOT_FOUND 1
+#define XERO_STATE_CONFLICT 2
+#define XERO_STATE_ERROR (-1)
+
 
 /**
  * Receives one log record. `level` is one of `XERO_LOG_ERROR` (1) .. `XERO_LOG_TRACE` (5). `target` and
@@ -60,6 +66,46 @@ typedef void (*xero_log_callback)(void *user_data,
  * synchronously on the thread running the operation; it must not call xero_* functions.
  */
 typedef void (*xero_progress_callback)(void *user_data, const char *event_json);
+
+/**
+ * Loads the value stored under `key` (NUL-terminated ASCII, e.g. `auth/xero-hugeerp`, valid only for the call).
+ *
+ * Returns `XERO_STATE_OK` with `*value_out` set to a NUL-terminated UTF-8 JSON text allocated by the host and
+ * `*revision_out` set to its revision (>= 1); `XERO_STATE_NOT_FOUND` when nothing is stored under `key`
+ * (outputs ignored); `XERO_STATE_ERROR` when the store failed. The library sets `*value_out = NULL` and
+ * `*revision_out = 0` before the call.
+ *
+ * Ownership of `*value_out`: the host's. The library copies it as soon as the callback returns, then, if a
+ * `free_fn` was registered, calls `free_fn(user_data, value)` exactly once for every non-NULL `*value_out`,
+ * whatever the return code. Without `free_fn` the library never frees it: the host keeps it valid until its
+ * load callback is next called on the same thread (e.g. a thread-local buffer).
+ */
+typedef int32_t (*xero_state_load_callback)(void *user_data,
+                                            const char *key,
+                                            char **value_out,
+                                            int64_t *revision_out);
+
+/**
+ * Atomically stores `value` under `key` with revision `expected_revision + 1`, if and only if the key's current
+ * revision is `expected_revision` (0: the key must not exist yet).
+ *
+ * Returns `XERO_STATE_OK` when written, `XERO_STATE_CONFLICT` (nothing written) when the revision differs, and
+ * `XERO_STATE_ERROR` when the store failed. The check and the write must be one atomic step for every process
+ * and machine sharing the store (e.g. `UPDATE ... SET value = ?, revision = revision + 1 WHERE key = ? AND
+ * revision = ?` and an INSERT that fails on an existing key, or a lock around read-compare-write): this is
+ * what keeps token rotation and the refresh lease safe across machines. `key` and `value` (NUL-terminated
+ * UTF-8 JSON, a few KB) are the library's, valid only for the call: the host copies what it keeps, unchanged.
+ */
+typedef int32_t (*xero_state_cas_callback)(void *user_data,
+                                           const char *key,
+                                           int64_t expected_revision,
+                                           const char *value);
+
+/**
+ * Releases a value the host's load callback returned (see `xero_state_load_callback`), e.g. with the host's
+ * own `free`. Called exactly once per returned value, on the thread that called load.
+ */
+typedef void (*xero_state_free_callback)(void *user_data, char *value);
 
 #ifdef __cplusplus
 extern "C" {
@@ -296,6 +342,32 @@ int32_t xero_set_log_callback(xero_log_callback callback,
  */
 int32_t xero_set_progress_callback(xero_progress_callback callback,
                                    void *user_data);
+
+/**
+ * Installs the process-wide state store kept by the host (e.g. in its own database, shared by application
+ * servers on several machines). Connections configured with `"state_store": "host"` keep their sign-in state
+ * (tokens, tenant, pending sign-ins, the refresh lease) there instead of in `state_dir`; their push ledger
+ * stays in `state_dir`. Such a connection gets error `store` while no store is registered.
+ *
+ * `load` and `cas` are both required; `free_fn` is optional (see `xero_state_load_callback`). Passing NULL for
+ * both `load` and `cas` removes the store. `user_data` is passed back on every call. Values are the connection's
+ * state as JSON, opaque to the host; with the connection's `encryption_key` its tokens are sealed
+ * (AES-256-GCM), so the host never sees a plaintext token; without it they are plain text and the host's store
+ * must be protected like a password file.
+ *
+ * Callbacks are called synchronously on the threads that call xero_* functions, concurrently from several
+ * threads, and must not call xero_* functions. A replaced store may still be called by operations already
+ * running: keep it and its `user_data` usable until they return.
+ *
+ * Returns 0, or -1 (nothing changed) when exactly one of `load` and `cas` is NULL. Thread-safe.
+ *
+ * # Safety
+ * The callbacks, when not NULL, must be safe to call from any thread with `user_data` until replaced.
+ */
+int32_t xero_set_state_store(xero_state_load_callback load,
+                             xero_state_cas_callback cas,
+                             xero_state_free_callback free_fn,
+                             void *user_data);
 
 #ifdef __cplusplus
 }  // extern "C"

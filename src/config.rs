@@ -44,6 +44,17 @@ pub enum GrantType {
     ClientCredentials,
 }
 
+/// Where a connection's sign-in state is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StateStore {
+    /// The SQLite database in `state_dir`, shared by the processes of one machine.
+    #[default]
+    Sqlite,
+    /// The host's own store (e.g. its database, shared by several machines), through host callbacks.
+    Host,
+}
+
 /// Which scope set to request when `scopes` is not given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -232,6 +243,10 @@ pub struct Config {
     pub tracking_categories: TrackingNames,
     /// Directory of the durable state (tokens, tenant, ledger). Created 0700 if missing.
     pub state_dir: PathBuf,
+    /// Where the sign-in state (tokens, tenant) lives: `sqlite` in `state_dir`, or `host` (the host's own
+    /// store, through the callbacks of `xero_set_state_store`). The push ledger stays in `state_dir`.
+    #[serde(default)]
+    pub state_store: StateStore,
     #[serde(default)]
     pub endpoints: Endpoints,
     #[serde(default)]

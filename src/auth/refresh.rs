@@ -10,7 +10,7 @@
 //!   minutes); `invalid_grant` stops retries and marks the connection `reauth_required` durably.
 //! - An in-memory copy serves the hot path; it is never trusted over the store when refreshing.
 
-use crate::auth::state::{State, now_ms, usable_grant};
+use crate::auth::state::{self, State, now_ms, usable_grant};
 use crate::auth::{TokenSource, lease, oauth};
 use crate::config::{Config, GrantType};
 use crate::deadline::Deadline;
@@ -85,6 +85,7 @@ impl ConnectionTokens {
         let _local = self.refresh_lock.try_lock_until(deadline.instant()).ok_or_else(|| {
             Error::new(ErrorCode::Timeout, "the deadline passed while another thread was refreshing the access token")
         })?;
+        let mut conflicts = 0;
         loop {
             let snapshot = self.state.load()?;
             let record = &snapshot.record;
@@ -131,6 +132,10 @@ impl ConnectionTokens {
             mine.lease =
                 Some(Lease { owner: owner.clone(), taken_at_ms: now, expires_at_ms: now + self.lease_ttl_ms() });
             if !self.state.swap(&snapshot, &mine)? {
+                conflicts += 1;
+                if conflicts >= state::MAX_CONFLICTS {
+                    return Err(state::endless_conflicts(&self.state.connection));
+                }
                 continue;
             }
             match self.refresh_holding(&owner, &mine, deadline)? {

@@ -1,18 +1,22 @@
 //! A connection's sign-in record: where it is stored, how it is read, and how it is changed (compare-and-swap
 //! loops, so concurrent writers in other threads and processes are never overwritten).
 
-use crate::config::Config;
+use crate::config::{Config, StateStore};
 use crate::error::{Error, ErrorCode, Result};
 use crate::secret::Secret;
+use crate::store::host::HostTokenStore;
 use crate::store::seal::{Sealed, Sealer};
 use crate::store::tokens::{AuthRecord, GrantRecord, SqliteTokenStore, TokenStore};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The store that keeps `config`'s sign-in state. The one place to choose another [`TokenStore`] (e.g. one kept
-/// by the host through callbacks).
+/// The store that keeps `config`'s sign-in state: the state directory's database, or the host's own store
+/// (`"state_store": "host"`, callbacks registered with `xero_set_state_store`). The one place that chooses.
 pub fn token_store(config: &Config) -> Result<Arc<dyn TokenStore>> {
-    Ok(Arc::new(SqliteTokenStore::new(crate::store::open(&config.state_dir)?)))
+    Ok(match config.state_store {
+        StateStore::Sqlite => Arc::new(SqliteTokenStore::new(crate::store::open(&config.state_dir)?)),
+        StateStore::Host => Arc::new(HostTokenStore::new(&config.connection)?),
+    })
 }
 
 pub fn now_ms() -> i64 {
@@ -65,6 +69,7 @@ impl State {
     /// first. `change` returning an error leaves the record as it was.
     pub fn update<T>(&self, mut change: impl FnMut(&mut AuthRecord) -> Result<T>) -> Result<T> {
         let mut store_failures = 0;
+        let mut conflicts = 0;
         loop {
             let attempt: Result<Option<T>> = (|| {
                 let snapshot = self.load()?;
@@ -77,7 +82,10 @@ impl State {
             })();
             match attempt {
                 Ok(Some(value)) => return Ok(value),
-                Ok(None) => continue,
+                // Writers racing for one record each win within a few rounds; endless refusals mean a broken
+                // compare-and-swap (e.g. a host store that never writes), which must not hang the caller.
+                Ok(None) if conflicts >= MAX_CONFLICTS => return Err(endless_conflicts(&self.connection)),
+                Ok(None) => conflicts += 1,
                 // A busy or briefly failing database: a few more tries before giving up.
                 Err(e) if e.code == ErrorCode::Store && e.retryable && store_failures < 3 => {
                     store_failures += 1;
@@ -95,6 +103,20 @@ impl State {
     pub fn open(&self, field: &str, value: &Sealed) -> Result<Secret> {
         self.sealer.open(field, value)
     }
+}
+
+/// Compare-and-swap refusals in a row after which a change gives up.
+pub const MAX_CONFLICTS: u32 = 1_000;
+
+pub fn endless_conflicts(connection: &str) -> Error {
+    Error::new(
+        ErrorCode::Store,
+        format!(
+            "the state store refused {MAX_CONFLICTS} compare-and-swaps of connection `{connection}` in a row: its \
+             compare-and-swap does not work (it must write when the revision matches)"
+        ),
+    )
+    .retryable(false)
 }
 
 /// The grant of a record that may be used: `reauth_required` or `not_authenticated` otherwise.

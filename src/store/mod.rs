@@ -2,7 +2,9 @@
 //! threads of a process (one connection behind a mutex) and by several processes (SQLite locking, WAL,
 //! immediate transactions). Each part of the state keeps its own tables in its own file:
 //! `tokens` (sign-in, tokens, tenant, pending sign-ins, locks) and `ledger` (ERP record → Xero id).
+//! A connection may instead keep its sign-in state in the host's own store ([`host`]); the ledger stays here.
 
+pub mod host;
 pub mod ledger;
 pub mod seal;
 pub mod tokens;

@@ -6,7 +6,8 @@
 //! The refresh lease lives in the same record, so taking it and seeing the freshest tokens is one atomic step.
 //!
 //! Only two primitives are needed (load, compare-and-swap), so a store kept by the host (e.g. in the ERP's own
-//! database, shared by several application servers) can implement [`TokenStore`] through two callbacks.
+//! database, shared by several application servers) implements [`TokenStore`] through two callbacks
+//! (`store::host`).
 
 use crate::config::GrantType;
 use crate::error::Result;
@@ -152,8 +153,10 @@ impl TokenStore for SqliteTokenStore {
         match row {
             None => Ok(None),
             Some((revision, text)) => {
-                let record: AuthRecord = serde_json::from_str(&text)
-                    .map_err(|e| store_error("the stored sign-in state is damaged", e).retryable(false))?;
+                let record: AuthRecord = serde_json::from_str(&text).map_err(|e| {
+                    store_error("the stored sign-in state is damaged", super::host::describe_json_error(&e))
+                        .retryable(false)
+                })?;
                 Ok(Some(Versioned { revision: revision as u64, record }))
             }
         }
