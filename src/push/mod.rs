@@ -199,11 +199,16 @@ fn allocation_spec(t: DocumentType, credit_note_id: &str) -> Spec {
     }
 }
 
-/// Places results by index into an array of `n` (every slot is filled by construction).
-fn ordered(n: usize, parts: Vec<RecordResult>) -> Vec<RecordResult> {
+/// Places results by index into an array of `n` (every slot is filled by construction). An error that names no
+/// field (Xero's own validation messages, failed calls) is given its record's request path, `path_of(index)`, so
+/// the host can tell which record of the request it belongs to.
+fn ordered(n: usize, parts: Vec<RecordResult>, path_of: impl Fn(usize) -> String) -> Vec<RecordResult> {
     let mut slots: Vec<Option<RecordResult>> = vec![None; n];
-    for r in parts {
+    for mut r in parts {
         let i = r.index;
+        for e in r.errors.iter_mut().filter(|e| e.path.is_none()) {
+            e.path = Some(path_of(i));
+        }
         slots[i] = Some(r);
     }
     slots.into_iter().enumerate().map(|(i, r)| r.unwrap_or_else(|| RecordResult::new(i, "", Outcome::Failed))).collect()
@@ -266,7 +271,7 @@ fn sync_contacts(ctx: &Ctx<'_>, records: &[Record<ErpContact>], prefix: &str) ->
         }
     }
     results.extend(engine::sync(ctx, &contact_spec(), &candidates)?);
-    Ok(ordered(records.len(), results))
+    Ok(ordered(records.len(), results, |i| format!("{prefix}[{i}]")))
 }
 
 /// `push_contacts`: debtors and creditors become Xero contacts keyed by their code.
@@ -315,7 +320,7 @@ fn sync_items(ctx: &Ctx<'_>, records: &[Record<ErpItem>], prefix: &str) -> Resul
         }
     }
     results.extend(engine::sync(ctx, &item_spec(), &candidates)?);
-    Ok(ordered(records.len(), results))
+    Ok(ordered(records.len(), results, |i| format!("{prefix}[{i}]")))
 }
 
 /// `push_items`: inventory items, with the sales and cost-of-sales accounts.
@@ -620,7 +625,7 @@ fn sync_invoices(
             results.extend(engine::sync(ctx, &spec, &candidates)?);
         }
     }
-    Ok(ordered(records.len(), results))
+    Ok(ordered(records.len(), results, |i| record_path(prefix, single, i)))
 }
 
 fn with_dependencies(mut response: PushResponse, deps: Dependencies) -> PushResponse {
@@ -716,7 +721,7 @@ fn sync_credit_notes(
             results.extend(engine::sync(ctx, &spec, &candidates)?);
         }
     }
-    let mut results = ordered(records.len(), results);
+    let mut results = ordered(records.len(), results, |i| format!("{prefix}[{i}]"));
     for r in results.iter_mut() {
         let Record::Valid(cn) = &records[r.index] else { continue };
         if cn.allocations.is_empty() {
@@ -874,7 +879,7 @@ fn sync_allocations(
         r.key = cn.allocations[r.index].invoice.clone();
         results.push(r);
     }
-    Ok(ordered(n, results))
+    Ok(ordered(n, results, |j| format!("{path}.allocations[{j}]")))
 }
 
 /// `push_credit_notes`: credit notes and their allocations to invoices.
@@ -1000,7 +1005,7 @@ pub fn payments(connection: &Connection, request: PushPaymentsRequest, api: &dyn
         });
     }
     results.extend(engine::sync(&ctx, &payment_spec(), &candidates)?);
-    Ok(response(request.dry_run, ordered(request.payments.len(), results)))
+    Ok(response(request.dry_run, ordered(request.payments.len(), results, |i| format!("{prefix}[{i}]"))))
 }
 
 // ------------------------------------------------------------------------------------------------- schemas

@@ -467,7 +467,8 @@ pub struct RecordError {
     /// failed call (`network`, `rate_limited`, `timeout`, ...).
     pub code: String,
     pub message: String,
-    /// Request path of the offending field, e.g. `invoices[3].lines[2].quantity`.
+    /// Request path of the offending field, e.g. `invoices[3].lines[2].quantity`; the record's own path
+    /// (`invoices[3]`) when the problem names no field (Xero's validation messages, failed calls).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
