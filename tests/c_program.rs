@@ -6,16 +6,22 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// target/<profile>/, where cargo put libxero_link.so next to this test's deps/ directory.
-fn target_profile_dir() -> PathBuf {
+/// Where cargo put libxero_link.so for this test run: `target/<profile>/deps/` (beside this test's binary) when
+/// only tests were built, `target/<profile>/` too after a `cargo build`. The copy in deps/ is the one built with
+/// these tests, so it comes first.
+fn library_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    exe.parent().and_then(Path::parent).unwrap().to_path_buf()
+    let deps = exe.parent().unwrap().to_path_buf();
+    let profile = deps.parent().unwrap().to_path_buf();
+    [deps, profile]
+        .into_iter()
+        .find(|dir| dir.join("libxero_link.so").exists())
+        .expect("libxero_link.so is built with the tests (crate-type cdylib)")
 }
 
 fn build_c_test() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let lib_dir = target_profile_dir();
-    assert!(lib_dir.join("libxero_link.so").exists(), "libxero_link.so not found in {}", lib_dir.display());
+    let lib_dir = library_dir();
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("api_test");
     let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
         .args(["-std=c11", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-g"])
