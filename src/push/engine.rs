@@ -164,8 +164,9 @@ pub enum Lookup {
     CreditNotes { kind: &'static str },
     /// Payments on a document: natural `i:<InvoiceID>` or `c:<CreditNoteID>`.
     Payments,
-    /// Allocations of one credit note: natural `<InvoiceID>`.
-    Allocations { credit_note_id: String },
+    /// Allocations of one credit note: natural `<InvoiceID>`. A credit note this push has just created has
+    /// none in Xero (`created_now`): nothing to look up.
+    Allocations { credit_note_id: String, created_now: bool },
 }
 
 /// What a kind of record is in Xero.
@@ -400,7 +401,8 @@ pub fn lookup(ctx: &Ctx<'_>, spec: &Spec, naturals: &[&str]) -> std::result::Res
     uniq.sort_unstable();
     uniq.dedup();
     match &spec.lookup {
-        Lookup::Allocations { credit_note_id } => {
+        Lookup::Allocations { created_now: true, .. } => return Ok(out),
+        Lookup::Allocations { credit_note_id, .. } => {
             let path = format!("/CreditNotes/{credit_note_id}");
             for cn in fetch_values(ctx, "reading a credit note's allocations", &path, vec![], "CreditNotes", false)? {
                 if let Some(Value::Array(a)) = cn.get("Allocations") {

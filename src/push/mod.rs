@@ -161,7 +161,7 @@ fn credit_note_spec(t: DocumentType) -> Spec {
         status_field: Some("Status"),
         unitdp: true,
         create_only: false,
-        create_first: false,
+        create_first: t == DocumentType::Sales,
         document: true,
         lookup: Lookup::CreditNotes { kind },
         noun: "credit note",
@@ -185,7 +185,7 @@ fn payment_spec() -> Spec {
     }
 }
 
-fn allocation_spec(t: DocumentType, credit_note_id: &str) -> Spec {
+fn allocation_spec(t: DocumentType, credit_note_id: &str, created_now: bool) -> Spec {
     Spec {
         ledger_kind: match t {
             DocumentType::Sales => kinds::SALES_ALLOCATION,
@@ -200,7 +200,7 @@ fn allocation_spec(t: DocumentType, credit_note_id: &str) -> Spec {
         create_only: true,
         create_first: false,
         document: false,
-        lookup: Lookup::Allocations { credit_note_id: credit_note_id.to_owned() },
+        lookup: Lookup::Allocations { credit_note_id: credit_note_id.to_owned(), created_now },
         noun: "allocation",
     }
 }
@@ -875,7 +875,8 @@ fn sync_allocations(
             )),
         }
     }
-    let spec = allocation_spec(cn.doc_type, &cn_id);
+    // Allocations are made only after their credit note is settled, so one created by this push has none yet.
+    let spec = allocation_spec(cn.doc_type, &cn_id, cn_result.outcome == Outcome::Created);
     for mut r in engine::sync(ctx, &spec, &candidates)? {
         r.key = cn.allocations[r.index].invoice.clone();
         results.push(r);
