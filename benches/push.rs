@@ -179,7 +179,10 @@ fn main() {
     println!("xero-link push benchmark (simulator in-process; Xero limits on for calls and throughput)");
     println!("  {:<52} {:>14}", "figure", "value");
     let row = |k: &str, v: String| println!("  {k:<52} {v:>14}");
-    row("API calls per invoice, first push (day of 2,300)", format!("{:.4}", report["first_push"]["calls_per_invoice"].as_f64().unwrap()));
+    row(
+        "API calls per invoice, first push (day of 2,300)",
+        format!("{:.4}", report["first_push"]["calls_per_invoice"].as_f64().unwrap()),
+    );
     row("  (API calls, first push)", first_calls.to_string());
     row("API calls, same day pushed again", repeat_calls.to_string());
     row("sales invoices per Xero minute (sustained)", format!("{per_minute:.0}"));
@@ -188,7 +191,10 @@ fn main() {
     row("bare loop CPU per invoice (us)", format!("{:.1}", cpu["bare_us_per_invoice"].as_f64().unwrap()));
     row("  ratio library / bare loop", format!("{:.2}x", cpu["ratio"].as_f64().unwrap()));
     for m in report["memory"]["samples"].as_array().unwrap() {
-        row(&format!("peak RSS after {} invoices streamed (MiB)", m["invoices"]), format!("{:.1}", m["vm_hwm_kib"].as_f64().unwrap() / 1024.0));
+        row(
+            &format!("peak RSS after {} invoices streamed (MiB)", m["invoices"]),
+            format!("{:.1}", m["vm_hwm_kib"].as_f64().unwrap() / 1024.0),
+        );
     }
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("bench-push.json");
     let _ = std::fs::write(&path, serde_json::to_string_pretty(&report).unwrap());
@@ -297,7 +303,10 @@ fn child(base: &str, mode: &str, count: &str) {
     let bare = (cpu_us() - t) / n as f64;
     eprintln!("  bare loop sent {n}, VmHWM {:.1} MiB", vm_hwm_kib() / 1024.0);
 
-    println!("{}", json!({"cpu": {"invoices": n, "library_us_per_invoice": library, "bare_us_per_invoice": bare, "ratio": library / bare}}));
+    println!(
+        "{}",
+        json!({"cpu": {"invoices": n, "library_us_per_invoice": library, "bare_us_per_invoice": bare, "ratio": library / bare}})
+    );
 }
 
 /// (d) Streaming: many push calls of 500; the high-water mark after each checkpoint.

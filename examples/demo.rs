@@ -60,7 +60,9 @@ fn main() {
     println!("Xero simulator at {base} (rate limits on, clock ×60)\n");
 
     let state_dir = std::env::temp_dir().join(format!("xero-link-demo-{}", std::process::id()));
-    println!("1. Xero app: client id sim-client, redirect URI https://erp.example.com/csp/sys/oauth2/OAuth2.Response.cls");
+    println!(
+        "1. Xero app: client id sim-client, redirect URI https://erp.example.com/csp/sys/oauth2/OAuth2.Response.cls"
+    );
     let configured = ok(
         "configure",
         &json!({
@@ -113,7 +115,10 @@ fn push_day(sim: &xero_sim::SimHandle, day: &erp_day::ErpDay) {
         ("credit notes", "push_credit_notes", "credit_notes", day.credit_notes.clone()),
         ("payments", "push_payments", "payments", day.payments.clone()),
     ];
-    println!("   {:<26} {:>7} {:>8} {:>8} {:>10} {:>7} {:>10} {:>9}", "", "records", "created", "updated", "unchanged", "failed", "API calls", "seconds");
+    println!(
+        "   {:<26} {:>7} {:>8} {:>8} {:>10} {:>7} {:>10} {:>9}",
+        "", "records", "created", "updated", "unchanged", "failed", "API calls", "seconds"
+    );
     for (label, op, key, records) in batches {
         let calls_before = api_calls(sim);
         let started = Instant::now();

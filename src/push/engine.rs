@@ -4,7 +4,7 @@
 //! `summarizeErrors=false`, so one bad record never blocks the others.
 
 use super::api::{XeroApi, status_error};
-use super::map::{self, RefCheck, matches, member, member_decimal};
+use super::map::{RefCheck, matches, member, member_decimal};
 use super::refdata::RefData;
 use super::schema::{DocumentTotals, Outcome, RecordError, RecordResult};
 use crate::config::Config;
@@ -677,7 +677,7 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
     adopt(ctx, spec, candidates, &actions, &mut settled_results)?;
     let writes = writes_of(spec, candidates, &actions, |_| true);
     progress.set_done((candidates.len() - writes.len()) as u64);
-    let mut written = write_all(ctx, spec, candidates, &writes, Some(&progress))?;
+    let mut written = write_all(ctx, spec, candidates, writes, Some(&progress))?;
 
     // Creates Xero refused: when the reason is that the natural key exists (typed in by hand, or pushed before
     // the ledger was lost), the record is looked up now and treated as a lookup beforehand would have.
@@ -710,7 +710,7 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
             }
             adopt(ctx, spec, candidates, &actions, &mut settled_results)?;
             let updates = writes_of(spec, candidates, &actions, |i| redo.contains(&i));
-            written.extend(write_all(ctx, spec, candidates, &updates, None)?);
+            written.extend(write_all(ctx, spec, candidates, updates, None)?);
         }
     }
 
@@ -882,11 +882,11 @@ fn write_all(
     ctx: &Ctx<'_>,
     spec: &Spec,
     candidates: &[Candidate],
-    writes: &[Write],
+    writes: Vec<Write>,
     progress: Option<&crate::progress::Tracker>,
 ) -> Result<HashMap<usize, RecordResult>> {
     let put = |w: &Write| w.2.is_none() && (spec.create_only || spec.create_first);
-    let (creates, updates): (Vec<Write>, Vec<Write>) = writes.iter().cloned().partition(put);
+    let (creates, updates): (Vec<Write>, Vec<Write>) = writes.into_iter().partition(put);
     let mut jobs: Vec<(http::Method, &[Write])> = Vec::new();
     for (method, group) in [(http::Method::PUT, &creates), (http::Method::POST, &updates)] {
         jobs.extend(batches(group).into_iter().map(|b| (method.clone(), b)));
@@ -966,13 +966,30 @@ impl Drop for StopOnPanic<'_> {
     }
 }
 
+/// Bytes of `v` as JSON, without building the text.
+fn serialized_len(v: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0 += b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut n = Count(0);
+    let _ = serde_json::to_writer(&mut n, v);
+    n.0
+}
+
 /// Splits writes into batches of at most [`MAX_BATCH`] elements and [`MAX_BATCH_BYTES`].
 fn batches(writes: &[Write]) -> Vec<&[Write]> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut bytes = 0;
     for (n, (_, el, _)) in writes.iter().enumerate() {
-        let size = serde_json::to_string(el).map(|s| s.len()).unwrap_or(0) + 1;
+        let size = serialized_len(el) + 1;
         if n > start && (n - start >= MAX_BATCH || bytes + size > MAX_BATCH_BYTES) {
             out.push(&writes[start..n]);
             start = n;
@@ -1017,9 +1034,11 @@ fn write_batch(
         batch.iter().map(|(i, _, _)| (candidates[*i].key.as_str(), candidates[*i].hash.as_str())).collect();
     ledger::mark_pending(&ctx.store, &ctx.scope, spec.ledger_kind, &intents)?;
     let mut results: HashMap<usize, RecordResult> = HashMap::new();
-    let mut todo: Vec<Write> = batch.to_vec();
+    // Copied only when an answer is lost and part of the batch is sent again.
+    let mut todo: std::borrow::Cow<'_, [Write]> = std::borrow::Cow::Borrowed(batch);
     for attempt in 0..2u32 {
-        let body = map::wrap(spec.collection, todo.iter().map(|(_, el, _)| el.clone()).collect());
+        let elements: Vec<&Value> = todo.iter().map(|(_, el, _)| el).collect();
+        let body = std::collections::BTreeMap::from([(spec.collection, elements)]);
         let mut query = vec![("summarizeErrors".to_string(), "false".to_string())];
         if spec.unitdp {
             query.push(("unitdp".into(), "4".into()));
@@ -1038,14 +1057,20 @@ fn write_batch(
             Ok(response) => {
                 let parsed: Option<Vec<Value>> = serde_json::from_slice::<Value>(&response.body)
                     .ok()
-                    .and_then(|v| v.get(spec.collection).or_else(|| v.get("Elements")).cloned())
-                    .and_then(|v| v.as_array().cloned())
+                    .and_then(|mut v| {
+                        let found = v.get(spec.collection).is_some();
+                        v.get_mut(if found { spec.collection } else { "Elements" }).map(Value::take)
+                    })
+                    .and_then(|v| match v {
+                        Value::Array(a) => Some(a),
+                        _ => None,
+                    })
                     .filter(|a| a.len() == todo.len());
                 let Some(elements) = parsed.filter(|_| response.status == 200 || response.status == 400) else {
                     let err = status_error(&format!("pushing {}s", spec.noun), &response);
                     let keys: Vec<&str> = todo.iter().map(|(i, _, _)| candidates[*i].key.as_str()).collect();
                     ledger::clear_pending(&ctx.store, &ctx.scope, spec.ledger_kind, &keys)?;
-                    for (i, _, _) in &todo {
+                    for (i, _, _) in todo.iter() {
                         let c = &candidates[*i];
                         results.insert(*i, RecordResult::failed(c.index, c.key.clone(), vec![call_error(&err)]));
                     }
@@ -1083,7 +1108,7 @@ fn write_batch(
             Err(CallError { error, uncertain: false }) => {
                 let keys: Vec<&str> = todo.iter().map(|(i, _, _)| candidates[*i].key.as_str()).collect();
                 ledger::clear_pending(&ctx.store, &ctx.scope, spec.ledger_kind, &keys)?;
-                for (i, _, existing) in &todo {
+                for (i, _, existing) in todo.iter() {
                     let c = &candidates[*i];
                     let mut r = RecordResult::failed(c.index, c.key.clone(), vec![call_error(&error)]);
                     r.xero_id = existing.clone();
@@ -1115,7 +1140,7 @@ fn write_batch(
                     Ok(found) => {
                         let mut landed = Vec::new();
                         let mut rest = Vec::new();
-                        for (i, el, existing) in todo {
+                        for (i, el, existing) in todo.iter().cloned() {
                             let c = &candidates[i];
                             let hit = existing.is_none().then(|| {
                                 found.iter().find(|f| {
@@ -1132,10 +1157,10 @@ fn write_batch(
                         if rest.is_empty() {
                             return Ok(results);
                         }
-                        todo = rest;
+                        todo = std::borrow::Cow::Owned(rest);
                     }
                     Err(_) => {
-                        for (i, _, existing) in &todo {
+                        for (i, _, existing) in todo.iter() {
                             let c = &candidates[*i];
                             let mut r = RecordResult::new(c.index, c.key.clone(), Outcome::Uncertain);
                             r.xero_id = existing.clone();
@@ -1157,7 +1182,7 @@ fn write_batch(
         }
     }
     // Both attempts lost their answer.
-    for (i, _, existing) in &todo {
+    for (i, _, existing) in todo.iter() {
         let c = &candidates[*i];
         let mut r = RecordResult::new(c.index, c.key.clone(), Outcome::Uncertain);
         r.xero_id = existing.clone();
