@@ -9,7 +9,6 @@
 //! this one), so the figures are the library's, not the simulator's. `XERO_BENCH_STREAM` sets (d)'s count.
 
 #[path = "../tests/push_support/erp_day.rs"]
-#[allow(dead_code)]
 mod erp_day;
 
 use serde_json::{Value, json};

@@ -54,7 +54,8 @@ pub struct Ctx<'a> {
 }
 
 /// Reference data by organisation (state dir, API base, connection, tenant), with when it was read.
-static REFDATA: Lazy<Mutex<HashMap<String, (Arc<RefData>, Instant)>>> = Lazy::new(Default::default);
+static REFDATA: Lazy<Mutex<HashMap<String, CachedRefData>>> = Lazy::new(Default::default);
+type CachedRefData = (Arc<RefData>, Instant);
 
 impl<'a> Ctx<'a> {
     pub fn new(config: &'a Config, api: &'a dyn XeroApi, deadline: Deadline, dry_run: bool) -> Result<Ctx<'a>> {
