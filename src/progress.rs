@@ -123,6 +123,28 @@ impl Drop for Tracker {
     }
 }
 
+/// The innermost operation on this thread, to carry to a helper thread of it (see [`Carried::enter`]).
+#[derive(Debug, Clone)]
+pub struct Carried(Option<Context>);
+
+pub fn carry() -> Carried {
+    Carried(CURRENT.with(|c| c.borrow().last().cloned()))
+}
+
+impl Carried {
+    /// Makes the operation current on this (helper) thread without reporting anything, so a wait for a rate
+    /// limit here is reported under it; until the tracker drops.
+    pub fn enter(&self) -> Option<Tracker> {
+        let context = self.0.clone()?;
+        let depth = CURRENT.with(|c| {
+            let mut stack = c.borrow_mut();
+            stack.push(context);
+            stack.len()
+        });
+        Some(Tracker { depth, _not_send: std::marker::PhantomData })
+    }
+}
+
 /// The innermost operation on this thread, if any, is waiting `wait` for `limit`: report it.
 pub fn waiting(wait: Duration, limit: &'static str) {
     let context = CURRENT.with(|c| c.borrow().last().cloned());

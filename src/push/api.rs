@@ -12,6 +12,10 @@ pub trait XeroApi: Sync {
     fn tenant_id(&self) -> &str;
     /// Sends one call; an answer with any HTTP status is `Ok`, the caller interprets it.
     fn send(&self, call: &ApiCall, deadline: Deadline) -> Result<ApiResponse, CallError>;
+    /// Calls worth having in flight at once (independent batches are sent concurrently up to this).
+    fn concurrency(&self) -> usize {
+        1
+    }
 }
 
 /// Production: the connection's session (tokens, tenant) over `transport::send`.
@@ -37,6 +41,11 @@ impl XeroApi for SessionApi {
             tokens: self.session.tokens.as_ref(),
         };
         transport::send(&target, call, deadline)
+    }
+
+    /// Xero takes this many calls per organisation at once; the transport keeps to it and to the minute limit.
+    fn concurrency(&self) -> usize {
+        self.session.connection.config.limits.concurrent as usize
     }
 }
 

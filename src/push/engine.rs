@@ -4,7 +4,7 @@
 //! `summarizeErrors=false`, so one bad record never blocks the others.
 
 use super::api::{XeroApi, status_error};
-use super::map::{self, RefCheck, matches, member, member_decimal};
+use super::map::{RefCheck, matches, member, member_decimal};
 use super::refdata::RefData;
 use super::schema::{DocumentTotals, Outcome, RecordError, RecordResult};
 use crate::config::Config;
@@ -14,18 +14,28 @@ use crate::store::Store;
 use crate::store::ledger::{self, Entry, Scope, Settled};
 use crate::transport::{ApiCall, CallError};
 use crate::xero::where_string;
+use once_cell::sync::Lazy;
+use parking_lot::Mutex;
 use serde_json::Value;
-use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock, mpsc};
+use std::time::Instant;
 
 /// Xero's practical ceiling per request (xero-facts §7).
 pub const MAX_BATCH: usize = 50;
 /// Xero's request size guidance, with room for the envelope.
 pub const MAX_BATCH_BYTES: usize = 3_400_000;
-/// Natural keys per lookup GET (keeps URLs short).
-const LOOKUP_CHUNK: usize = 40;
+/// Natural keys per lookup GET: at most a page of answers.
+const LOOKUP_CHUNK: usize = 100;
+/// URL-encoded bytes of keys (or filter parts) per lookup GET, so the URL stays under 4 KB.
+const LOOKUP_BYTES: usize = 3_200;
 const PAGE_SIZE: usize = 100;
+/// Batches of one kind in flight at once, at most (Xero allows 5 calls in progress per organisation).
+const MAX_WORKERS: usize = 5;
+/// Reference data read by an earlier push is reused this many of Xero's minutes (a record it finds a problem
+/// with is checked again against a fresh read, so a new account is never refused for staleness).
+const REFDATA_MINUTES: u64 = 5;
 /// Separates the parts of a composite natural key.
 pub const SEP: char = '\u{1f}';
 
@@ -37,27 +47,72 @@ pub struct Ctx<'a> {
     pub api: &'a dyn XeroApi,
     pub deadline: Deadline,
     pub dry_run: bool,
-    refdata: OnceCell<std::result::Result<RefData, Error>>,
+    /// The reference data used for checks, and whether it was read during this call.
+    refdata: OnceLock<std::result::Result<(Arc<RefData>, bool), Error>>,
+    /// A fresh read, made when cached reference data finds a problem.
+    fresh: OnceLock<std::result::Result<Arc<RefData>, Error>>,
 }
+
+/// Reference data by organisation (state dir, API base, connection, tenant), with when it was read.
+static REFDATA: Lazy<Mutex<HashMap<String, CachedRefData>>> = Lazy::new(Default::default);
+type CachedRefData = (Arc<RefData>, Instant);
 
 impl<'a> Ctx<'a> {
     pub fn new(config: &'a Config, api: &'a dyn XeroApi, deadline: Deadline, dry_run: bool) -> Result<Ctx<'a>> {
         let store = crate::store::open(&config.state_dir)?;
         let scope = Scope { connection: config.connection.clone(), tenant_id: api.tenant_id().to_owned() };
-        Ok(Ctx { config, scope, store, api, deadline, dry_run, refdata: OnceCell::new() })
+        Ok(Ctx { config, scope, store, api, deadline, dry_run, refdata: OnceLock::new(), fresh: OnceLock::new() })
     }
 
-    /// The organisation's reference data, read on first use and kept for the call.
-    pub fn refdata(&self) -> std::result::Result<&RefData, Error> {
-        self.refdata.get_or_init(|| RefData::load(self.api, self.deadline)).as_ref().map_err(Clone::clone)
+    fn refdata_key(&self) -> String {
+        format!(
+            "{}{SEP}{}{SEP}{}{SEP}{}",
+            self.config.state_dir.display(),
+            self.config.endpoints.accounting,
+            self.scope.connection,
+            self.scope.tenant_id
+        )
     }
 
-    /// Problems of `refs` against the reference data.
+    /// Reads the reference data from Xero and keeps it for later calls.
+    fn load_refdata(&self) -> std::result::Result<Arc<RefData>, Error> {
+        let rd = Arc::new(RefData::load(self.api, self.deadline)?);
+        REFDATA.lock().insert(self.refdata_key(), (rd.clone(), Instant::now()));
+        Ok(rd)
+    }
+
+    /// The organisation's reference data: read on first use, or reused from a call a few minutes ago (it costs
+    /// three of the 60 calls a minute, and a host pushes many small calls).
+    fn refdata(&self) -> std::result::Result<&(Arc<RefData>, bool), Error> {
+        self.refdata
+            .get_or_init(|| {
+                let ttl =
+                    std::time::Duration::from_millis(self.config.limits.minute_ms.saturating_mul(REFDATA_MINUTES));
+                let cached = REFDATA.lock().get(&self.refdata_key()).cloned();
+                match cached {
+                    Some((rd, at)) if at.elapsed() < ttl => Ok((rd, false)),
+                    _ => self.load_refdata().map(|rd| (rd, true)),
+                }
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Problems of `refs` against the reference data; problems found in reused data are confirmed by a fresh read.
     pub fn check_refs(&self, refs: &[RefCheck]) -> std::result::Result<Vec<RecordError>, Error> {
         if refs.is_empty() {
             return Ok(Vec::new());
         }
-        let rd = self.refdata()?;
+        let (rd, read_now) = self.refdata()?;
+        let problems = Self::ref_problems(rd, refs);
+        if problems.is_empty() || *read_now {
+            return Ok(problems);
+        }
+        let fresh = self.fresh.get_or_init(|| self.load_refdata()).as_ref().map_err(Clone::clone)?;
+        Ok(Self::ref_problems(fresh, refs))
+    }
+
+    fn ref_problems(rd: &RefData, refs: &[RefCheck]) -> Vec<RecordError> {
         let mut out = Vec::new();
         for r in refs {
             let (path, problem) = match r {
@@ -75,7 +130,7 @@ impl<'a> Ctx<'a> {
                 out.push(RecordError { code: "validation".into(), message, path: Some(path.clone()) });
             }
         }
-        Ok(out)
+        out
     }
 
     pub fn send(&self, call: &ApiCall) -> std::result::Result<crate::transport::ApiResponse, CallError> {
@@ -110,8 +165,9 @@ pub enum Lookup {
     CreditNotes { kind: &'static str },
     /// Payments on a document: natural `i:<InvoiceID>` or `c:<CreditNoteID>`.
     Payments,
-    /// Allocations of one credit note: natural `<InvoiceID>`.
-    Allocations { credit_note_id: String },
+    /// Allocations of one credit note: natural `<InvoiceID>`. A credit note this push has just created has
+    /// none in Xero (`created_now`): nothing to look up.
+    Allocations { credit_note_id: String, created_now: bool },
 }
 
 /// What a kind of record is in Xero.
@@ -128,6 +184,11 @@ pub struct Spec {
     pub unitdp: bool,
     /// Payments and allocations: Xero creates them and never changes them (PUT).
     pub create_only: bool,
+    /// Xero refuses a second record with the same natural key (sales invoice numbers, item codes): records the
+    /// ledger does not know are created with PUT without looking them up first, and only those Xero refuses are
+    /// looked up (a first push needs no lookups; a lost ledger or a record typed in by hand still never
+    /// leads to a duplicate).
+    pub create_first: bool,
     /// Invoices and credit notes: totals, and Xero's status rules.
     pub document: bool,
     pub lookup: Lookup,
@@ -341,7 +402,8 @@ pub fn lookup(ctx: &Ctx<'_>, spec: &Spec, naturals: &[&str]) -> std::result::Res
     uniq.sort_unstable();
     uniq.dedup();
     match &spec.lookup {
-        Lookup::Allocations { credit_note_id } => {
+        Lookup::Allocations { created_now: true, .. } => return Ok(out),
+        Lookup::Allocations { credit_note_id, .. } => {
             let path = format!("/CreditNotes/{credit_note_id}");
             for cn in fetch_values(ctx, "reading a credit note's allocations", &path, vec![], "CreditNotes", false)? {
                 if let Some(Value::Array(a)) = cn.get("Allocations") {
@@ -351,16 +413,19 @@ pub fn lookup(ctx: &Ctx<'_>, spec: &Spec, naturals: &[&str]) -> std::result::Res
             return Ok(out);
         }
         Lookup::Payments => {
-            for chunk in uniq.chunks(LOOKUP_CHUNK) {
-                let mut parts = Vec::new();
-                for n in chunk {
+            let parts: Vec<String> = uniq
+                .iter()
+                .filter_map(|n| {
                     if let Some(id) = n.strip_prefix("i:") {
-                        parts.push(guid_where("Invoice.InvoiceID", &[id]));
-                    } else if let Some(id) = n.strip_prefix("c:") {
-                        parts.push(guid_where("CreditNote.CreditNoteID", &[id]));
+                        Some(guid_where("Invoice.InvoiceID", &[id]))
+                    } else {
+                        n.strip_prefix("c:").map(|id| guid_where("CreditNote.CreditNoteID", &[id]))
                     }
-                }
-                let q = vec![("where".into(), parts.join(" OR "))];
+                })
+                .collect();
+            let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+            for chunk in lookup_chunks(&parts, |p| encoded_len(p) + 4) {
+                let q = vec![("where".into(), chunk.join(" OR "))];
                 out.extend(fetch_values(ctx, "looking up payments", "/Payments", q, "Payments", true)?);
             }
             return Ok(out);
@@ -370,7 +435,9 @@ pub fn lookup(ctx: &Ctx<'_>, spec: &Spec, naturals: &[&str]) -> std::result::Res
     // The first part of a composite key is what Xero can filter on.
     let mut firsts: Vec<&str> = uniq.iter().map(|n| n.split(SEP).next().unwrap_or(n)).collect();
     firsts.dedup();
-    for chunk in firsts.chunks(LOOKUP_CHUNK) {
+    // Sized for the larger form, a `where` filter (`Field=="value" OR `).
+    for chunk in lookup_chunks(&firsts, |n| encoded_len(n) + 30) {
+        let chunk = chunk.as_slice();
         let (what, path, collection, query, paged) = match &spec.lookup {
             Lookup::Contacts => (
                 "looking up contacts",
@@ -413,10 +480,33 @@ pub fn lookup(ctx: &Ctx<'_>, spec: &Spec, naturals: &[&str]) -> std::result::Res
     Ok(out)
 }
 
+fn encoded_len(s: &str) -> usize {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).map(str::len).sum()
+}
+
+/// Splits keys for lookup GETs: at most [`LOOKUP_CHUNK`] keys and [`LOOKUP_BYTES`] of `cost` per chunk.
+fn lookup_chunks<'k>(keys: &[&'k str], cost: impl Fn(&str) -> usize) -> Vec<Vec<&'k str>> {
+    let mut out: Vec<Vec<&'k str>> = Vec::new();
+    let mut bytes = 0;
+    for k in keys {
+        let c = cost(k);
+        match out.last_mut() {
+            Some(chunk) if chunk.len() < LOOKUP_CHUNK && bytes + c <= LOOKUP_BYTES => chunk.push(k),
+            _ => {
+                out.push(vec![k]);
+                bytes = 0;
+            }
+        }
+        bytes += c;
+    }
+    out
+}
+
 /// Documents by Xero id, with their lines (to see their status and compare).
 fn fetch_documents_by_id(ctx: &Ctx<'_>, spec: &Spec, ids: &[&str]) -> std::result::Result<Vec<Value>, Error> {
     let mut out = Vec::new();
-    for chunk in ids.chunks(LOOKUP_CHUNK) {
+    for chunk in lookup_chunks(ids, |id| encoded_len(id) + 40) {
+        let chunk = chunk.as_slice();
         let (what, path, collection, mut q) = if spec.collection == "Invoices" {
             ("reading invoices", "/Invoices", "Invoices", vec![("IDs".to_string(), chunk.join(","))])
         } else {
@@ -490,6 +580,8 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
         }
     }
     let open = still_open;
+    // A dry run writes nothing, so it looks up what a real push would learn from Xero's refusals.
+    let create_first = spec.create_first && !ctx.dry_run;
 
     // What Xero holds now: by id for known documents, by natural key for what the ledger does not know.
     let mut by_id: HashMap<String, Value> = HashMap::new();
@@ -510,19 +602,17 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
     }
     let to_find: Vec<&str> = open
         .iter()
-        .filter(|&&i| entry(&candidates[i]).xero_id.is_none())
+        .filter(|&&i| {
+            // A pending record may have landed with its answer lost: found before anything is sent again.
+            let e = entry(&candidates[i]);
+            e.xero_id.is_none() && (!create_first || e.pending_hash.is_some())
+        })
         .map(|&i| candidates[i].natural.as_str())
         .collect();
     let mut by_natural: HashMap<String, Vec<Value>> = HashMap::new();
     if !to_find.is_empty() && read_error.is_none() {
         match lookup(ctx, spec, &to_find) {
-            Ok(found) => {
-                for f in found {
-                    if let Some(n) = spec.natural_of(&f) {
-                        by_natural.entry(n).or_default().push(f);
-                    }
-                }
-            }
+            Ok(found) => by_natural = group_by_natural(spec, found),
             Err(e) => read_error = Some(e),
         }
     }
@@ -540,29 +630,6 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
     for &i in &open {
         let c = &candidates[i];
         let e = entry(c);
-        let adopted = |found: &Value| {
-            let outcome = if e.pending_hash.as_deref() == Some(c.hash.as_str()) {
-                if e.xero_id.is_some() { Outcome::Updated } else { Outcome::Created }
-            } else {
-                Outcome::Unchanged
-            };
-            Action::Adopt { found: found.clone(), outcome }
-        };
-        let decide_existing = |found: &Value| -> Action {
-            if matches(found, &c.element) {
-                return adopted(found);
-            }
-            let id = member(found, spec.id_field).unwrap_or_default().to_owned();
-            match spec.edit_refusal(found, &c.element) {
-                Some((refusal, _)) if !refusal.is_empty() => {
-                    let mut r = spec.result_from(c, Outcome::Failed, found);
-                    r.errors.push(error_of("conflict", refusal, None));
-                    Action::Done(Box::new(r))
-                }
-                Some((_, warning)) => Action::Update { id, warning },
-                None => Action::Update { id, warning: None },
-            }
-        };
         let action = match (&e.xero_id, spec.create_only) {
             (Some(_), true) => {
                 let mut r = spec.result_from_entry(c, Outcome::Failed, e);
@@ -578,59 +645,13 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
                 Action::Done(Box::new(r))
             }
             (Some(id), false) => match by_id.get(&id.to_lowercase()) {
-                Some(found) => decide_existing(found),
+                Some(found) => decide_existing(spec, c, e, found),
                 None => Action::Update { id: id.clone(), warning: None },
             },
-            (None, _) => {
-                let found: Vec<&Value> = by_natural
-                    .get(&c.natural)
-                    .map(|v| v.iter().collect::<Vec<&Value>>())
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|f| member(f, spec.id_field).is_none_or(|id| !claimed.contains(&id.to_lowercase())))
-                    .filter(|f| !(spec.create_only && member(f, "Status") == Some("DELETED")))
-                    .collect();
-                if spec.create_only {
-                    match found.iter().find(|f| matches(f, &c.element)) {
-                        Some(f) => adopted(f),
-                        None => Action::Create,
-                    }
-                } else {
-                    match found.len() {
-                        0 => Action::Create,
-                        1 => decide_existing(found[0]),
-                        n => match found.iter().find(|f| matches(f, &c.element)) {
-                            Some(f) => adopted(f),
-                            None => Action::Done(Box::new(RecordResult::failed(
-                                c.index,
-                                c.key.clone(),
-                                vec![error_of(
-                                    "conflict",
-                                    format!(
-                                        "Xero holds {n} {}s with this number for this contact and none is as pushed, so xero-link \
-                                         cannot tell which one is this record: void or delete the extra ones in \
-                                         Xero and push again",
-                                        spec.noun
-                                    ),
-                                    None,
-                                )],
-                            ))),
-                        },
-                    }
-                }
-            }
+            (None, _) if create_first && e.pending_hash.is_none() => Action::Create,
+            (None, _) => decide_natural(spec, c, e, by_natural.get(&c.natural), &claimed),
         };
-        match &action {
-            Action::Adopt { found, .. } => {
-                if let Some(id) = member(found, spec.id_field) {
-                    claimed.insert(id.to_lowercase());
-                }
-            }
-            Action::Update { id, .. } => {
-                claimed.insert(id.to_lowercase());
-            }
-            _ => {}
-        }
+        claim(spec, &action, &mut claimed);
         actions[i] = Some(action);
     }
 
@@ -653,42 +674,47 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
         return Ok(results);
     }
 
-    // Adopted records: the ledger learns their id, no write.
     let mut settled_results: HashMap<usize, RecordResult> = HashMap::new();
-    let mut adopt_rows = Vec::new();
-    for (i, a) in actions.iter().enumerate() {
-        if let Some(Action::Adopt { found, outcome }) = a {
-            let c = &candidates[i];
-            let r = spec.result_from(c, *outcome, found);
-            adopt_rows.push((i, r.clone()));
-            settled_results.insert(i, r);
-        }
-    }
-    settle_results(ctx, spec, candidates, &adopt_rows)?;
-
-    // Writes, in batches.
-    let mut writes: Vec<(usize, Value, Option<String>)> = Vec::new();
-    for (i, a) in actions.iter().enumerate() {
-        match a {
-            Some(Action::Create) => writes.push((i, candidates[i].element.clone(), None)),
-            Some(Action::Update { id, warning }) => {
-                let mut el = candidates[i].element.clone();
-                if let Some(obj) = el.as_object_mut() {
-                    obj.insert(spec.id_field.to_owned(), Value::String(id.clone()));
-                }
-                let _ = warning;
-                writes.push((i, el, Some(id.clone())));
-            }
-            _ => {}
-        }
-    }
-    let mut written: HashMap<usize, RecordResult> = HashMap::new();
+    adopt(ctx, spec, candidates, &actions, &mut settled_results)?;
+    let writes = writes_of(spec, candidates, &actions, |_| true);
     progress.set_done((candidates.len() - writes.len()) as u64);
-    for batch in batches(&writes) {
-        let results = write_batch(ctx, spec, candidates, batch)?;
-        written.extend(results);
-        progress.advance(batch.len() as u64);
+    let mut written = write_all(ctx, spec, candidates, writes, Some(&progress))?;
+
+    // Creates Xero refused: when the reason is that the natural key exists (typed in by hand, or pushed before
+    // the ledger was lost), the record is looked up now and treated as a lookup beforehand would have.
+    if create_first {
+        let refused: Vec<usize> = (0..candidates.len())
+            .filter(|i| matches!(actions[*i], Some(Action::Create)))
+            .filter(|i| {
+                written
+                    .get(i)
+                    .is_some_and(|r| r.outcome == Outcome::Failed && r.errors.iter().any(|e| e.code == "xero"))
+            })
+            .collect();
+        let naturals: Vec<&str> = refused.iter().map(|&i| candidates[i].natural.as_str()).collect();
+        // Unreadable: the refusals stand as Xero worded them.
+        if let Some(found) = (!refused.is_empty()).then(|| lookup(ctx, spec, &naturals).ok()).flatten() {
+            let by_natural = group_by_natural(spec, found);
+            claimed.extend(written.values().filter_map(|r| r.xero_id.as_deref()).map(str::to_lowercase));
+            let mut redo = Vec::new();
+            for i in refused {
+                let c = &candidates[i];
+                let Some(found) = by_natural.get(&c.natural) else { continue };
+                let action = decide_natural(spec, c, entry(c), Some(found), &claimed);
+                if matches!(action, Action::Create) {
+                    continue;
+                }
+                claim(spec, &action, &mut claimed);
+                written.remove(&i);
+                actions[i] = Some(action);
+                redo.push(i);
+            }
+            adopt(ctx, spec, candidates, &actions, &mut settled_results)?;
+            let updates = writes_of(spec, candidates, &actions, |i| redo.contains(&i));
+            written.extend(write_all(ctx, spec, candidates, updates, None)?);
+        }
     }
+
     let mut out = Vec::with_capacity(candidates.len());
     for (i, a) in actions.into_iter().enumerate() {
         let r = match a.expect("decided") {
@@ -708,6 +734,218 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
     Ok(out)
 }
 
+fn group_by_natural(spec: &Spec, found: Vec<Value>) -> HashMap<String, Vec<Value>> {
+    let mut out: HashMap<String, Vec<Value>> = HashMap::new();
+    for f in found {
+        if let Some(n) = spec.natural_of(&f) {
+            out.entry(n).or_default().push(f);
+        }
+    }
+    out
+}
+
+/// The Xero record an action takes is nobody else's match.
+fn claim(spec: &Spec, action: &Action, claimed: &mut HashSet<String>) {
+    match action {
+        Action::Adopt { found, .. } => {
+            if let Some(id) = member(found, spec.id_field) {
+                claimed.insert(id.to_lowercase());
+            }
+        }
+        Action::Update { id, .. } => {
+            claimed.insert(id.to_lowercase());
+        }
+        _ => {}
+    }
+}
+
+/// A record found in Xero is taken as it is: how the push reports it.
+fn adopted(c: &Candidate, e: &Entry, found: &Value) -> Action {
+    let outcome = if e.pending_hash.as_deref() == Some(c.hash.as_str()) {
+        if e.xero_id.is_some() { Outcome::Updated } else { Outcome::Created }
+    } else {
+        Outcome::Unchanged
+    };
+    Action::Adopt { found: found.clone(), outcome }
+}
+
+/// What to do with a record that Xero holds as `found`.
+fn decide_existing(spec: &Spec, c: &Candidate, e: &Entry, found: &Value) -> Action {
+    if matches(found, &c.element) {
+        return adopted(c, e, found);
+    }
+    let id = member(found, spec.id_field).unwrap_or_default().to_owned();
+    match spec.edit_refusal(found, &c.element) {
+        Some((refusal, _)) if !refusal.is_empty() => {
+            let mut r = spec.result_from(c, Outcome::Failed, found);
+            r.errors.push(error_of("conflict", refusal, None));
+            Action::Done(Box::new(r))
+        }
+        Some((_, warning)) => Action::Update { id, warning },
+        None => Action::Update { id, warning: None },
+    }
+}
+
+/// What to do with a record the ledger does not know, given what Xero holds under its natural key.
+fn decide_natural(
+    spec: &Spec,
+    c: &Candidate,
+    e: &Entry,
+    found: Option<&Vec<Value>>,
+    claimed: &HashSet<String>,
+) -> Action {
+    let found: Vec<&Value> = found
+        .map(|v| v.iter().collect::<Vec<&Value>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|f| member(f, spec.id_field).is_none_or(|id| !claimed.contains(&id.to_lowercase())))
+        .filter(|f| !(spec.create_only && member(f, "Status") == Some("DELETED")))
+        .collect();
+    if spec.create_only {
+        return match found.iter().find(|f| matches(f, &c.element)) {
+            Some(f) => adopted(c, e, f),
+            None => Action::Create,
+        };
+    }
+    match found.len() {
+        0 => Action::Create,
+        1 => decide_existing(spec, c, e, found[0]),
+        n => match found.iter().find(|f| matches(f, &c.element)) {
+            Some(f) => adopted(c, e, f),
+            None => Action::Done(Box::new(RecordResult::failed(
+                c.index,
+                c.key.clone(),
+                vec![error_of(
+                    "conflict",
+                    format!(
+                        "Xero holds {n} {}s with this number for this contact and none is as pushed, so xero-link \
+                         cannot tell which one is this record: void or delete the extra ones in Xero and push again",
+                        spec.noun
+                    ),
+                    None,
+                )],
+            ))),
+        },
+    }
+}
+
+/// Adopted records not yet settled: the ledger learns their id, no write.
+fn adopt(
+    ctx: &Ctx<'_>,
+    spec: &Spec,
+    candidates: &[Candidate],
+    actions: &[Option<Action>],
+    settled: &mut HashMap<usize, RecordResult>,
+) -> Result<()> {
+    let mut rows = Vec::new();
+    for (i, a) in actions.iter().enumerate() {
+        if let Some(Action::Adopt { found, outcome }) = a
+            && !settled.contains_key(&i)
+        {
+            rows.push((i, spec.result_from(&candidates[i], *outcome, found)));
+        }
+    }
+    settle_results(ctx, spec, candidates, &rows)?;
+    settled.extend(rows);
+    Ok(())
+}
+
+/// One element to write: candidate index, the element (with its Xero id for an update), the id.
+type Write = (usize, Value, Option<String>);
+
+fn writes_of(
+    spec: &Spec,
+    candidates: &[Candidate],
+    actions: &[Option<Action>],
+    pick: impl Fn(usize) -> bool,
+) -> Vec<Write> {
+    let mut writes = Vec::new();
+    for (i, a) in actions.iter().enumerate().filter(|(i, _)| pick(*i)) {
+        match a {
+            Some(Action::Create) => writes.push((i, candidates[i].element.clone(), None)),
+            Some(Action::Update { id, .. }) => {
+                let mut el = candidates[i].element.clone();
+                if let Some(obj) = el.as_object_mut() {
+                    obj.insert(spec.id_field.to_owned(), Value::String(id.clone()));
+                }
+                writes.push((i, el, Some(id.clone())));
+            }
+            _ => {}
+        }
+    }
+    writes
+}
+
+/// Sends `writes` in batches: creates with PUT where Xero refuses duplicates or never changes a record, the rest
+/// with POST. Independent batches go up to the organisation's concurrency at once (the transport keeps to
+/// Xero's limits); `progress` advances on this thread as batches finish.
+fn write_all(
+    ctx: &Ctx<'_>,
+    spec: &Spec,
+    candidates: &[Candidate],
+    writes: Vec<Write>,
+    progress: Option<&crate::progress::Tracker>,
+) -> Result<HashMap<usize, RecordResult>> {
+    let put = |w: &Write| w.2.is_none() && (spec.create_only || spec.create_first);
+    let (creates, updates): (Vec<Write>, Vec<Write>) = writes.into_iter().partition(put);
+    let mut jobs: Vec<(http::Method, &[Write])> = Vec::new();
+    for (method, group) in [(http::Method::PUT, &creates), (http::Method::POST, &updates)] {
+        jobs.extend(batches(group).into_iter().map(|b| (method.clone(), b)));
+    }
+    let mut results = HashMap::new();
+    let workers = ctx.api.concurrency().clamp(1, MAX_WORKERS).min(jobs.len());
+    if workers <= 1 {
+        for (method, batch) in &jobs {
+            results.extend(write_batch(ctx, spec, candidates, batch, method.clone())?);
+            if let Some(p) = progress {
+                p.advance(batch.len() as u64);
+            }
+        }
+        return Ok(results);
+    }
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let mut failure = None;
+    let (tx, rx) = mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (jobs, next, stop) = (&jobs, &next, &stop);
+            let operation = crate::progress::carry();
+            scope.spawn(move || {
+                let _progress = operation.enter();
+                let _stop = StopOnPanic(stop);
+                while !stop.load(Ordering::Relaxed) {
+                    let Some((method, batch)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
+                    let answer = write_batch(ctx, spec, candidates, batch, method.clone());
+                    if tx.send((batch.len(), answer)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        for (n, answer) in rx {
+            match answer {
+                Ok(r) => {
+                    results.extend(r);
+                    if let Some(p) = progress {
+                        p.advance(n as u64);
+                    }
+                }
+                Err(e) => {
+                    stop.store(true, Ordering::Relaxed);
+                    failure.get_or_insert(e);
+                }
+            }
+        }
+    });
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(results),
+    }
+}
+
 fn finish(actions: Vec<Option<Action>>) -> Vec<RecordResult> {
     actions
         .into_iter()
@@ -718,13 +956,41 @@ fn finish(actions: Vec<Option<Action>>) -> Vec<RecordResult> {
         .collect()
 }
 
+/// Stops the other workers when one dies: the panic reaches the caller once they have finished their batch.
+struct StopOnPanic<'s>(&'s AtomicBool);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Bytes of `v` as JSON, without building the text.
+fn serialized_len(v: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0 += b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut n = Count(0);
+    let _ = serde_json::to_writer(&mut n, v);
+    n.0
+}
+
 /// Splits writes into batches of at most [`MAX_BATCH`] elements and [`MAX_BATCH_BYTES`].
-fn batches<T>(writes: &[(usize, Value, T)]) -> Vec<&[(usize, Value, T)]> {
+fn batches(writes: &[Write]) -> Vec<&[Write]> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut bytes = 0;
     for (n, (_, el, _)) in writes.iter().enumerate() {
-        let size = serde_json::to_string(el).map(|s| s.len()).unwrap_or(0) + 1;
+        let size = serialized_len(el) + 1;
         if n > start && (n - start >= MAX_BATCH || bytes + size > MAX_BATCH_BYTES) {
             out.push(&writes[start..n]);
             start = n;
@@ -762,22 +1028,24 @@ fn write_batch(
     ctx: &Ctx<'_>,
     spec: &Spec,
     candidates: &[Candidate],
-    batch: &[(usize, Value, Option<String>)],
+    batch: &[Write],
+    method: http::Method,
 ) -> Result<HashMap<usize, RecordResult>> {
     let intents: Vec<(&str, &str)> =
         batch.iter().map(|(i, _, _)| (candidates[*i].key.as_str(), candidates[*i].hash.as_str())).collect();
     ledger::mark_pending(&ctx.store, &ctx.scope, spec.ledger_kind, &intents)?;
     let mut results: HashMap<usize, RecordResult> = HashMap::new();
-    let mut todo: Vec<(usize, Value, Option<String>)> = batch.to_vec();
+    // Copied only when an answer is lost and part of the batch is sent again.
+    let mut todo: std::borrow::Cow<'_, [Write]> = std::borrow::Cow::Borrowed(batch);
     for attempt in 0..2u32 {
-        let body = map::wrap(spec.collection, todo.iter().map(|(_, el, _)| el.clone()).collect());
+        let elements: Vec<&Value> = todo.iter().map(|(_, el, _)| el).collect();
+        let body = std::collections::BTreeMap::from([(spec.collection, elements)]);
         let mut query = vec![("summarizeErrors".to_string(), "false".to_string())];
         if spec.unitdp {
             query.push(("unitdp".into(), "4".into()));
         }
-        let method = if spec.create_only { http::Method::PUT } else { http::Method::POST };
         let mut call = ApiCall {
-            method,
+            method: method.clone(),
             path: spec.endpoint.clone(),
             query,
             body: Some(serde_json::to_vec(&body).expect("a Value always serialises")),
@@ -790,14 +1058,20 @@ fn write_batch(
             Ok(response) => {
                 let parsed: Option<Vec<Value>> = serde_json::from_slice::<Value>(&response.body)
                     .ok()
-                    .and_then(|v| v.get(spec.collection).or_else(|| v.get("Elements")).cloned())
-                    .and_then(|v| v.as_array().cloned())
+                    .and_then(|mut v| {
+                        let found = v.get(spec.collection).is_some();
+                        v.get_mut(if found { spec.collection } else { "Elements" }).map(Value::take)
+                    })
+                    .and_then(|v| match v {
+                        Value::Array(a) => Some(a),
+                        _ => None,
+                    })
                     .filter(|a| a.len() == todo.len());
                 let Some(elements) = parsed.filter(|_| response.status == 200 || response.status == 400) else {
                     let err = status_error(&format!("pushing {}s", spec.noun), &response);
                     let keys: Vec<&str> = todo.iter().map(|(i, _, _)| candidates[*i].key.as_str()).collect();
                     ledger::clear_pending(&ctx.store, &ctx.scope, spec.ledger_kind, &keys)?;
-                    for (i, _, _) in &todo {
+                    for (i, _, _) in todo.iter() {
                         let c = &candidates[*i];
                         results.insert(*i, RecordResult::failed(c.index, c.key.clone(), vec![call_error(&err)]));
                     }
@@ -835,7 +1109,7 @@ fn write_batch(
             Err(CallError { error, uncertain: false }) => {
                 let keys: Vec<&str> = todo.iter().map(|(i, _, _)| candidates[*i].key.as_str()).collect();
                 ledger::clear_pending(&ctx.store, &ctx.scope, spec.ledger_kind, &keys)?;
-                for (i, _, existing) in &todo {
+                for (i, _, existing) in todo.iter() {
                     let c = &candidates[*i];
                     let mut r = RecordResult::failed(c.index, c.key.clone(), vec![call_error(&error)]);
                     r.xero_id = existing.clone();
@@ -867,7 +1141,7 @@ fn write_batch(
                     Ok(found) => {
                         let mut landed = Vec::new();
                         let mut rest = Vec::new();
-                        for (i, el, existing) in todo {
+                        for (i, el, existing) in todo.iter().cloned() {
                             let c = &candidates[i];
                             let hit = existing.is_none().then(|| {
                                 found.iter().find(|f| {
@@ -884,10 +1158,10 @@ fn write_batch(
                         if rest.is_empty() {
                             return Ok(results);
                         }
-                        todo = rest;
+                        todo = std::borrow::Cow::Owned(rest);
                     }
                     Err(_) => {
-                        for (i, _, existing) in &todo {
+                        for (i, _, existing) in todo.iter() {
                             let c = &candidates[*i];
                             let mut r = RecordResult::new(c.index, c.key.clone(), Outcome::Uncertain);
                             r.xero_id = existing.clone();
@@ -909,7 +1183,7 @@ fn write_batch(
         }
     }
     // Both attempts lost their answer.
-    for (i, _, existing) in &todo {
+    for (i, _, existing) in todo.iter() {
         let c = &candidates[*i];
         let mut r = RecordResult::new(c.index, c.key.clone(), Outcome::Uncertain);
         r.xero_id = existing.clone();

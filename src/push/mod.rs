@@ -102,6 +102,7 @@ fn contact_spec() -> Spec {
         status_field: Some("ContactStatus"),
         unitdp: false,
         create_only: false,
+        create_first: false,
         document: false,
         lookup: Lookup::Contacts,
         noun: "contact",
@@ -118,6 +119,7 @@ fn item_spec() -> Spec {
         status_field: None,
         unitdp: true,
         create_only: false,
+        create_first: true,
         document: false,
         lookup: Lookup::Items,
         noun: "item",
@@ -138,6 +140,7 @@ fn invoice_spec(t: DocumentType) -> Spec {
         status_field: Some("Status"),
         unitdp: true,
         create_only: false,
+        create_first: t == DocumentType::Sales,
         document: true,
         lookup: Lookup::Invoices { kind },
         noun,
@@ -158,6 +161,7 @@ fn credit_note_spec(t: DocumentType) -> Spec {
         status_field: Some("Status"),
         unitdp: true,
         create_only: false,
+        create_first: t == DocumentType::Sales,
         document: true,
         lookup: Lookup::CreditNotes { kind },
         noun: "credit note",
@@ -174,13 +178,14 @@ fn payment_spec() -> Spec {
         status_field: Some("Status"),
         unitdp: false,
         create_only: true,
+        create_first: false,
         document: false,
         lookup: Lookup::Payments,
         noun: "payment",
     }
 }
 
-fn allocation_spec(t: DocumentType, credit_note_id: &str) -> Spec {
+fn allocation_spec(t: DocumentType, credit_note_id: &str, created_now: bool) -> Spec {
     Spec {
         ledger_kind: match t {
             DocumentType::Sales => kinds::SALES_ALLOCATION,
@@ -193,8 +198,9 @@ fn allocation_spec(t: DocumentType, credit_note_id: &str) -> Spec {
         status_field: None,
         unitdp: false,
         create_only: true,
+        create_first: false,
         document: false,
-        lookup: Lookup::Allocations { credit_note_id: credit_note_id.to_owned() },
+        lookup: Lookup::Allocations { credit_note_id: credit_note_id.to_owned(), created_now },
         noun: "allocation",
     }
 }
@@ -874,7 +880,8 @@ fn sync_allocations(
             )),
         }
     }
-    let spec = allocation_spec(cn.doc_type, &cn_id);
+    // Allocations are made only after their credit note is settled, so one created by this push has none yet.
+    let spec = allocation_spec(cn.doc_type, &cn_id, cn_result.outcome == Outcome::Created);
     for mut r in engine::sync(ctx, &spec, &candidates)? {
         r.key = cn.allocations[r.index].invoice.clone();
         results.push(r);
