@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use xero_link::ffi::*;
 use xero_sim::{FaultKind, FaultSpec};
 
-/// 300 sales invoices (6 batches of 50) for 20 debtors, and payments on about half of them.
+/// 300 sales invoices (6 batches of 50, created with PUT) for 20 debtors, and payments on about half of them.
 const BATCH: Scale = Scale {
     debtors: 20,
     creditors: 0,
@@ -47,7 +47,7 @@ fn push_all(name: &str, day: &ErpDay) -> (Value, Value, Value) {
 }
 
 fn invoice_writes_handled(sim: &xero_sim::SimHandle) -> u64 {
-    sim.counters().handled.get("POST /api.xro/2.0/Invoices").copied().unwrap_or(0)
+    sim.counters().handled.get("PUT /api.xro/2.0/Invoices").copied().unwrap_or(0)
 }
 
 #[test]
@@ -57,7 +57,7 @@ fn a_push_killed_mid_way_and_made_again_lands_every_record_exactly_once() {
     let dir = e2e::ready(name, &sim, json!({}));
     let config = e2e::config(name, &sim, &dir, json!({}));
     let day = day();
-    let mut slow = FaultSpec::next("POST", "/api.xro/2.0/Invoices", FaultKind::Delay, u32::MAX);
+    let mut slow = FaultSpec::next("PUT", "/api.xro/2.0/Invoices", FaultKind::Delay, u32::MAX);
     slow.delay_ms = Some(400);
     sim.add_fault(slow);
 

@@ -166,7 +166,7 @@ pub enum Lookup {
     /// Payments on a document: natural `i:<InvoiceID>` or `c:<CreditNoteID>`.
     Payments,
     /// Allocations of one credit note: natural `<InvoiceID>`. A credit note this push has just created has
-    /// none in Xero (`created_now`): nothing to look up.
+    /// none in Xero (`created_now`): nothing to look up before the first write (after a lost answer there is).
     Allocations { credit_note_id: String, created_now: bool },
 }
 
@@ -402,7 +402,6 @@ pub fn lookup(ctx: &Ctx<'_>, spec: &Spec, naturals: &[&str]) -> std::result::Res
     uniq.sort_unstable();
     uniq.dedup();
     match &spec.lookup {
-        Lookup::Allocations { created_now: true, .. } => return Ok(out),
         Lookup::Allocations { credit_note_id, .. } => {
             let path = format!("/CreditNotes/{credit_note_id}");
             for cn in fetch_values(ctx, "reading a credit note's allocations", &path, vec![], "CreditNotes", false)? {
@@ -523,8 +522,11 @@ fn fetch_documents_by_id(ctx: &Ctx<'_>, spec: &Spec, ids: &[&str]) -> std::resul
     Ok(out)
 }
 
-/// Idempotency-Key: the same request content gives the same key (a retry within Xero's 6 minutes replays).
-fn idempotency_key(ctx: &Ctx<'_>, call: &ApiCall, attempt: u32) -> String {
+/// Idempotency-Key: the same request content gives the same key, whichever attempt or push sends it. So a batch
+/// sent again after a lost answer, with nothing of it found in Xero, is either processed now or (if the first
+/// request was only slow and committed meanwhile) answered with Xero's original response: never a duplicate.
+/// A batch sent again without the records that did land has other content and so a new key.
+fn idempotency_key(ctx: &Ctx<'_>, call: &ApiCall) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     for part in [ctx.scope.connection.as_bytes(), ctx.scope.tenant_id.as_bytes(), call.method.as_str().as_bytes()] {
@@ -539,7 +541,6 @@ fn idempotency_key(ctx: &Ctx<'_>, call: &ApiCall, attempt: u32) -> String {
         h.update(b"&");
     }
     h.update(call.body.as_deref().unwrap_or_default());
-    h.update(attempt.to_le_bytes());
     format!("xero-link-{}", hex::encode(h.finalize()))
 }
 
@@ -605,7 +606,10 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
         .filter(|&&i| {
             // A pending record may have landed with its answer lost: found before anything is sent again.
             let e = entry(&candidates[i]);
-            e.xero_id.is_none() && (!create_first || e.pending_hash.is_some())
+            // Allocations of a credit note created in this push cannot exist yet, unless one was sent before.
+            let nothing_to_find =
+                matches!(spec.lookup, Lookup::Allocations { created_now: true, .. }) && e.pending_hash.is_none();
+            e.xero_id.is_none() && (!create_first || e.pending_hash.is_some()) && !nothing_to_find
         })
         .map(|&i| candidates[i].natural.as_str())
         .collect();
@@ -1051,7 +1055,7 @@ fn write_batch(
             body: Some(serde_json::to_vec(&body).expect("a Value always serialises")),
             idempotency_key: None,
         };
-        call.idempotency_key = Some(idempotency_key(ctx, &call, attempt));
+        call.idempotency_key = Some(idempotency_key(ctx, &call));
         let outcome_of =
             |existing: &Option<String>| if existing.is_some() { Outcome::Updated } else { Outcome::Created };
         match ctx.send(&call) {
