@@ -17,6 +17,7 @@ use crate::xero::where_string;
 use once_cell::sync::Lazy;
 use parking_lot::Mutex;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, mpsc};
@@ -855,24 +856,25 @@ fn adopt(
 }
 
 /// One element to write: candidate index, the element (with its Xero id for an update), the id.
-type Write = (usize, Value, Option<String>);
+/// A create borrows the candidate's element; only an update, which adds the id, copies it.
+type Write<'c> = (usize, Cow<'c, Value>, Option<String>);
 
-fn writes_of(
+fn writes_of<'c>(
     spec: &Spec,
-    candidates: &[Candidate],
+    candidates: &'c [Candidate],
     actions: &[Option<Action>],
     pick: impl Fn(usize) -> bool,
-) -> Vec<Write> {
+) -> Vec<Write<'c>> {
     let mut writes = Vec::new();
     for (i, a) in actions.iter().enumerate().filter(|(i, _)| pick(*i)) {
         match a {
-            Some(Action::Create) => writes.push((i, candidates[i].element.clone(), None)),
+            Some(Action::Create) => writes.push((i, Cow::Borrowed(&candidates[i].element), None)),
             Some(Action::Update { id, .. }) => {
                 let mut el = candidates[i].element.clone();
                 if let Some(obj) = el.as_object_mut() {
                     obj.insert(spec.id_field.to_owned(), Value::String(id.clone()));
                 }
-                writes.push((i, el, Some(id.clone())));
+                writes.push((i, Cow::Owned(el), Some(id.clone())));
             }
             _ => {}
         }
@@ -989,7 +991,7 @@ fn serialized_len(v: &Value) -> usize {
 }
 
 /// Splits writes into batches of at most [`MAX_BATCH`] elements and [`MAX_BATCH_BYTES`].
-fn batches(writes: &[Write]) -> Vec<&[Write]> {
+fn batches<'w, 'c>(writes: &'w [Write<'c>]) -> Vec<&'w [Write<'c>]> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut bytes = 0;
@@ -1040,9 +1042,9 @@ fn write_batch(
     ledger::mark_pending(&ctx.store, &ctx.scope, spec.ledger_kind, &intents)?;
     let mut results: HashMap<usize, RecordResult> = HashMap::new();
     // Copied only when an answer is lost and part of the batch is sent again.
-    let mut todo: std::borrow::Cow<'_, [Write]> = std::borrow::Cow::Borrowed(batch);
+    let mut todo: Cow<'_, [Write]> = Cow::Borrowed(batch);
     for attempt in 0..2u32 {
-        let elements: Vec<&Value> = todo.iter().map(|(_, el, _)| el).collect();
+        let elements: Vec<&Value> = todo.iter().map(|(_, el, _)| el.as_ref()).collect();
         let body = std::collections::BTreeMap::from([(spec.collection, elements)]);
         let mut query = vec![("summarizeErrors".to_string(), "false".to_string())];
         if spec.unitdp {

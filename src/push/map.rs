@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::xero;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
+use std::fmt::Display;
 
 /// A reference the organisation must hold for the record to be accepted.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,8 +44,9 @@ pub enum RefCheck {
 pub struct Problems(pub Vec<RecordError>);
 
 impl Problems {
-    pub fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.0.push(RecordError { code: "validation".into(), message: message.into(), path: Some(path.into()) });
+    /// `path` is formatted only here, when there is a problem to report: checks of valid fields stay cheap.
+    pub fn add(&mut self, path: impl Display, message: impl Into<String>) {
+        self.0.push(RecordError { code: "validation".into(), message: message.into(), path: Some(path.to_string()) });
     }
 
     pub fn is_empty(&self) -> bool {
@@ -52,7 +54,7 @@ impl Problems {
     }
 
     /// Required text of `min..=max` characters, not only blanks.
-    pub fn text(&mut self, path: &str, value: &str, max: usize) {
+    pub fn text(&mut self, path: impl Display + Copy, value: &str, max: usize) {
         let len = value.chars().count();
         if value.trim().is_empty() {
             self.add(path, "is required and must not be blank");
@@ -61,7 +63,7 @@ impl Problems {
         }
     }
 
-    pub fn opt_text(&mut self, path: &str, value: &Option<String>, max: usize) {
+    pub fn opt_text(&mut self, path: impl Display + Copy, value: &Option<String>, max: usize) {
         if let Some(v) = value {
             let len = v.chars().count();
             if len > max {
@@ -71,19 +73,19 @@ impl Problems {
     }
 
     /// A code (account, tax, item...) when present: not blank, at most `max`.
-    pub fn opt_code(&mut self, path: &str, value: &Option<String>, max: usize) {
+    pub fn opt_code(&mut self, path: impl Display + Copy, value: &Option<String>, max: usize) {
         if let Some(v) = value {
             self.text(path, v, max);
         }
     }
 
-    pub fn places(&mut self, path: &str, value: Amount, max: u32) {
+    pub fn places(&mut self, path: impl Display + Copy, value: Amount, max: u32) {
         if value.places() > max {
             self.add(path, format!("{} has {} decimal places; at most {max} are allowed", value.0, value.places()));
         }
     }
 
-    pub fn currency(&mut self, path: &str, value: &Option<String>) {
+    pub fn currency(&mut self, path: impl Display + Copy, value: &Option<String>) {
         if let Some(c) = value {
             if c.len() != 3 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
                 self.add(path, format!("\"{c}\" is not an ISO 4217 currency code (three capital letters, e.g. NZD)"));
@@ -91,7 +93,7 @@ impl Problems {
         }
     }
 
-    pub fn rate(&mut self, path: &str, value: Option<Amount>) {
+    pub fn rate(&mut self, path: impl Display + Copy, value: Option<Amount>) {
         if let Some(r) = value {
             if r.0 <= Decimal::ZERO {
                 self.add(path, "must be greater than zero");
@@ -349,33 +351,33 @@ pub fn lines(d: &DocumentInput<'_>, config: &Config, p: &mut Problems, refs: &mu
     let mut out = Vec::with_capacity(d.lines.len());
     for (n, l) in d.lines.iter().enumerate() {
         let lp = format!("{}.lines[{n}]", d.path);
-        p.opt_code(&format!("{lp}.item"), &l.item, 30);
-        p.opt_text(&format!("{lp}.description"), &l.description, 4000);
+        p.opt_code(format_args!("{lp}.item"), &l.item, 30);
+        p.opt_text(format_args!("{lp}.description"), &l.description, 4000);
         if l.item.is_none() && l.description.as_deref().is_none_or(|s| s.trim().is_empty()) {
-            p.add(format!("{lp}.description"), "a line without an item needs a description");
+            p.add(format_args!("{lp}.description"), "a line without an item needs a description");
         }
         if let Some(q) = l.quantity {
-            p.places(&format!("{lp}.quantity"), q, 4);
+            p.places(format_args!("{lp}.quantity"), q, 4);
         }
         if let Some(u) = l.unit_price {
-            p.places(&format!("{lp}.unit_price"), u, 4);
+            p.places(format_args!("{lp}.unit_price"), u, 4);
         }
         if l.unit_price.is_some() && l.quantity.is_none() {
-            p.add(format!("{lp}.quantity"), "a line with a unit price needs a quantity");
+            p.add(format_args!("{lp}.quantity"), "a line with a unit price needs a quantity");
         }
         if let Some(dsc) = l.discount {
             if d.doc_type == DocumentType::Purchase {
-                p.add(format!("{lp}.discount"), "Xero allows discounts on sales invoices only");
+                p.add(format_args!("{lp}.discount"), "Xero allows discounts on sales invoices only");
             }
             if dsc.0 < Decimal::ZERO || dsc.0 > Decimal::ONE_HUNDRED {
-                p.add(format!("{lp}.discount"), "a discount is a percentage from 0 to 100");
+                p.add(format_args!("{lp}.discount"), "a discount is a percentage from 0 to 100");
             }
-            p.places(&format!("{lp}.discount"), dsc, 2);
+            p.places(format_args!("{lp}.discount"), dsc, 2);
         }
-        p.opt_code(&format!("{lp}.account"), &l.account, 10);
-        p.opt_code(&format!("{lp}.tax_code"), &l.tax_code, 50);
-        p.opt_text(&format!("{lp}.division"), &l.division, 100);
-        p.opt_text(&format!("{lp}.sales_rep"), &l.sales_rep, 100);
+        p.opt_code(format_args!("{lp}.account"), &l.account, 10);
+        p.opt_code(format_args!("{lp}.tax_code"), &l.tax_code, 50);
+        p.opt_text(format_args!("{lp}.division"), &l.division, 100);
+        p.opt_text(format_args!("{lp}.sales_rep"), &l.sales_rep, 100);
 
         let (default_account, default_name) = match d.doc_type {
             DocumentType::Sales => (&config.defaults.sales_account, "defaults.sales_account"),
@@ -646,12 +648,11 @@ pub fn payment(pay: &ErpPayment, document_id: &str) -> Value {
 /// A stable fingerprint of what is pushed for one record: equal elements, equal hashes.
 pub fn hash(kind: &str, element: &Value) -> String {
     use sha2::{Digest, Sha256};
-    // serde_json's Map is ordered by key here, so the text is canonical.
-    let text = serde_json::to_string(element).expect("a Value always serialises");
+    // serde_json's Map is ordered by key here, so the text is canonical; it streams into the hash unbuilt.
     let mut h = Sha256::new();
     h.update(kind.as_bytes());
     h.update([0u8]);
-    h.update(text.as_bytes());
+    serde_json::to_writer(&mut h, element).expect("a Value always serialises");
     hex::encode(h.finalize())
 }
 

@@ -608,22 +608,25 @@ fn sync_invoices(
             refs,
         });
     }
-    let ready = resolve_pending(ctx, deps, pending, &mut results);
+    let mut ready = resolve_pending(ctx, deps, pending, &mut results);
     for t in [DocumentType::Sales, DocumentType::Purchase] {
         let spec = invoice_spec(t);
-        let candidates: Vec<Candidate> = ready
-            .iter()
-            .filter(|(p, _)| p.doc_type == t)
+        // Moved, not copied: each pending document becomes one candidate.
+        let (this_type, rest): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut ready).into_iter().partition(|(p, _)| p.doc_type == t);
+        ready = rest;
+        let candidates: Vec<Candidate> = this_type
+            .into_iter()
             .map(|(p, contact_id)| {
                 let Record::Valid(inv) = &records[p.index] else { unreachable!("pending records are valid") };
-                let element = map::invoice(inv, contact_id, p.lines.clone());
+                let element = map::invoice(inv, &contact_id, p.lines);
                 Candidate {
                     index: p.index,
-                    key: p.key.clone(),
                     hash: map::hash(spec.ledger_kind, &element),
                     element,
-                    natural: natural_of_document(t, &p.key, contact_id),
-                    refs: p.refs.clone(),
+                    natural: natural_of_document(t, &p.key, &contact_id),
+                    key: p.key,
+                    refs: p.refs,
                 }
             })
             .collect();
@@ -702,24 +705,27 @@ fn sync_credit_notes(
             refs,
         });
     }
-    let ready = resolve_pending(ctx, deps, pending, &mut results);
+    let mut ready = resolve_pending(ctx, deps, pending, &mut results);
     let mut contact_of: HashMap<usize, String> = HashMap::new();
     for t in [DocumentType::Sales, DocumentType::Purchase] {
         let spec = credit_note_spec(t);
-        let candidates: Vec<Candidate> = ready
-            .iter()
-            .filter(|(p, _)| p.doc_type == t)
+        // Moved, not copied: each pending document becomes one candidate.
+        let (this_type, rest): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut ready).into_iter().partition(|(p, _)| p.doc_type == t);
+        ready = rest;
+        let candidates: Vec<Candidate> = this_type
+            .into_iter()
             .map(|(p, contact_id)| {
                 let Record::Valid(cn) = &records[p.index] else { unreachable!("pending records are valid") };
                 contact_of.insert(p.index, contact_id.clone());
-                let element = map::credit_note(cn, contact_id, p.lines.clone());
+                let element = map::credit_note(cn, &contact_id, p.lines);
                 Candidate {
                     index: p.index,
-                    key: p.key.clone(),
                     hash: map::hash(spec.ledger_kind, &element),
                     element,
-                    natural: natural_of_document(t, &p.key, contact_id),
-                    refs: p.refs.clone(),
+                    natural: natural_of_document(t, &p.key, &contact_id),
+                    key: p.key,
+                    refs: p.refs,
                 }
             })
             .collect();
