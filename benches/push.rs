@@ -280,7 +280,7 @@ fn child(base: &str, mode: &str, count: &str) {
                 .map(|v| {
                     let inv: ErpInvoice = serde_json::from_value(v.clone()).unwrap();
                     let (_, contact, lines, _) = xero_link::push::map::check_invoice(&inv, "i", &config);
-                    xero_link::push::map::invoice(&inv, &contact_id(&contact.unwrap()), lines)
+                    xero_link::push::map::invoice(&inv, &contact_id(&contact.unwrap()), lines).value()
                 })
                 .collect()
         })

@@ -2,14 +2,43 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// The largest request accepted, in bytes. A host pushing more records than this splits them over calls
 /// (the library batches within a call anyway).
 pub const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
 
-/// Parses the request text of an operation into its JSON object. Nothing is changed on failure.
-pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>> {
+/// A request's members, each still as its JSON text: an operation decodes them once, straight into its typed
+/// request, and never builds a tree of values for the records it is handed.
+pub type Members<'a> = Vec<Member<'a>>;
+/// One member of a request: its name and its JSON text.
+pub type Member<'a> = (String, &'a RawValue);
+
+/// Nesting deeper than this is refused before anything is decoded (serde_json's own limit when it builds values).
+const MAX_DEPTH: usize = 128;
+
+/// Checks the request text of an operation and splits its JSON object into members. Nothing is changed on failure.
+pub fn parse_members(bytes: &[u8]) -> Result<Members<'_>> {
+    let text = request_text(bytes)?;
+    let whole: &RawValue = serde_json::from_str(text).map_err(|e| {
+        Error::new(ErrorCode::BadJson, format!("request is not valid JSON: {e}"))
+            .with("line", e.line())
+            .with("column", e.column())
+    })?;
+    check_depth(whole.get())?;
+    if !whole.get().starts_with('{') {
+        let value: Value = serde_json::from_str(whole.get()).unwrap_or(Value::Null);
+        return Err(Error::bad_request(format!("request must be a JSON object, got {}", kind_of(&value))));
+    }
+    let members: Vec<(String, &RawValue)> = serde_json::from_str::<ObjectMembers>(whole.get())
+        .map_err(|e| Error::new(ErrorCode::BadJson, format!("request is not valid JSON: {e}")))?
+        .0;
+    Ok(members)
+}
+
+/// The request as text: within the size limit, UTF-8, not blank.
+fn request_text(bytes: &[u8]) -> Result<&str> {
     if bytes.len() > MAX_REQUEST_BYTES {
         return Err(Error::new(
             ErrorCode::BadJson,
@@ -31,16 +60,80 @@ pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>> {
     if text.trim().is_empty() {
         return Err(Error::new(ErrorCode::BadJson, "request is empty: expected a JSON object"));
     }
-    // serde_json refuses nesting deeper than 128 levels, so hostile input cannot exhaust the stack.
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        Error::new(ErrorCode::BadJson, format!("request is not valid JSON: {e}"))
-            .with("line", e.line())
-            .with("column", e.column())
-    })?;
-    match value {
-        Value::Object(map) => Ok(map),
-        other => Err(Error::bad_request(format!("request must be a JSON object, got {}", kind_of(&other)))),
+    Ok(text)
+}
+
+/// Refuses valid JSON nested deeper than [`MAX_DEPTH`]: no request needs it, and decoding it would recurse.
+fn check_depth(json: &str) -> Result<()> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (at, b) in json.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(Error::new(
+                        ErrorCode::BadJson,
+                        format!("request nests objects and arrays more than {MAX_DEPTH} deep (at byte {at})"),
+                    )
+                    .with("max_depth", MAX_DEPTH));
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
     }
+    Ok(())
+}
+
+/// An object's members in order, values unparsed.
+struct ObjectMembers<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for ObjectMembers<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = ObjectMembers<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, &'de RawValue>()? {
+                    out.push((k, v));
+                }
+                Ok(ObjectMembers(out))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+/// The caller's `request_id` (the last, if the request repeats it), echoed in the answer.
+pub fn request_id(members: &[Member<'_>]) -> Option<Value> {
+    let (_, raw) = members.iter().rev().find(|(k, _)| k == "request_id")?;
+    serde_json::from_str(raw.get()).ok()
+}
+
+/// Decodes a request's members into its typed request; errors name the path of the offending field.
+pub fn from_members<T: DeserializeOwned>(members: &[Member<'_>]) -> Result<T> {
+    let de =
+        serde::de::value::MapDeserializer::<_, serde_json::Error>::new(members.iter().map(|(k, v)| (k.as_str(), *v)));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        let err = Error::bad_request(inner);
+        if path == "." { err } else { err.at(path) }
+    })
 }
 
 /// Decodes a JSON value into a typed request; errors name the path of the offending field.
@@ -70,11 +163,39 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_json_object() {
-        assert_eq!(parse_object(b"").unwrap_err().code, ErrorCode::BadJson);
-        assert_eq!(parse_object(b"{").unwrap_err().code, ErrorCode::BadJson);
-        assert_eq!(parse_object(b"[]").unwrap_err().code, ErrorCode::BadRequest);
-        assert_eq!(parse_object(b"{\"a\":\"\xff\"}").unwrap_err().code, ErrorCode::BadJson);
+        assert_eq!(parse_members(b"").unwrap_err().code, ErrorCode::BadJson);
+        assert_eq!(parse_members(b"{").unwrap_err().code, ErrorCode::BadJson);
+        assert_eq!(parse_members(b"[]").unwrap_err().code, ErrorCode::BadRequest);
+        assert_eq!(parse_members(b"{\"a\":\"\xff\"}").unwrap_err().code, ErrorCode::BadJson);
         let deep = "[".repeat(10_000);
-        assert_eq!(parse_object(deep.as_bytes()).unwrap_err().code, ErrorCode::BadJson);
+        assert_eq!(parse_members(deep.as_bytes()).unwrap_err().code, ErrorCode::BadJson);
+        let deep_closed = format!("{{\"a\":{}{}}}", "[".repeat(200), "]".repeat(200));
+        let err = parse_members(deep_closed.as_bytes()).unwrap_err();
+        assert_eq!((err.code, err.message.contains("128 deep")), (ErrorCode::BadJson, true));
+    }
+
+    #[test]
+    fn brackets_inside_strings_are_not_nesting() {
+        let text = format!("{{\"a\":\"{}\\\"{}\"}}", "[".repeat(500), "{".repeat(500));
+        let members = parse_members(text.as_bytes()).unwrap();
+        assert_eq!(members.len(), 1);
+        let at_limit = format!("{{\"a\":{}{}}}", "[".repeat(127), "]".repeat(127));
+        assert!(parse_members(at_limit.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn members_decode_into_a_typed_request_with_paths() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        struct R {
+            #[allow(dead_code)]
+            n: Vec<u32>,
+        }
+        let m = parse_members(br#"{"n": [1, 2]}"#).unwrap();
+        assert!(from_members::<R>(&m).is_ok());
+        let m = parse_members(br#"{"n": [1, "x"]}"#).unwrap();
+        assert_eq!(from_members::<R>(&m).unwrap_err().path.as_deref(), Some("n[1]"));
+        let m = parse_members(br#"{"n": [], "other": 1}"#).unwrap();
+        assert!(from_members::<R>(&m).unwrap_err().message.contains("unknown field"));
     }
 }

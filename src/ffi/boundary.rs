@@ -46,7 +46,7 @@ pub fn guard(name: &str, request: Option<&[u8]>, f: impl FnOnce() -> String) -> 
             let message = format!("xero-link panicked in `{name}`: {} (please report this)", panic_message(&payload));
             // Re-read the request only to echo its request_id; this must not panic again.
             let request_id = catch_unwind(AssertUnwindSafe(|| {
-                request.and_then(|b| json::parse_object(b).ok()).and_then(|mut m| m.remove("request_id"))
+                request.and_then(|b| json::parse_members(b).ok()).and_then(|m| json::request_id(&m))
             }))
             .ok()
             .flatten();

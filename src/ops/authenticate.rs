@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::registry;
 use crate::secret::Secret;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 use std::time::Duration;
 
 #[derive(Deserialize)]
@@ -81,6 +81,6 @@ fn handle(request: Request) -> Result<signin::SignedIn> {
     }
 }
 
-pub fn run(request: Value) -> Result<Value> {
+pub fn run(request: &[crate::json::Member<'_>]) -> Result<Box<RawValue>> {
     super::typed(request, handle)
 }

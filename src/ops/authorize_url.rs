@@ -5,7 +5,7 @@ use crate::auth::signin::{self, Started};
 use crate::error::Result;
 use crate::registry;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -18,6 +18,6 @@ fn handle(request: Request) -> Result<Started> {
     signin::start(&connection.config)
 }
 
-pub fn run(request: Value) -> Result<Value> {
+pub fn run(request: &[crate::json::Member<'_>]) -> Result<Box<RawValue>> {
     super::typed(request, handle)
 }

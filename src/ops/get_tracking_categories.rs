@@ -4,9 +4,9 @@ use crate::error::Result;
 use crate::push::SessionApi;
 use crate::push::reference::{self, LookupRequest, TrackingCategoriesResponse};
 use crate::{auth, registry};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
-pub fn run(request: Value) -> Result<Value> {
+pub fn run(request: &[crate::json::Member<'_>]) -> Result<Box<RawValue>> {
     super::typed(request, handle)
 }
 

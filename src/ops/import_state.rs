@@ -5,7 +5,7 @@ use crate::auth::tenants::{self, Exported, Imported};
 use crate::error::Result;
 use crate::registry;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,6 +21,6 @@ fn handle(request: Request) -> Result<Imported> {
     tenants::import(&connection.config, request.state, request.force)
 }
 
-pub fn run(request: Value) -> Result<Value> {
+pub fn run(request: &[crate::json::Member<'_>]) -> Result<Box<RawValue>> {
     super::typed(request, handle)
 }

@@ -30,12 +30,13 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::json;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// One operation: its public name and its handler.
 pub struct Operation {
     pub name: &'static str,
-    run: fn(Value) -> Result<Value>,
+    run: fn(&[crate::json::Member<'_>]) -> Result<Box<RawValue>>,
 }
 
 /// The operations, in the order the README lists them.
@@ -71,10 +72,11 @@ pub fn call(name: &str, request: Option<&[u8]>) -> String {
     let mut request_id = None;
     let result = (|| {
         let bytes = request.ok_or_else(|| Error::new(ErrorCode::BadJson, "request is NULL: expected a JSON object"))?;
-        let mut body = json::parse_object(bytes)?;
-        request_id = body.remove("request_id");
+        let mut members = json::parse_members(bytes)?;
+        request_id = json::request_id(&members);
+        members.retain(|(k, _)| k != "request_id");
         let operation = find(name)?;
-        (operation.run)(Value::Object(body))
+        (operation.run)(&members)
     })();
     envelope(result, request_id)
 }
@@ -88,33 +90,43 @@ pub fn find(name: &str) -> Result<&'static Operation> {
 }
 
 /// `{"ok":true,"result":...}` or `{"ok":false,"error":{...}}`, with the caller's `request_id` when given.
-pub fn envelope(result: Result<Value>, request_id: Option<Value>) -> String {
-    let mut out = Map::new();
-    match result {
-        Ok(value) => {
-            out.insert("ok".into(), Value::Bool(true));
-            out.insert("result".into(), value);
-        }
-        Err(error) => {
-            out.insert("ok".into(), Value::Bool(false));
-            out.insert("error".into(), serde_json::to_value(&error).unwrap_or_else(|_| json!({"code":"internal"})));
-        }
+pub fn envelope(result: Result<Box<RawValue>>, request_id: Option<Value>) -> String {
+    #[derive(Serialize)]
+    struct Envelope<'a> {
+        ok: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        result: Option<&'a RawValue>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<&'a Error>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        request_id: Option<&'a Value>,
     }
-    if let Some(id) = request_id {
-        out.insert("request_id".into(), id);
-    }
-    Value::Object(out).to_string()
+    let (result, error) = match &result {
+        Ok(raw) => (Some(raw.as_ref()), None),
+        Err(e) => (None, Some(e)),
+    };
+    let envelope = Envelope { ok: result.is_some(), result, error, request_id: request_id.as_ref() };
+    serde_json::to_string(&envelope).unwrap_or_else(|_| {
+        // Only an error whose details cannot be written gets here.
+        let id = request_id.map(|id| format!(",\"request_id\":{id}")).unwrap_or_default();
+        format!(
+            "{{\"ok\":false,\"error\":{{\"code\":\"internal\",\"message\":\"the answer could not be written\"}}{id}}}"
+        )
+    })
 }
 
 /// Decodes the typed request, runs the handler, encodes the typed result.
-pub(crate) fn typed<Req, Res>(body: Value, handler: fn(Req) -> Result<Res>) -> Result<Value>
+pub(crate) fn typed<Req, Res>(
+    members: &[crate::json::Member<'_>],
+    handler: fn(Req) -> Result<Res>,
+) -> Result<Box<RawValue>>
 where
     Req: DeserializeOwned,
     Res: Serialize,
 {
-    let request: Req = json::from_value(body)?;
+    let request: Req = json::from_members(members)?;
     let result = handler(request)?;
-    serde_json::to_value(result).map_err(|e| Error::internal(format!("result could not be encoded: {e}")))
+    serde_json::value::to_raw_value(&result).map_err(|e| Error::internal(format!("result could not be encoded: {e}")))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use crate::deadline::Deadline;
 use crate::error::{Error, Result};
 use crate::registry;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,6 +37,6 @@ fn handle(request: Request) -> Result<TenantView> {
     tenants::set_tenant(config, choice, deadline)
 }
 
-pub fn run(request: Value) -> Result<Value> {
+pub fn run(request: &[crate::json::Member<'_>]) -> Result<Box<RawValue>> {
     super::typed(request, handle)
 }

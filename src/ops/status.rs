@@ -5,7 +5,7 @@ use crate::auth::tenants::{self, Status};
 use crate::error::Result;
 use crate::registry;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -17,6 +17,6 @@ fn handle(request: Request) -> Result<Status> {
     tenants::status(&registry::get(&request.connection)?.config)
 }
 
-pub fn run(request: Value) -> Result<Value> {
+pub fn run(request: &[crate::json::Member<'_>]) -> Result<Box<RawValue>> {
     super::typed(request, handle)
 }

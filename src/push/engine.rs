@@ -4,6 +4,7 @@
 //! `summarizeErrors=false`, so one bad record never blocks the others.
 
 use super::api::{XeroApi, status_error};
+use super::element::{Element, batch_body};
 use super::map::{RefCheck, matches, member, member_decimal};
 use super::refdata::RefData;
 use super::schema::{DocumentTotals, Outcome, RecordError, RecordResult};
@@ -146,7 +147,7 @@ pub struct Candidate {
     /// The ERP key (ledger key).
     pub key: String,
     /// The Xero element as it is to be sent, without its Xero id.
-    pub element: Value,
+    pub element: Element,
     pub hash: String,
     /// How Xero finds it when the ledger does not know it (lower case; see [`Lookup`]).
     pub natural: String,
@@ -251,6 +252,18 @@ impl Spec {
             r.totals = Some(totals_of(elem));
         }
         r
+    }
+
+    /// The members of Xero's answer to a write that [`Spec::result_from`] and the write's checks read; the rest
+    /// of each element (its lines above all) is skipped unparsed.
+    fn answer_members(&self) -> Vec<&'static str> {
+        let mut keep = vec![self.id_field, "ValidationErrors", "Warnings", "StatusAttributeString"];
+        keep.extend(self.number_field);
+        keep.extend(self.status_field);
+        if self.document {
+            keep.extend(["SubTotal", "TotalTax", "Total", "AmountDue", "RemainingCredit"]);
+        }
+        keep
     }
 
     fn result_from_entry(&self, c: &Candidate, outcome: Outcome, e: &Entry) -> RecordResult {
@@ -776,11 +789,12 @@ fn adopted(c: &Candidate, e: &Entry, found: &Value) -> Action {
 
 /// What to do with a record that Xero holds as `found`.
 fn decide_existing(spec: &Spec, c: &Candidate, e: &Entry, found: &Value) -> Action {
-    if matches(found, &c.element) {
+    let sent = c.element.value();
+    if matches(found, &sent) {
         return adopted(c, e, found);
     }
     let id = member(found, spec.id_field).unwrap_or_default().to_owned();
-    match spec.edit_refusal(found, &c.element) {
+    match spec.edit_refusal(found, &sent) {
         Some((refusal, _)) if !refusal.is_empty() => {
             let mut r = spec.result_from(c, Outcome::Failed, found);
             r.errors.push(error_of("conflict", refusal, None));
@@ -806,8 +820,12 @@ fn decide_natural(
         .filter(|f| member(f, spec.id_field).is_none_or(|id| !claimed.contains(&id.to_lowercase())))
         .filter(|f| !(spec.create_only && member(f, "Status") == Some("DELETED")))
         .collect();
+    if found.is_empty() {
+        return Action::Create;
+    }
+    let sent = c.element.value();
     if spec.create_only {
-        return match found.iter().find(|f| matches(f, &c.element)) {
+        return match found.iter().find(|f| matches(f, &sent)) {
             Some(f) => adopted(c, e, f),
             None => Action::Create,
         };
@@ -815,7 +833,7 @@ fn decide_natural(
     match found.len() {
         0 => Action::Create,
         1 => decide_existing(spec, c, e, found[0]),
-        n => match found.iter().find(|f| matches(f, &c.element)) {
+        n => match found.iter().find(|f| matches(f, &sent)) {
             Some(f) => adopted(c, e, f),
             None => Action::Done(Box::new(RecordResult::failed(
                 c.index,
@@ -857,7 +875,7 @@ fn adopt(
 
 /// One element to write: candidate index, the element (with its Xero id for an update), the id.
 /// A create borrows the candidate's element; only an update, which adds the id, copies it.
-type Write<'c> = (usize, Cow<'c, Value>, Option<String>);
+type Write<'c> = (usize, Cow<'c, Element>, Option<String>);
 
 fn writes_of<'c>(
     spec: &Spec,
@@ -870,10 +888,7 @@ fn writes_of<'c>(
         match a {
             Some(Action::Create) => writes.push((i, Cow::Borrowed(&candidates[i].element), None)),
             Some(Action::Update { id, .. }) => {
-                let mut el = candidates[i].element.clone();
-                if let Some(obj) = el.as_object_mut() {
-                    obj.insert(spec.id_field.to_owned(), Value::String(id.clone()));
-                }
+                let el = candidates[i].element.with_id(spec.id_field, id);
                 writes.push((i, Cow::Owned(el), Some(id.clone())));
             }
             _ => {}
@@ -973,30 +988,13 @@ impl Drop for StopOnPanic<'_> {
     }
 }
 
-/// Bytes of `v` as JSON, without building the text.
-fn serialized_len(v: &Value) -> usize {
-    struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0 += b.len();
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut n = Count(0);
-    let _ = serde_json::to_writer(&mut n, v);
-    n.0
-}
-
 /// Splits writes into batches of at most [`MAX_BATCH`] elements and [`MAX_BATCH_BYTES`].
 fn batches<'w, 'c>(writes: &'w [Write<'c>]) -> Vec<&'w [Write<'c>]> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut bytes = 0;
     for (n, (_, el, _)) in writes.iter().enumerate() {
-        let size = serialized_len(el) + 1;
+        let size = el.json().len() + 1;
         if n > start && (n - start >= MAX_BATCH || bytes + size > MAX_BATCH_BYTES) {
             out.push(&writes[start..n]);
             start = n;
@@ -1044,8 +1042,6 @@ fn write_batch(
     // Copied only when an answer is lost and part of the batch is sent again.
     let mut todo: Cow<'_, [Write]> = Cow::Borrowed(batch);
     for attempt in 0..2u32 {
-        let elements: Vec<&Value> = todo.iter().map(|(_, el, _)| el.as_ref()).collect();
-        let body = std::collections::BTreeMap::from([(spec.collection, elements)]);
         let mut query = vec![("summarizeErrors".to_string(), "false".to_string())];
         if spec.unitdp {
             query.push(("unitdp".into(), "4".into()));
@@ -1054,7 +1050,7 @@ fn write_batch(
             method: method.clone(),
             path: spec.endpoint.clone(),
             query,
-            body: Some(serde_json::to_vec(&body).expect("a Value always serialises")),
+            body: Some(batch_body(spec.collection, todo.iter().map(|(_, el, _)| el.as_ref()))),
             idempotency_key: None,
         };
         call.idempotency_key = Some(idempotency_key(ctx, &call));
@@ -1062,16 +1058,7 @@ fn write_batch(
             |existing: &Option<String>| if existing.is_some() { Outcome::Updated } else { Outcome::Created };
         match ctx.send(&call) {
             Ok(response) => {
-                let parsed: Option<Vec<Value>> = serde_json::from_slice::<Value>(&response.body)
-                    .ok()
-                    .and_then(|mut v| {
-                        let found = v.get(spec.collection).is_some();
-                        v.get_mut(if found { spec.collection } else { "Elements" }).map(Value::take)
-                    })
-                    .and_then(|v| match v {
-                        Value::Array(a) => Some(a),
-                        _ => None,
-                    })
+                let parsed = super::answer::elements(&response.body, spec.collection, &spec.answer_members())
                     .filter(|a| a.len() == todo.len());
                 let Some(elements) = parsed.filter(|_| response.status == 200 || response.status == 400) else {
                     let err = status_error(&format!("pushing {}s", spec.noun), &response);
@@ -1150,9 +1137,12 @@ fn write_batch(
                         for (i, el, existing) in todo.iter().cloned() {
                             let c = &candidates[i];
                             let hit = existing.is_none().then(|| {
-                                found.iter().find(|f| {
-                                    spec.natural_of(f).as_deref() == Some(c.natural.as_str()) && matches(f, &c.element)
-                                })
+                                let mine: Vec<&Value> = found
+                                    .iter()
+                                    .filter(|f| spec.natural_of(f).as_deref() == Some(c.natural.as_str()))
+                                    .collect();
+                                let sent = (!mine.is_empty()).then(|| c.element.value());
+                                mine.into_iter().find(|f| sent.as_ref().is_some_and(|s| matches(f, s)))
                             });
                             match hit.flatten() {
                                 Some(f) => landed.push((i, spec.result_from(c, Outcome::Created, f))),

@@ -3,6 +3,7 @@
 //! (accounts, tax rates, tracking options) are collected as [`RefCheck`]s and run once that data is read.
 
 use super::amount::Amount;
+use super::element::Element;
 use super::schema::*;
 use crate::config::Config;
 use crate::xero;
@@ -125,7 +126,7 @@ fn some_text(v: &Option<String>) -> Option<String> {
 }
 
 /// A debtor or creditor → a Xero contact. The key is the code.
-pub fn contact(c: &ErpContact, path: &str) -> Result<Value, Problems> {
+pub fn contact(c: &ErpContact, path: &str) -> Result<Element, Problems> {
     let mut p = Problems::default();
     p.text(&format!("{path}.code"), &c.code, 50);
     p.text(&format!("{path}.name"), &c.name, 255);
@@ -198,11 +199,11 @@ pub fn contact(c: &ErpContact, path: &str) -> Result<Value, Problems> {
     };
     let mut v = to_value(&x);
     merge(&mut v, &c.xero);
-    Ok(v)
+    Ok(Element::of(&v))
 }
 
 /// An inventory item → a Xero item, with the sales and cost-of-sales accounts.
-pub fn item(i: &ErpItem, path: &str, config: &Config) -> Result<(Value, Vec<RefCheck>), Problems> {
+pub fn item(i: &ErpItem, path: &str, config: &Config) -> Result<(Element, Vec<RefCheck>), Problems> {
     let mut p = Problems::default();
     let mut refs = Vec::new();
     p.text(&format!("{path}.code"), &i.code, 30);
@@ -285,7 +286,7 @@ pub fn item(i: &ErpItem, path: &str, config: &Config) -> Result<(Value, Vec<RefC
     };
     let mut v = to_value(&x);
     merge(&mut v, &i.xero);
-    Ok((v, refs))
+    Ok((Element::of(&v), refs))
 }
 
 /// What a document has in common, invoice or credit note.
@@ -347,7 +348,12 @@ pub fn type_word(t: DocumentType) -> &'static str {
 }
 
 /// Document lines → Xero line items, with the default account and tracking.
-pub fn lines(d: &DocumentInput<'_>, config: &Config, p: &mut Problems, refs: &mut Vec<RefCheck>) -> Vec<Value> {
+pub fn lines(
+    d: &DocumentInput<'_>,
+    config: &Config,
+    p: &mut Problems,
+    refs: &mut Vec<RefCheck>,
+) -> Vec<xero::LineItem> {
     let mut out = Vec::with_capacity(d.lines.len());
     for (n, l) in d.lines.iter().enumerate() {
         let lp = format!("{}.lines[{n}]", d.path);
@@ -444,11 +450,24 @@ pub fn lines(d: &DocumentInput<'_>, config: &Config, p: &mut Problems, refs: &mu
             tracking,
             ..Default::default()
         };
-        let mut v = to_value(&line);
-        merge(&mut v, &l.xero);
-        out.push(v);
+        out.push(line);
     }
     out
+}
+
+/// A document with its lines as an element; the host's pass-through members (document and lines) merged in.
+fn document_element<T: serde::Serialize>(doc: &T, pass: &XeroPassThrough, lines: &[ErpLine]) -> Element {
+    if pass.is_none() && lines.iter().all(|l| l.xero.is_none()) {
+        return Element::of(doc);
+    }
+    let mut v = to_value(doc);
+    if let Some(Value::Array(items)) = v.get_mut("LineItems") {
+        for (item, line) in items.iter_mut().zip(lines) {
+            merge(item, &line.xero);
+        }
+    }
+    merge(&mut v, pass);
+    Element::of(&v)
 }
 
 fn amounts_word(a: AmountsAre) -> &'static str {
@@ -480,7 +499,7 @@ pub fn check_invoice(
     i: &ErpInvoice,
     path: &str,
     config: &Config,
-) -> (Problems, Option<String>, Vec<Value>, Vec<RefCheck>) {
+) -> (Problems, Option<String>, Vec<xero::LineItem>, Vec<RefCheck>) {
     let mut p = Problems::default();
     let mut refs = Vec::new();
     let input = DocumentInput {
@@ -505,7 +524,7 @@ pub fn check_invoice(
 }
 
 /// The Xero invoice for a checked ERP invoice.
-pub fn invoice(i: &ErpInvoice, contact_id: &str, lines: Vec<Value>) -> Value {
+pub fn invoice(i: &ErpInvoice, contact_id: &str, lines: Vec<xero::LineItem>) -> Element {
     let x = xero::Invoice {
         kind: match i.doc_type {
             DocumentType::Sales => "ACCREC",
@@ -521,19 +540,17 @@ pub fn invoice(i: &ErpInvoice, contact_id: &str, lines: Vec<Value>) -> Value {
         currency_rate: i.currency_rate.map(|a| norm(a.0)),
         line_amount_types: Some(amounts_word(i.amounts).into()),
         status: Some(status_word(i.status).into()),
+        line_items: lines,
         ..Default::default()
     };
-    let mut v = to_value(&x);
-    v["LineItems"] = Value::Array(lines);
-    merge(&mut v, &i.xero);
-    v
+    document_element(&x, &i.xero, &i.lines)
 }
 
 pub fn check_credit_note(
     c: &ErpCreditNote,
     path: &str,
     config: &Config,
-) -> (Problems, Option<String>, Vec<Value>, Vec<RefCheck>) {
+) -> (Problems, Option<String>, Vec<xero::LineItem>, Vec<RefCheck>) {
     let mut p = Problems::default();
     let mut refs = Vec::new();
     let input = DocumentInput {
@@ -572,7 +589,7 @@ pub fn check_credit_note(
     (p, contact, lines, refs)
 }
 
-pub fn credit_note(c: &ErpCreditNote, contact_id: &str, lines: Vec<Value>) -> Value {
+pub fn credit_note(c: &ErpCreditNote, contact_id: &str, lines: Vec<xero::LineItem>) -> Element {
     let x = xero::CreditNote {
         kind: match c.doc_type {
             DocumentType::Sales => "ACCRECCREDIT",
@@ -587,16 +604,14 @@ pub fn credit_note(c: &ErpCreditNote, contact_id: &str, lines: Vec<Value>) -> Va
         currency_rate: c.currency_rate.map(|a| norm(a.0)),
         line_amount_types: Some(amounts_word(c.amounts).into()),
         status: Some(status_word(c.status).into()),
+        line_items: lines,
         ..Default::default()
     };
-    let mut v = to_value(&x);
-    v["LineItems"] = Value::Array(lines);
-    merge(&mut v, &c.xero);
-    v
+    document_element(&x, &c.xero, &c.lines)
 }
 
-pub fn allocation(invoice_id: &str, amount: Amount, on: chrono::NaiveDate) -> Value {
-    to_value(&xero::Allocation {
+pub fn allocation(invoice_id: &str, amount: Amount, on: chrono::NaiveDate) -> Element {
+    Element::of(&xero::Allocation {
         invoice: Some(xero::DocumentRef { invoice_id: Some(invoice_id.to_owned()), ..Default::default() }),
         amount: Some(norm(amount.0)),
         date: Some(date(on)),
@@ -623,7 +638,7 @@ pub fn check_payment(pay: &ErpPayment, path: &str) -> (Problems, Vec<RefCheck>) 
     (p, refs)
 }
 
-pub fn payment(pay: &ErpPayment, document_id: &str) -> Value {
+pub fn payment(pay: &ErpPayment, document_id: &str) -> Element {
     let doc = xero::DocumentRef {
         invoice_id: pay.invoice.as_ref().map(|_| document_id.to_owned()),
         credit_note_id: pay.credit_note.as_ref().map(|_| document_id.to_owned()),
@@ -642,18 +657,7 @@ pub fn payment(pay: &ErpPayment, document_id: &str) -> Value {
     };
     let mut v = to_value(&x);
     merge(&mut v, &pay.xero);
-    v
-}
-
-/// A stable fingerprint of what is pushed for one record: equal elements, equal hashes.
-pub fn hash(kind: &str, element: &Value) -> String {
-    use sha2::{Digest, Sha256};
-    // serde_json's Map is ordered by key here, so the text is canonical; it streams into the hash unbuilt.
-    let mut h = Sha256::new();
-    h.update(kind.as_bytes());
-    h.update([0u8]);
-    serde_json::to_writer(&mut h, element).expect("a Value always serialises");
-    hex::encode(h.finalize())
+    Element::of(&v)
 }
 
 /// Members a found Xero element must have equal to ours for the two to be the same record as pushed.
@@ -772,13 +776,5 @@ mod tests {
         let mut extra = found.clone();
         extra["LineItems"].as_array_mut().unwrap().push(json!({}));
         assert!(!matches(&extra, &sent));
-    }
-
-    #[test]
-    fn hashes_depend_on_kind_and_content() {
-        let a = json!({"A": "x"});
-        assert_eq!(hash("k", &a), hash("k", &json!({"A": "x"})));
-        assert_ne!(hash("k", &a), hash("j", &a));
-        assert_ne!(hash("k", &a), hash("k", &json!({"A": "y"})));
     }
 }

@@ -5,7 +5,9 @@
 //! [`SessionApi`] (the signed-in session over the transport), tests pass an in-process simulator.
 
 pub mod amount;
+mod answer;
 pub mod api;
+pub mod element;
 pub mod engine;
 pub mod map;
 pub mod refdata;
@@ -268,7 +270,7 @@ fn sync_contacts(ctx: &Ctx<'_>, records: &[Record<ErpContact>], prefix: &str) ->
                 candidates.push(Candidate {
                     index: i,
                     key: c.code.clone(),
-                    hash: map::hash(kinds::CONTACT, &element),
+                    hash: element.hash(kinds::CONTACT),
                     element,
                     natural: c.code.to_lowercase(),
                     refs: Vec::new(),
@@ -317,7 +319,7 @@ fn sync_items(ctx: &Ctx<'_>, records: &[Record<ErpItem>], prefix: &str) -> Resul
                 candidates.push(Candidate {
                     index: i,
                     key: it.code.clone(),
-                    hash: map::hash(kinds::ITEM, &element),
+                    hash: element.hash(kinds::ITEM),
                     element,
                     natural: it.code.to_lowercase(),
                     refs,
@@ -426,7 +428,7 @@ struct Pending {
     doc_type: DocumentType,
     contact_field: &'static str,
     contact: String,
-    lines: Vec<serde_json::Value>,
+    lines: Vec<crate::xero::LineItem>,
     refs: Vec<map::RefCheck>,
     items: Vec<(String, String)>,
 }
@@ -622,7 +624,7 @@ fn sync_invoices(
                 let element = map::invoice(inv, &contact_id, p.lines);
                 Candidate {
                     index: p.index,
-                    hash: map::hash(spec.ledger_kind, &element),
+                    hash: element.hash(spec.ledger_kind),
                     element,
                     natural: natural_of_document(t, &p.key, &contact_id),
                     key: p.key,
@@ -721,7 +723,7 @@ fn sync_credit_notes(
                 let element = map::credit_note(cn, &contact_id, p.lines);
                 Candidate {
                     index: p.index,
-                    hash: map::hash(spec.ledger_kind, &element),
+                    hash: element.hash(spec.ledger_kind),
                     element,
                     natural: natural_of_document(t, &p.key, &contact_id),
                     key: p.key,
@@ -860,7 +862,7 @@ fn sync_allocations(
                 candidates.push(Candidate {
                     index: j,
                     key: format!("{}{SEP}{}", cn.number, a.invoice),
-                    hash: map::hash("allocation", &element),
+                    hash: element.hash("allocation"),
                     element,
                     natural: invoice_id.to_lowercase(),
                     refs: Vec::new(),
@@ -1011,7 +1013,7 @@ pub fn payments(connection: &Connection, request: PushPaymentsRequest, api: &dyn
         candidates.push(Candidate {
             index: i,
             key: pay.id.clone(),
-            hash: map::hash(kinds::PAYMENT, &element),
+            hash: element.hash(kinds::PAYMENT),
             element,
             natural: format!("{}:{}", if is_invoice { "i" } else { "c" }, doc_id.to_lowercase()),
             refs,

@@ -317,12 +317,15 @@ pub enum Record<T> {
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for Record<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = Value::deserialize(d)?;
-        Ok(match serde_path_to_error::deserialize::<_, T>(raw.clone()) {
+        // The record's text, decoded on its own: no tree of values is built for a valid record.
+        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
+        let mut de = serde_json::Deserializer::from_str(raw.get());
+        Ok(match serde_path_to_error::deserialize::<_, T>(&mut de) {
             Ok(v) => Record::Valid(v),
             Err(e) => {
                 let path = e.path().to_string();
                 let path = if path == "." { String::new() } else { path };
+                let raw = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
                 Record::Invalid { message: e.into_inner().to_string(), path, raw }
             }
         })
