@@ -34,23 +34,23 @@ impl Element {
         hex::encode(h.finalize())
     }
 
-    /// The element with `field` set to `id` (an update names the record it changes); our id wins over a member of
-    /// the same name from the host's pass-through.
-    pub fn with_id(&self, field: &str, id: &str) -> Element {
+    /// The element with the string member `field` set to `value` first (an update names the record it changes by
+    /// its id); ours wins over a member of the same name from the host's pass-through.
+    pub fn with_member(&self, field: &str, value: &str) -> Element {
         let text = self.json();
         let quoted_field = format!("\"{field}\"");
         if text.contains(&quoted_field) {
             let mut v = self.value();
             if let Some(obj) = v.as_object_mut() {
-                obj.insert(field.to_owned(), Value::String(id.to_owned()));
+                obj.insert(field.to_owned(), Value::String(value.to_owned()));
             }
             return Element::of(&v);
         }
         // `{"Field":"id",` followed by the members: no parse, no copy of the value tree.
         let rest = text.strip_prefix('{').expect("an element is a JSON object").trim_start();
-        let id = serde_json::to_string(id).expect("a string always serialises");
+        let value = serde_json::to_string(value).expect("a string always serialises");
         let sep = if rest.starts_with('}') { "" } else { "," };
-        let joined = format!("{{{quoted_field}:{id}{sep}{rest}");
+        let joined = format!("{{{quoted_field}:{value}{sep}{rest}");
         Element(RawValue::from_string(joined).expect("an element with an id member is JSON"))
     }
 }
@@ -77,17 +77,17 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn with_id_puts_the_id_first_and_keeps_every_member() {
+    fn with_member_puts_the_id_first_and_keeps_every_member() {
         let el = Element::of(&json!({"Name": "A \"quoted\" name", "Lines": [1, 2]}));
-        let updated = el.with_id("ContactID", "abc-1");
+        let updated = el.with_member("ContactID", "abc-1");
         assert_eq!(updated.value(), json!({"ContactID": "abc-1", "Name": "A \"quoted\" name", "Lines": [1, 2]}));
-        assert_eq!(Element::of(&json!({})).with_id("ItemID", "x").value(), json!({"ItemID": "x"}));
+        assert_eq!(Element::of(&json!({})).with_member("ItemID", "x").value(), json!({"ItemID": "x"}));
     }
 
     #[test]
-    fn with_id_overrides_an_id_from_the_pass_through() {
+    fn with_member_overrides_an_id_from_the_pass_through() {
         let el = Element::of(&json!({"InvoiceID": "host-said", "Type": "ACCREC"}));
-        let v = el.with_id("InvoiceID", "ours").value();
+        let v = el.with_member("InvoiceID", "ours").value();
         assert_eq!(v, json!({"InvoiceID": "ours", "Type": "ACCREC"}));
     }
 

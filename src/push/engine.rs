@@ -200,9 +200,17 @@ pub struct Spec {
 
 enum Action {
     Done(Box<RecordResult>),
-    Adopt { found: Value, outcome: Outcome },
+    Adopt {
+        found: Value,
+        outcome: Outcome,
+    },
     Create,
-    Update { id: String, warning: Option<String> },
+    /// `restore`: the contact is ARCHIVED in Xero and is made ACTIVE again (`ContactStatus`).
+    Update {
+        id: String,
+        warning: Option<String>,
+        restore: bool,
+    },
 }
 
 fn error_of(code: &str, message: impl Into<String>, path: Option<String>) -> RecordError {
@@ -664,7 +672,7 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
             }
             (Some(id), false) => match by_id.get(&id.to_lowercase()) {
                 Some(found) => decide_existing(spec, c, e, found),
-                None => Action::Update { id: id.clone(), warning: None },
+                None => Action::Update { id: id.clone(), warning: None, restore: false },
             },
             (None, _) if create_first && e.pending_hash.is_none() => Action::Create,
             (None, _) => decide_natural(spec, c, e, by_natural.get(&c.natural), &claimed),
@@ -681,7 +689,7 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
                 Action::Done(r) => *r,
                 Action::Adopt { found, outcome } => spec.result_from(c, outcome, &found),
                 Action::Create => RecordResult::new(c.index, c.key.clone(), Outcome::Created),
-                Action::Update { id, warning } => {
+                Action::Update { id, warning, .. } => {
                     let mut r = RecordResult::new(c.index, c.key.clone(), Outcome::Updated);
                     r.xero_id = Some(id);
                     r.warnings.extend(warning);
@@ -790,18 +798,29 @@ fn adopted(c: &Candidate, e: &Entry, found: &Value) -> Action {
 /// What to do with a record that Xero holds as `found`.
 fn decide_existing(spec: &Spec, c: &Candidate, e: &Entry, found: &Value) -> Action {
     let sent = c.element.value();
+    let id = member(found, spec.id_field).unwrap_or_default().to_owned();
+    // An archived contact cannot take new documents: the ERP pushing it means it is in use, so it is restored
+    // (unless the host's pass-through sets the status itself).
+    if matches!(spec.lookup, Lookup::Contacts)
+        && member(found, "ContactStatus") == Some("ARCHIVED")
+        && sent.get("ContactStatus").is_none()
+    {
+        let warning = "the contact was ARCHIVED in Xero; it was made ACTIVE again so that the ERP's documents can \
+                       use it"
+            .to_owned();
+        return Action::Update { id, warning: Some(warning), restore: true };
+    }
     if matches(found, &sent) {
         return adopted(c, e, found);
     }
-    let id = member(found, spec.id_field).unwrap_or_default().to_owned();
     match spec.edit_refusal(found, &sent) {
         Some((refusal, _)) if !refusal.is_empty() => {
             let mut r = spec.result_from(c, Outcome::Failed, found);
             r.errors.push(error_of("conflict", refusal, None));
             Action::Done(Box::new(r))
         }
-        Some((_, warning)) => Action::Update { id, warning },
-        None => Action::Update { id, warning: None },
+        Some((_, warning)) => Action::Update { id, warning, restore: false },
+        None => Action::Update { id, warning: None, restore: false },
     }
 }
 
@@ -887,8 +906,11 @@ fn writes_of<'c>(
     for (i, a) in actions.iter().enumerate().filter(|(i, _)| pick(*i)) {
         match a {
             Some(Action::Create) => writes.push((i, Cow::Borrowed(&candidates[i].element), None)),
-            Some(Action::Update { id, .. }) => {
-                let el = candidates[i].element.with_id(spec.id_field, id);
+            Some(Action::Update { id, restore, .. }) => {
+                let mut el = candidates[i].element.with_member(spec.id_field, id);
+                if *restore {
+                    el = el.with_member("ContactStatus", "ACTIVE");
+                }
                 writes.push((i, Cow::Owned(el), Some(id.clone())));
             }
             _ => {}
