@@ -5,22 +5,14 @@ mod push_support;
 
 use push_support::{SimApi, as_json, connection, request};
 use serde_json::json;
-use xero_link::deadline::Deadline;
-use xero_link::push::{self, XeroApi};
+use xero_link::push;
 
 #[test]
 fn an_archived_contact_found_in_xero_is_restored_and_takes_the_invoice() {
     let conn = connection("archived-contact", |_| {});
     let api = SimApi::new();
     let typed = json!({"Contacts": [{"ContactNumber": "AR1", "Name": "Archived Debtor", "ContactStatus": "ARCHIVED"}]});
-    let call = xero_link::transport::ApiCall {
-        method: http::Method::PUT,
-        path: "/Contacts".into(),
-        query: vec![],
-        body: Some(typed.to_string().into_bytes()),
-        idempotency_key: None,
-    };
-    assert_eq!(api.send(&call, Deadline::after_ms(1000)).unwrap().status, 200);
+    api.by_hand("/Contacts", typed);
 
     let req = json!({"connection": "xero-hugeerp",
         "contacts": [{"code": "AR1", "role": "debtor", "name": "Archived Debtor"}],

@@ -7,8 +7,7 @@ mod push_support;
 use push_support::erp_day::{self, Scale};
 use push_support::{SimApi, connection, request};
 use serde_json::json;
-use xero_link::deadline::Deadline;
-use xero_link::push::{self, XeroApi, schema::*};
+use xero_link::push::{self, schema::*};
 
 fn prepared(tag: &str) -> (xero_link::registry::Connection, std::sync::Arc<SimApi>, erp_day::ErpDay) {
     let day = erp_day::generate(5, Scale { sales_invoices: 60, bills: 0, ..Scale::SMALL });
@@ -41,14 +40,7 @@ fn a_sales_invoice_typed_in_xero_under_the_same_number_is_updated_not_duplicated
         "Contact": {"ContactNumber": mine["debtor"]},
         "LineItems": [{"Description": "typed in Xero", "Quantity": "1", "UnitAmount": "5.00", "AccountCode": "200"}],
     }]});
-    let call = xero_link::transport::ApiCall {
-        method: http::Method::PUT,
-        path: "/Invoices".into(),
-        query: vec![],
-        body: Some(typed.to_string().into_bytes()),
-        idempotency_key: None,
-    };
-    assert_eq!(api.send(&call, Deadline::after_ms(1000)).unwrap().status, 200);
+    api.by_hand("/Invoices", typed);
 
     let r =
         push::invoices(&conn, request(json!({"connection": "xero-hugeerp", "invoices": day.sales_invoices})), &*api)

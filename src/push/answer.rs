@@ -34,7 +34,7 @@ impl<'de> Visitor<'de> for Answer<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let (mut ours, mut elements) = (None, None);
-        while let Some(key) = map.next_key_seed(Key(&[]))? {
+        while let Some(key) = map.next_key::<String>()? {
             let slot = match key.as_str() {
                 k if k == self.collection => &mut ours,
                 "Elements" => &mut elements,
@@ -50,7 +50,7 @@ impl<'de> Visitor<'de> for Answer<'_> {
     }
 }
 
-/// A map key, owned only when it is kept (`keep` empty: always).
+/// A member name, owned only when it is kept (else empty).
 struct Key<'k>(&'k [&'k str]);
 
 impl<'de> DeserializeSeed<'de> for Key<'_> {
@@ -66,7 +66,7 @@ impl<'de> Visitor<'de> for Key<'_> {
         f.write_str("a member name")
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
-        if self.0.is_empty() || self.0.contains(&v) { Ok(v.to_owned()) } else { Ok(String::new()) }
+        Ok(if self.0.contains(&v) { v.to_owned() } else { String::new() })
     }
 }
 

@@ -611,12 +611,14 @@ pub fn credit_note(c: &ErpCreditNote, contact_id: &str, lines: Vec<xero::LineIte
 }
 
 pub fn allocation(invoice_id: &str, amount: Amount, on: chrono::NaiveDate) -> Element {
-    Element::of(&xero::Allocation {
+    // Through a value (members in name order), as allocations were always hashed: a ledger that settled one
+    // keeps its hash, and Xero never changes an allocation, so a new hash would read as a conflict.
+    Element::of(&to_value(&xero::Allocation {
         invoice: Some(xero::DocumentRef { invoice_id: Some(invoice_id.to_owned()), ..Default::default() }),
         amount: Some(norm(amount.0)),
         date: Some(date(on)),
         ..Default::default()
-    })
+    }))
 }
 
 pub fn check_payment(pay: &ErpPayment, path: &str) -> (Problems, Vec<RefCheck>) {
@@ -760,6 +762,13 @@ pub fn wrap(collection: &str, elements: Vec<Value>) -> Value {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn allocations_keep_the_text_their_ledger_hashes_were_made_of() {
+        let on = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let a = allocation("8a1f", Amount(Decimal::new(1050, 2)), on);
+        assert_eq!(a.json(), r#"{"Amount":10.5,"Date":"2026-11-26","Invoice":{"InvoiceID":"8a1f"}}"#);
+    }
 
     #[test]
     fn found_elements_match_what_was_sent() {

@@ -433,6 +433,98 @@ struct Pending {
     items: Vec<(String, String)>,
 }
 
+/// What invoices and credit notes share, for the steps that treat them alike.
+trait ErpDocument {
+    fn number(&self) -> &str;
+    fn doc_type(&self) -> DocumentType;
+    fn erp_lines(&self) -> &[ErpLine];
+}
+
+macro_rules! erp_document {
+    ($($t:ty),*) => {$(
+        impl ErpDocument for $t {
+            fn number(&self) -> &str {
+                &self.number
+            }
+            fn doc_type(&self) -> DocumentType {
+                self.doc_type
+            }
+            fn erp_lines(&self) -> &[ErpLine] {
+                &self.lines
+            }
+        }
+    )*};
+}
+erp_document!(ErpInvoice, ErpCreditNote);
+
+impl Pending {
+    /// A checked document (record `index` at `path`), its contact code, mapped lines and references.
+    fn of(
+        index: usize,
+        doc: &impl ErpDocument,
+        path: String,
+        contact: Option<String>,
+        lines: Vec<crate::xero::LineItem>,
+        refs: Vec<map::RefCheck>,
+    ) -> Pending {
+        let doc_type = doc.doc_type();
+        Pending {
+            index,
+            key: doc.number().to_owned(),
+            items: item_paths(&path, doc.erp_lines()),
+            path,
+            doc_type,
+            contact_field: if doc_type == DocumentType::Sales { "debtor" } else { "creditor" },
+            contact: contact.expect("a checked document names its contact"),
+            lines,
+            refs,
+        }
+    }
+}
+
+/// Pushes resolved documents, sales then purchase, each type under its own spec; `element_of` maps one document
+/// for its contact. Also returns each document's contact id by record index.
+type ResolvedResults = (Vec<RecordResult>, HashMap<usize, String>);
+
+fn sync_resolved<D: ErpDocument>(
+    ctx: &Ctx<'_>,
+    records: &[Record<D>],
+    mut ready: Vec<(Pending, String)>,
+    spec_of: fn(DocumentType) -> Spec,
+    element_of: fn(&D, &str, Vec<crate::xero::LineItem>) -> element::Element,
+) -> Result<ResolvedResults> {
+    let mut results = Vec::new();
+    let mut contact_of = HashMap::new();
+    for t in [DocumentType::Sales, DocumentType::Purchase] {
+        let spec = spec_of(t);
+        // Moved, not copied: each pending document becomes one candidate.
+        let (this_type, rest): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut ready).into_iter().partition(|(p, _)| p.doc_type == t);
+        ready = rest;
+        let candidates: Vec<Candidate> = this_type
+            .into_iter()
+            .map(|(p, contact_id)| {
+                let Record::Valid(doc) = &records[p.index] else { unreachable!("pending records are valid") };
+                let element = element_of(doc, &contact_id, p.lines);
+                let natural = natural_of_document(t, &p.key, &contact_id);
+                contact_of.insert(p.index, contact_id);
+                Candidate {
+                    index: p.index,
+                    hash: element.hash(spec.ledger_kind),
+                    element,
+                    natural,
+                    key: p.key,
+                    refs: p.refs,
+                }
+            })
+            .collect();
+        if !candidates.is_empty() {
+            results.extend(engine::sync(ctx, &spec, &candidates)?);
+        }
+    }
+    Ok((results, contact_of))
+}
+
 /// Runs the carried contacts and items first; resolves the contact and item each pending document needs.
 struct Dependencies {
     contacts: Option<Vec<RecordResult>>,
@@ -598,44 +690,11 @@ fn sync_invoices(
             results.push(RecordResult::failed(i, &inv.number, vec![dup]));
             continue;
         }
-        pending.push(Pending {
-            index: i,
-            key: inv.number.clone(),
-            items: item_paths(&path, &inv.lines),
-            path,
-            doc_type: inv.doc_type,
-            contact_field: if inv.doc_type == DocumentType::Sales { "debtor" } else { "creditor" },
-            contact: contact.expect("a checked document names its contact"),
-            lines,
-            refs,
-        });
+        pending.push(Pending::of(i, inv, path, contact, lines, refs));
     }
-    let mut ready = resolve_pending(ctx, deps, pending, &mut results);
-    for t in [DocumentType::Sales, DocumentType::Purchase] {
-        let spec = invoice_spec(t);
-        // Moved, not copied: each pending document becomes one candidate.
-        let (this_type, rest): (Vec<_>, Vec<_>) =
-            std::mem::take(&mut ready).into_iter().partition(|(p, _)| p.doc_type == t);
-        ready = rest;
-        let candidates: Vec<Candidate> = this_type
-            .into_iter()
-            .map(|(p, contact_id)| {
-                let Record::Valid(inv) = &records[p.index] else { unreachable!("pending records are valid") };
-                let element = map::invoice(inv, &contact_id, p.lines);
-                Candidate {
-                    index: p.index,
-                    hash: element.hash(spec.ledger_kind),
-                    element,
-                    natural: natural_of_document(t, &p.key, &contact_id),
-                    key: p.key,
-                    refs: p.refs,
-                }
-            })
-            .collect();
-        if !candidates.is_empty() {
-            results.extend(engine::sync(ctx, &spec, &candidates)?);
-        }
-    }
+    let ready = resolve_pending(ctx, deps, pending, &mut results);
+    let (written, _) = sync_resolved(ctx, records, ready, invoice_spec, map::invoice)?;
+    results.extend(written);
     Ok(ordered(records.len(), results, |i| record_path(prefix, single, i)))
 }
 
@@ -695,46 +754,11 @@ fn sync_credit_notes(
             results.push(RecordResult::failed(i, &cn.number, vec![dup]));
             continue;
         }
-        pending.push(Pending {
-            index: i,
-            key: cn.number.clone(),
-            items: item_paths(&path, &cn.lines),
-            path,
-            doc_type: cn.doc_type,
-            contact_field: if cn.doc_type == DocumentType::Sales { "debtor" } else { "creditor" },
-            contact: contact.expect("a checked document names its contact"),
-            lines,
-            refs,
-        });
+        pending.push(Pending::of(i, cn, path, contact, lines, refs));
     }
-    let mut ready = resolve_pending(ctx, deps, pending, &mut results);
-    let mut contact_of: HashMap<usize, String> = HashMap::new();
-    for t in [DocumentType::Sales, DocumentType::Purchase] {
-        let spec = credit_note_spec(t);
-        // Moved, not copied: each pending document becomes one candidate.
-        let (this_type, rest): (Vec<_>, Vec<_>) =
-            std::mem::take(&mut ready).into_iter().partition(|(p, _)| p.doc_type == t);
-        ready = rest;
-        let candidates: Vec<Candidate> = this_type
-            .into_iter()
-            .map(|(p, contact_id)| {
-                let Record::Valid(cn) = &records[p.index] else { unreachable!("pending records are valid") };
-                contact_of.insert(p.index, contact_id.clone());
-                let element = map::credit_note(cn, &contact_id, p.lines);
-                Candidate {
-                    index: p.index,
-                    hash: element.hash(spec.ledger_kind),
-                    element,
-                    natural: natural_of_document(t, &p.key, &contact_id),
-                    key: p.key,
-                    refs: p.refs,
-                }
-            })
-            .collect();
-        if !candidates.is_empty() {
-            results.extend(engine::sync(ctx, &spec, &candidates)?);
-        }
-    }
+    let ready = resolve_pending(ctx, deps, pending, &mut results);
+    let (written, contact_of) = sync_resolved(ctx, records, ready, credit_note_spec, map::credit_note)?;
+    results.extend(written);
     let mut results = ordered(records.len(), results, |i| format!("{prefix}[{i}]"));
     for r in results.iter_mut() {
         let Record::Valid(cn) = &records[r.index] else { continue };
