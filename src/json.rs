@@ -197,5 +197,8 @@ mod tests {
         assert_eq!(from_members::<R>(&m).unwrap_err().path.as_deref(), Some("n[1]"));
         let m = parse_members(br#"{"n": [], "other": 1}"#).unwrap();
         assert!(from_members::<R>(&m).unwrap_err().message.contains("unknown field"));
+        // A member given twice is refused rather than one of them silently winning.
+        let m = parse_members(br#"{"n": [1], "n": [2]}"#).unwrap();
+        assert!(from_members::<R>(&m).unwrap_err().message.contains("duplicate field `n`"));
     }
 }

@@ -133,6 +133,8 @@ fn tokens_at_rest_are_encrypted_with_the_key() {
         assert!(v.starts_with("aes256gcm:"), "{field} is sealed");
     }
     assert_eq!(status("xero-enc")["tokens_encrypted"], true);
+    assert_eq!(status("xero-enc")["state_store"], "sqlite");
+    assert!(status("xero-enc")["state_dir"].as_str().is_some_and(|d| !d.is_empty()));
 
     // Another key cannot read them: a clear error, no guessing.
     let mut wrong = config.clone();

@@ -138,6 +138,7 @@ fn with_an_encryption_key_the_host_never_sees_a_plaintext_token() {
     sim.expire_access_tokens();
     ok(op("connections", json!({"connection": name}))); // refreshed: the new tokens are sealed too
     assert_eq!(status(name)["tokens_encrypted"], true);
+    assert_eq!(status(name)["state_store"], "host", "status says where the sign-in state is kept");
 
     let (_, stored) = mem().get(&key).unwrap();
     for field in ["access_token", "refresh_token", "previous_refresh_token"] {

@@ -317,6 +317,11 @@ pub struct Status {
     pub refresh_in_doubt_since: Option<String>,
     pub pending_sign_ins: usize,
     pub tokens_encrypted: bool,
+    /// Where the sign-in state is kept: `sqlite` (in `state_dir`) or `host` (the host's store callbacks).
+    pub state_store: crate::config::StateStore,
+    /// The folder of this machine's SQLite database: the sign-in state when `state_store` is `sqlite`, and the
+    /// push ledger always.
+    pub state_dir: String,
     /// The last rate-limit figures seen by the transport, when it reports them.
     pub rate_limits: Option<serde_json::Value>,
 }
@@ -341,6 +346,8 @@ pub fn status(config: &Config) -> Result<Status> {
         refresh_in_doubt_since: grant.and_then(|g| g.refresh_in_doubt_since_ms).map(rfc3339),
         pending_sign_ins: record.pending.iter().filter(|p| p.expires_at_ms > now).count(),
         tokens_encrypted: source.state().sealer.encrypts(),
+        state_store: config.state_store,
+        state_dir: config.state_dir.display().to_string(),
         rate_limits: record
             .tenant
             .as_ref()
