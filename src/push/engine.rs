@@ -1179,40 +1179,28 @@ fn write_batch(
                         todo = std::borrow::Cow::Owned(rest);
                     }
                     Err(_) => {
-                        for (i, _, existing) in todo.iter() {
-                            let c = &candidates[*i];
-                            let mut r = RecordResult::new(c.index, c.key.clone(), Outcome::Uncertain);
-                            r.xero_id = existing.clone();
-                            r.errors.push(error_of(
-                                "uncertain",
-                                format!(
-                                    "sent to Xero but no answer came back ({}); push it again: xero-link checks Xero \
-                                     first, so it is never created twice",
-                                    error.message
-                                ),
-                                None,
-                            ));
-                            results.insert(*i, r);
-                        }
+                        let why = format!("sent to Xero but no answer came back ({})", error.message);
+                        uncertain(candidates, &todo, &why, &mut results);
                         return Ok(results);
                     }
                 }
             }
         }
     }
-    // Both attempts lost their answer.
-    for (i, _, existing) in todo.iter() {
+    uncertain(candidates, &todo, "sent to Xero twice without an answer", &mut results);
+    Ok(results)
+}
+
+/// Writes whose outcome is unknown: `uncertain`, with what the host does about it.
+fn uncertain(candidates: &[Candidate], writes: &[Write], why: &str, results: &mut HashMap<usize, RecordResult>) {
+    for (i, _, existing) in writes {
         let c = &candidates[*i];
         let mut r = RecordResult::new(c.index, c.key.clone(), Outcome::Uncertain);
         r.xero_id = existing.clone();
-        r.errors.push(error_of(
-            "uncertain",
-            "sent to Xero twice without an answer; push it again: xero-link checks Xero first, so it is never created twice",
-            None,
-        ));
+        let advice = "push it again: xero-link checks Xero first, so it is never created twice";
+        r.errors.push(error_of("uncertain", format!("{why}; {advice}"), None));
         results.insert(*i, r);
     }
-    Ok(results)
 }
 
 fn element_messages(el: &Value, field: &str) -> Vec<String> {

@@ -541,6 +541,18 @@ fn push_dependencies(
     Ok(Dependencies { contacts, items })
 }
 
+/// A lookup the pending documents depend on failed: each of them fails, saying which.
+fn fail_lookup(pending: Vec<Pending>, results: &mut Vec<RecordResult>, what: &str, e: &Error) {
+    for p in pending {
+        let message = format!("looking up its {what} failed: {}", e.message);
+        results.push(RecordResult::failed(
+            p.index,
+            p.key,
+            vec![RecordError { code: e.code.as_str().into(), message, path: None }],
+        ));
+    }
+}
+
 /// Resolves contacts and items of pending documents; the ones that cannot be resolved fail.
 fn resolve_pending(
     ctx: &Ctx<'_>,
@@ -554,17 +566,7 @@ fn resolve_pending(
     let contact_ids = match resolve(ctx, &contact_spec(), &codes, &carried_contacts) {
         Ok(m) => m,
         Err(e) => {
-            for p in pending {
-                results.push(RecordResult::failed(
-                    p.index,
-                    p.key,
-                    vec![RecordError {
-                        code: e.code.as_str().into(),
-                        message: format!("looking up its contact failed: {}", e.message),
-                        path: None,
-                    }],
-                ));
-            }
+            fail_lookup(pending, results, "contact", &e);
             return Vec::new();
         }
     };
@@ -577,17 +579,7 @@ fn resolve_pending(
     let item_ids = match item_ids {
         Ok(m) => m,
         Err(e) => {
-            for p in pending {
-                results.push(RecordResult::failed(
-                    p.index,
-                    p.key,
-                    vec![RecordError {
-                        code: e.code.as_str().into(),
-                        message: format!("looking up its items failed: {}", e.message),
-                        path: None,
-                    }],
-                ));
-            }
+            fail_lookup(pending, results, "items", &e);
             return Vec::new();
         }
     };
