@@ -62,12 +62,7 @@ fn the_tenant_survives_a_restart() {
 #[ignore = "child process of the_tenant_survives_a_restart"]
 fn child_sees_the_tenant() {
     let Some(name) = child_setup() else { return };
-    let s = status(&name);
-    assert_eq!(s["signed_in"], true);
-    assert_eq!(s["tenant"]["tenant_id"], xero_sim::HUGE_TENANT_ID);
-    assert_eq!(s["tenant"]["tenant_name"], "Huge ERP Test Ltd");
-    let connections = ok(op("connections", json!({"connection": name})))["connections"].clone();
-    assert!(connections.as_array().unwrap().iter().any(|c| c["selected"] == true));
+    assert_signed_in_with_the_tenant(&name);
 }
 
 const PROCESSES: usize = 4;

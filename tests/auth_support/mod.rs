@@ -98,6 +98,17 @@ pub fn status(name: &str) -> Value {
     ok(op("status", json!({"connection": name})))
 }
 
+/// What a new process sees of a connection signed in and given its tenant by an earlier one: signed in, the
+/// Huge ERP tenant, selected among the connections.
+pub fn assert_signed_in_with_the_tenant(name: &str) {
+    let s = status(name);
+    assert_eq!(s["signed_in"], true);
+    assert_eq!(s["tenant"]["tenant_id"], xero_sim::HUGE_TENANT_ID);
+    assert_eq!(s["tenant"]["tenant_name"], "Huge ERP Test Ltd");
+    let connections = ok(op("connections", json!({"connection": name})))["connections"].clone();
+    assert!(connections.as_array().unwrap().iter().any(|c| c["selected"] == true));
+}
+
 /// A configured, signed-in connection with its tenant set, in a fresh state_dir.
 pub fn ready_connection(name: &str, base: &str) -> (std::path::PathBuf, Value) {
     let dir = temp_state_dir(name);

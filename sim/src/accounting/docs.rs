@@ -72,12 +72,8 @@ pub fn handle(
 /// A document of `kind` by id, or by number.
 pub fn find(org: &Organisation, kind: DocKind, key: &str) -> Option<Uuid> {
     match Uuid::parse_str(key) {
-        Ok(u) => org.docs.iter().find(|d| d.kind == kind && d.id == u).map(|d| d.id),
-        Err(_) => org
-            .docs
-            .iter()
-            .find(|d| d.kind == kind && !d.number.is_empty() && d.number.eq_ignore_ascii_case(key))
-            .map(|d| d.id),
+        Ok(u) => org.docs.get(u).filter(|d| d.kind == kind).map(|d| d.id),
+        Err(_) => org.docs.with_number(kind, key).next().map(|d| d.id),
     }
 }
 
@@ -454,18 +450,16 @@ fn process(
     };
     let id = uuid_of(obj, kind.id_field()).map_err(|e| vec![e])?;
     let existing = if let Some(pid) = path_id.or(id) {
-        match org.docs.iter().find(|d| d.kind == kind && d.id == pid) {
+        match org.docs.get(pid).filter(|d| d.kind == kind) {
             Some(d) => Some(d.clone()),
             None => return Err(vec![not_found_message(kind)]),
         }
     } else if mode == Mode::Upsert {
         let typ = str_of(obj, "Type").map(|t| t.to_uppercase());
         match str_of(obj, kind.number_field()) {
-            Some(n) if typ.as_deref().is_none_or(receivable) => org
-                .docs
-                .iter()
-                .find(|d| d.kind == kind && receivable(&d.typ) && d.number.eq_ignore_ascii_case(n.trim()))
-                .cloned(),
+            Some(n) if typ.as_deref().is_none_or(receivable) => {
+                org.docs.with_number(kind, n.trim()).find(|d| receivable(&d.typ)).cloned()
+            }
             _ => None,
         }
     } else {
@@ -564,7 +558,7 @@ fn limited_update(
     }
     d.updated_ms = ctx.now_ms;
     let id = d.id;
-    *org.doc_mut(id).expect("exists") = d;
+    org.docs.replace(d);
     Ok(id)
 }
 
@@ -662,7 +656,7 @@ fn store(org: &mut Organisation, mut doc: Doc, contact: Option<Contact>, is_new:
         let mut n = *counter;
         loop {
             let candidate = format!("{prefix}-{n:04}");
-            if !org.docs.iter().any(|d| d.kind == doc.kind && d.number.eq_ignore_ascii_case(&candidate)) {
+            if org.docs.with_number(doc.kind, &candidate).next().is_none() {
                 doc.number = candidate;
                 break;
             }
@@ -684,7 +678,7 @@ fn store(org: &mut Organisation, mut doc: Doc, contact: Option<Contact>, is_new:
     if is_new {
         org.docs.push(doc);
     } else {
-        *org.doc_mut(id).expect("exists") = doc;
+        org.docs.replace(doc);
     }
     id
 }
@@ -790,12 +784,7 @@ fn build(
     }
     if !number.is_empty()
         && receivable(&typ)
-        && org.docs.iter().any(|d| {
-            d.kind == kind
-                && Some(d.id) != old.map(|o| o.id)
-                && receivable(&d.typ)
-                && d.number.eq_ignore_ascii_case(&number)
-        })
+        && org.docs.with_number(kind, &number).any(|d| Some(d.id) != old.map(|o| o.id) && receivable(&d.typ))
     {
         errs.push(match kind {
             DocKind::Invoice => "Invoice # must be unique.".to_string(),

@@ -10,6 +10,7 @@
 
 mod contacts;
 mod dates;
+mod doc_store;
 mod docs;
 mod errors;
 mod items;
@@ -82,7 +83,7 @@ pub struct Organisation {
     pub(crate) tracking: Vec<TrackingCategory>,
     pub(crate) contacts: Vec<Contact>,
     pub(crate) items: Vec<Item>,
-    pub(crate) docs: Vec<Doc>,
+    pub(crate) docs: doc_store::DocStore,
     pub(crate) payments: Vec<Payment>,
     pub(crate) allocations: Vec<Allocation>,
     pub(crate) next_invoice_number: u32,
@@ -109,7 +110,7 @@ impl Organisation {
             tracking: seed::tracking(&seed.tracking_categories),
             contacts: Vec::new(),
             items: Vec::new(),
-            docs: Vec::new(),
+            docs: Default::default(),
             payments: Vec::new(),
             allocations: Vec::new(),
             next_invoice_number: 1,
@@ -153,10 +154,10 @@ impl Organisation {
         self.contacts.iter().find(|c| c.id == id)
     }
     pub(crate) fn doc(&self, id: Uuid) -> Option<&Doc> {
-        self.docs.iter().find(|d| d.id == id)
+        self.docs.get(id)
     }
     pub(crate) fn doc_mut(&mut self, id: Uuid) -> Option<&mut Doc> {
-        self.docs.iter_mut().find(|d| d.id == id)
+        self.docs.get_mut(id)
     }
     pub(crate) fn account_by_code(&self, code: &str) -> Option<&Account> {
         self.accounts.iter().find(|a| a.code.eq_ignore_ascii_case(code))

@@ -105,7 +105,7 @@ pub struct Item {
     pub updated_ms: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DocKind {
     Invoice,
     CreditNote,

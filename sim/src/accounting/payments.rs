@@ -136,12 +136,7 @@ fn find_doc(org: &Organisation, obj: &Map<String, Value>, kind: DocKind) -> Resu
         DocKind::Invoice => ("Invoice", "InvoiceNumber"),
         DocKind::CreditNote => ("CreditNote", "CreditNoteNumber"),
     };
-    let by_number = |n: &str| {
-        org.docs
-            .iter()
-            .find(|d| d.kind == kind && !d.number.is_empty() && d.number.eq_ignore_ascii_case(n.trim()))
-            .map(|d| d.id)
-    };
+    let by_number = |n: &str| org.docs.with_number(kind, n.trim()).next().map(|d| d.id);
     if let Some(o) = obj_of(obj, key) {
         if let Some(id) = uuid_of(o, kind.id_field())? {
             return match org.doc(id).filter(|d| d.kind == kind) {
