@@ -179,6 +179,7 @@ mod tests {
         let text = format!("{{\"a\":\"{}\\\"{}\"}}", "[".repeat(500), "{".repeat(500));
         let members = parse_members(text.as_bytes()).unwrap();
         assert_eq!(members.len(), 1);
+        assert_eq!(parse_members(b" \n {\"a\": 1} \n").unwrap().len(), 1, "whitespace around the object");
         let at_limit = format!("{{\"a\":{}{}}}", "[".repeat(127), "]".repeat(127));
         assert!(parse_members(at_limit.as_bytes()).is_ok());
     }
