@@ -39,13 +39,19 @@ pub struct Session {
 /// Token sources by (state_dir, connection name).
 type TokenSources = HashMap<(PathBuf, String), Arc<ConnectionTokens>>;
 
-static TOKENS: Lazy<Mutex<TokenSources>> = Lazy::new(|| Mutex::new(HashMap::new()));
+/// The token sources of this process (its id first).
+static TOKENS: Lazy<Mutex<(u32, TokenSources)>> = Lazy::new(|| Mutex::new((std::process::id(), HashMap::new())));
 
 /// The token source of a connection: one per connection and process, so its threads share one in-memory token
-/// and refresh one at a time. Replaced when the connection is configured anew.
+/// and refresh one at a time. Replaced when the connection is configured anew, and in a forked child (the
+/// parent's sources hold the parent's database connection).
 pub fn tokens(config: &Config) -> Result<Arc<ConnectionTokens>> {
     let key = (config.state_dir.clone(), config.connection.clone());
-    let mut all = TOKENS.lock();
+    let mut guard = TOKENS.lock();
+    if crate::store::inherited(guard.0) {
+        *guard = (std::process::id(), HashMap::new());
+    }
+    let all = &mut guard.1;
     if let Some(t) = all.get(&key) {
         if t.config() == config {
             return Ok(Arc::clone(t));

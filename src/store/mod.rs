@@ -24,6 +24,9 @@ pub const DB_FILE: &str = "xero-link.sqlite3";
 pub struct Store {
     path: PathBuf,
     db: Mutex<Connection>,
+    /// The process that opened `db`. SQLite connections must not cross a fork (their POSIX locks stay with the
+    /// parent), so a forked child refuses this one and opens its own.
+    opened_by: u32,
 }
 
 impl std::fmt::Debug for Store {
@@ -32,17 +35,32 @@ impl std::fmt::Debug for Store {
     }
 }
 
-static OPEN: Lazy<Mutex<HashMap<PathBuf, Arc<Store>>>> = Lazy::new(|| Mutex::new(HashMap::new()));
+/// The stores opened by one process, by state directory, with that process's id.
+type OpenStores = (u32, HashMap<PathBuf, Arc<Store>>);
 
-/// The store of `state_dir`, opened once per process and shared.
+static OPEN: Lazy<Mutex<OpenStores>> = Lazy::new(|| Mutex::new((std::process::id(), HashMap::new())));
+
+/// The store of `state_dir`, opened once per process and shared. A forked child opens its own.
 pub fn open(state_dir: &Path) -> Result<Arc<Store>> {
     let mut open = OPEN.lock();
-    if let Some(store) = open.get(state_dir) {
+    let pid = std::process::id();
+    if open.0 != pid {
+        // Inherited from the parent: never used, and never closed either (closing could checkpoint or remove
+        // the WAL the parent is using), so leaked once per fork.
+        std::mem::forget(std::mem::take(&mut open.1));
+        open.0 = pid;
+    }
+    if let Some(store) = open.1.get(state_dir) {
         return Ok(Arc::clone(store));
     }
     let store = Arc::new(Store::open_at(state_dir)?);
-    open.insert(state_dir.to_path_buf(), Arc::clone(&store));
+    open.1.insert(state_dir.to_path_buf(), Arc::clone(&store));
     Ok(store)
+}
+
+/// The id of a forked process differs from its parent's: what was set up before the fork belongs to the parent.
+pub(crate) fn inherited(opened_by: u32) -> bool {
+    opened_by != std::process::id()
 }
 
 pub(crate) fn store_error(what: &str, e: impl std::fmt::Display) -> Error {
@@ -68,7 +86,7 @@ impl Store {
             db.execute_batch(schema).map_err(|e| store_error("schema", e))?;
         }
         restrict_permissions(state_dir);
-        Ok(Store { path, db: Mutex::new(db) })
+        Ok(Store { path, db: Mutex::new(db), opened_by: std::process::id() })
     }
 
     pub fn path(&self) -> &Path {
@@ -77,6 +95,7 @@ impl Store {
 
     /// Runs `f` in an immediate (write-locking) transaction, committed when `f` succeeds.
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        self.check_process()?;
         let mut db = self.db.lock();
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| store_error("begin", e))?;
         let value = f(&tx)?;
@@ -86,8 +105,24 @@ impl Store {
 
     /// Runs `f` with a read view of the database.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        self.check_process()?;
         let db = self.db.lock();
         f(&db)
+    }
+
+    /// Refuses a connection inherited through a fork: using it could corrupt the database.
+    fn check_process(&self) -> Result<()> {
+        if inherited(self.opened_by) {
+            return Err(Error::new(
+                ErrorCode::Internal,
+                format!(
+                    "the database {} was opened by the parent of this forked process and cannot be used here; \
+                     xero-link opens its own for each process (this is a bug in xero-link: please report it)",
+                    self.path.display()
+                ),
+            ));
+        }
+        Ok(())
     }
 }
 
