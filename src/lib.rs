@@ -11,6 +11,7 @@ pub mod ffi;
 pub mod json;
 pub mod log;
 pub mod ops;
+pub mod process;
 pub mod progress;
 pub mod push;
 pub mod registry;

@@ -17,6 +17,7 @@ pub mod tenants;
 
 use crate::config::Config;
 use crate::error::{Error, ErrorCode, Result};
+use crate::process::PerProcess;
 use crate::registry::Connection;
 use once_cell::sync::Lazy;
 use parking_lot::Mutex;
@@ -39,8 +40,8 @@ pub struct Session {
 /// Token sources by (state_dir, connection name).
 type TokenSources = HashMap<(PathBuf, String), Arc<ConnectionTokens>>;
 
-/// The token sources of this process (its id first).
-static TOKENS: Lazy<Mutex<(u32, TokenSources)>> = Lazy::new(|| Mutex::new((std::process::id(), HashMap::new())));
+/// The token sources of this process.
+static TOKENS: Lazy<Mutex<PerProcess<TokenSources>>> = Lazy::new(Default::default);
 
 /// The token source of a connection: one per connection and process, so its threads share one in-memory token
 /// and refresh one at a time. Replaced when the connection is configured anew, and in a forked child (the
@@ -48,10 +49,7 @@ static TOKENS: Lazy<Mutex<(u32, TokenSources)>> = Lazy::new(|| Mutex::new((std::
 pub fn tokens(config: &Config) -> Result<Arc<ConnectionTokens>> {
     let key = (config.state_dir.clone(), config.connection.clone());
     let mut guard = TOKENS.lock();
-    if crate::store::inherited(guard.0) {
-        *guard = (std::process::id(), HashMap::new());
-    }
-    let all = &mut guard.1;
+    let all = guard.get_mut();
     if let Some(t) = all.get(&key) {
         if t.config() == config {
             return Ok(Arc::clone(t));

@@ -10,6 +10,7 @@ pub mod seal;
 pub mod tokens;
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::process::PerProcess;
 use once_cell::sync::Lazy;
 use parking_lot::Mutex;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
@@ -35,32 +36,24 @@ impl std::fmt::Debug for Store {
     }
 }
 
-/// The stores opened by one process, by state directory, with that process's id.
-type OpenStores = (u32, HashMap<PathBuf, Arc<Store>>);
+/// Open stores by state directory.
+type OpenStores = HashMap<PathBuf, Arc<Store>>;
 
-static OPEN: Lazy<Mutex<OpenStores>> = Lazy::new(|| Mutex::new((std::process::id(), HashMap::new())));
+/// The stores this process opened.
+static OPEN: Lazy<Mutex<PerProcess<OpenStores>>> = Lazy::new(Default::default);
 
 /// The store of `state_dir`, opened once per process and shared. A forked child opens its own.
 pub fn open(state_dir: &Path) -> Result<Arc<Store>> {
-    let mut open = OPEN.lock();
-    let pid = std::process::id();
-    if open.0 != pid {
-        // Inherited from the parent: never used, and never closed either (closing could checkpoint or remove
-        // the WAL the parent is using), so leaked once per fork.
-        std::mem::forget(std::mem::take(&mut open.1));
-        open.0 = pid;
-    }
-    if let Some(store) = open.1.get(state_dir) {
+    // Stores inherited through a fork are never used, nor closed (closing could checkpoint or remove the WAL
+    // the parent is using).
+    let mut guard = OPEN.lock();
+    let open = guard.get_mut();
+    if let Some(store) = open.get(state_dir) {
         return Ok(Arc::clone(store));
     }
     let store = Arc::new(Store::open_at(state_dir)?);
-    open.1.insert(state_dir.to_path_buf(), Arc::clone(&store));
+    open.insert(state_dir.to_path_buf(), Arc::clone(&store));
     Ok(store)
-}
-
-/// The id of a forked process differs from its parent's: what was set up before the fork belongs to the parent.
-pub(crate) fn inherited(opened_by: u32) -> bool {
-    opened_by != std::process::id()
 }
 
 pub(crate) fn store_error(what: &str, e: impl std::fmt::Display) -> Error {
@@ -112,7 +105,7 @@ impl Store {
 
     /// Refuses a connection inherited through a fork: using it could corrupt the database.
     fn check_process(&self) -> Result<()> {
-        if inherited(self.opened_by) {
+        if crate::process::forked_since(self.opened_by) {
             return Err(Error::new(
                 ErrorCode::Internal,
                 format!(

@@ -13,6 +13,7 @@
 use crate::config::Limits;
 use crate::deadline::Deadline;
 use crate::error::{Error, ErrorCode};
+use crate::process::PerProcess;
 use once_cell::sync::Lazy;
 use parking_lot::{Condvar, Mutex};
 use serde::Serialize;
@@ -314,14 +315,12 @@ impl Pacer {
 }
 
 struct Shared {
-    pacer: Mutex<(u32, Pacer)>,
+    pacer: Mutex<PerProcess<Pacer>>,
     changed: Condvar,
 }
 
-/// The process's pacer, with the process id it belongs to: a forked child starts with empty books (the
-/// parent's requests in flight are not its own).
-static SHARED: Lazy<Shared> =
-    Lazy::new(|| Shared { pacer: Mutex::new((std::process::id(), Pacer::default())), changed: Condvar::new() });
+/// The process's pacer: a forked child starts with empty books (the parent's requests in flight are not its own).
+static SHARED: Lazy<Shared> = Lazy::new(|| Shared { pacer: Mutex::new(PerProcess::new()), changed: Condvar::new() });
 
 /// A slot in the process-wide pacer; gives itself back if dropped without [`Permit::finish`].
 #[derive(Debug)]
@@ -348,9 +347,8 @@ impl Drop for Permit {
 
 fn release(slot: Slot, limits: &Limits, observed: &Observed) {
     {
-        let mut guard = SHARED.pacer.lock();
-        if guard.0 == std::process::id() {
-            guard.1.finish(slot, limits, Instant::now(), observed);
+        if let Some(pacer) = SHARED.pacer.lock().get_existing_mut() {
+            pacer.finish(slot, limits, Instant::now(), observed);
         }
     }
     SHARED.changed.notify_all();
@@ -367,12 +365,8 @@ pub fn acquire(
     let mut reported: Option<LimitKind> = None;
     let mut guard = SHARED.pacer.lock();
     loop {
-        let pid = std::process::id();
-        if guard.0 != pid {
-            *guard = (pid, Pacer::default());
-        }
         let now = Instant::now();
-        let wait = match guard.1.try_start(key, limits, now) {
+        let wait = match guard.get_mut().try_start(key, limits, now) {
             Ok(slot) => return Ok(Permit { slot: Some(slot), limits: *limits }),
             Err(wait) => wait,
         };
@@ -397,11 +391,7 @@ pub fn acquire(
 /// The figures last seen for one organisation of one app.
 pub fn seen(app: &str, tenant: &str) -> Option<LimitsSeen> {
     let key = PaceKey { app: app.to_owned(), tenant: Some(tenant.to_owned()) };
-    let guard = SHARED.pacer.lock();
-    if guard.0 != std::process::id() {
-        return None;
-    }
-    guard.1.seen(&key, Instant::now())
+    SHARED.pacer.lock().get()?.seen(&key, Instant::now())
 }
 
 /// `rate_limited`, with `retry_after` in whole seconds (rounded up) and the limit's name.
