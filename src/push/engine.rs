@@ -833,18 +833,21 @@ fn decide_natural(
     claimed: &HashSet<String>,
 ) -> Action {
     let found: Vec<&Value> = found
-        .map(|v| v.iter().collect::<Vec<&Value>>())
-        .unwrap_or_default()
         .into_iter()
+        .flatten()
         .filter(|f| member(f, spec.id_field).is_none_or(|id| !claimed.contains(&id.to_lowercase())))
         .filter(|f| !(spec.create_only && member(f, "Status") == Some("DELETED")))
         .collect();
-    if found.is_empty() {
-        return Action::Create;
-    }
-    let sent = c.element.value();
+    // The record found as pushed. Our element is parsed back only when there is something to compare, once.
+    let as_sent = || {
+        if found.is_empty() {
+            return None;
+        }
+        let sent = c.element.value();
+        found.iter().find(|f| matches(f, &sent)).copied()
+    };
     if spec.create_only {
-        return match found.iter().find(|f| matches(f, &sent)) {
+        return match as_sent() {
             Some(f) => adopted(c, e, f),
             None => Action::Create,
         };
@@ -852,7 +855,7 @@ fn decide_natural(
     match found.len() {
         0 => Action::Create,
         1 => decide_existing(spec, c, e, found[0]),
-        n => match found.iter().find(|f| matches(f, &sent)) {
+        n => match as_sent() {
             Some(f) => adopted(c, e, f),
             None => Action::Done(Box::new(RecordResult::failed(
                 c.index,
