@@ -88,21 +88,7 @@ fn child_hammers() {
     let Some(config) = child_config() else { return };
     configure(&config);
     let name = connection_of(&config);
-    let until = Instant::now() + Duration::from_secs(SECONDS);
-    let threads: Vec<_> = (0..THREADS)
-        .map(|_| {
-            let name = name.clone();
-            std::thread::spawn(move || {
-                let mut n = 0u64;
-                while Instant::now() < until {
-                    ok(op("connections", json!({"connection": name})));
-                    n += 1;
-                }
-                n
-            })
-        })
-        .collect();
-    let calls: u64 = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    let calls = hammer_connections(&name, THREADS, SECONDS);
     println!("calls={calls}");
 }
 

@@ -5,73 +5,28 @@
 #[path = "auth_support/mod.rs"]
 mod auth_support;
 mod common;
+#[path = "e2e_support/mod.rs"]
+mod e2e;
 #[path = "push_support/erp_day.rs"]
 mod erp_day;
 
-use auth_support::{consent, endpoints, ok, op};
-use common::{call_c, temp_state_dir};
+use auth_support::{ok, op};
+use common::call_c;
+use e2e::{api_calls, dec, simulator, writes};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::ffi::{CStr, c_char, c_void};
 use std::str::FromStr;
 use std::sync::Mutex;
 use xero_link::ffi::*;
-use xero_sim::{SimConfig, SimHandle};
 
 /// Xero seconds per real second: the minute window is one real second.
 const SCALE: f64 = 60.0;
 
-fn simulator() -> SimHandle {
-    xero_sim::start(SimConfig { time_scale: SCALE, ..SimConfig::default() }).expect("the simulator starts")
-}
-
-/// Configures `name` against the simulator, signs in through the callback way and sets the tenant.
-fn ready(name: &str, sim: &SimHandle) -> String {
-    let base = sim.base_url();
-    let config = json!({
-        "connection": name,
-        "client_id": "sim-client",
-        "client_secret": "sim-secret",
-        "redirect_uri": "https://erp.example.com/csp/sys/oauth2/OAuth2.Response.cls",
-        "functions": ["debtors", "creditors", "inventory", "sales_invoices", "purchase_invoices", "credit_notes", "payments"],
-        "defaults": {"sales_account": "200", "cos_account": "310", "division": "North", "sales_rep": "Alice Brown"},
-        "state_dir": temp_state_dir(name),
-        "endpoints": endpoints(&base),
-        "limits": {"minute_ms": 1000},
-    });
-    ok(call_c(xero_configure, &config.to_string()));
-    let started = ok(call_c(xero_authorize_url, &json!({"connection": name}).to_string()));
-    let callback = consent(started["url"].as_str().unwrap());
-    ok(call_c(xero_authenticate, &json!({"connection": name, "callback_url": callback.as_str()}).to_string()));
-    let tenant =
-        ok(call_c(xero_set_tenant, &json!({"connection": name, "tenant_name": "Huge ERP Test Ltd"}).to_string()));
-    tenant["tenant_id"].as_str().or(tenant["tenant"]["tenant_id"].as_str()).expect("tenant id").to_owned()
-}
-
-fn writes(sim: &SimHandle) -> u64 {
-    sim.counters()
-        .calls
-        .iter()
-        .filter(|(k, _)| k.contains("/api.xro/") && (k.starts_with("PUT ") || k.starts_with("POST ")))
-        .map(|(_, n)| n)
-        .sum()
-}
-
-fn api_calls(sim: &SimHandle) -> u64 {
-    sim.counters().calls.iter().filter(|(k, _)| k.contains("/api.xro/")).map(|(_, n)| n).sum()
-}
-
-fn dec(v: &Value) -> Decimal {
-    match v {
-        Value::String(s) => Decimal::from_str(s).unwrap(),
-        other => Decimal::from_str(&other.to_string()).unwrap(),
-    }
-}
-
 #[test]
 fn one_invoice_goes_end_to_end_and_is_written_once() {
-    let sim = simulator();
-    let tenant = ready("xero-e2e-one", &sim);
+    let (sim, tenant) = simulator(SCALE, true);
+    e2e::ready("xero-e2e-one", &sim, json!({}));
     let request = json!({
         "connection": "xero-e2e-one",
         "contacts": [{"code": "D0001", "role": "debtor", "name": "Acme Builders Ltd", "email": "ap@acme.example"}],
@@ -118,9 +73,9 @@ fn one_invoice_goes_end_to_end_and_is_written_once() {
 
 #[test]
 fn a_small_erp_day_lands_to_the_cent_and_a_second_push_writes_nothing() {
-    let sim = simulator();
+    let (sim, tenant) = simulator(SCALE, true);
     let name = "xero-e2e-day";
-    let tenant = ready(name, &sim);
+    e2e::ready(name, &sim, json!({}));
     let day = erp_day::generate(11, erp_day::Scale::SMALL);
     let push = |f: unsafe extern "C" fn(*const c_char) -> *mut c_char, key: &str, records: Vec<Value>| {
         let answer = ok(call_c(f, &json!({"connection": name, key: records}).to_string()));
@@ -167,9 +122,9 @@ extern "C" fn on_progress(_user_data: *mut c_void, event_json: *const c_char) {
 
 #[test]
 fn a_push_reports_progress_to_the_host() {
-    let sim = simulator();
+    let (sim, _) = simulator(SCALE, true);
     let name = "xero-e2e-progress";
-    ready(name, &sim);
+    e2e::ready(name, &sim, json!({}));
     assert_eq!(unsafe { xero_set_progress_callback(Some(on_progress), std::ptr::null_mut()) }, 0);
     let contacts: Vec<Value> = (0..120)
         .map(|i| json!({"code": format!("P{i:04}"), "role": "debtor", "name": format!("Customer {i}")}))

@@ -10,7 +10,7 @@ use auth_support::*;
 use host_store_support::{Mem, host_config, register_mem};
 use serde_json::{Value, json};
 use std::sync::LazyLock;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
@@ -53,19 +53,7 @@ fn refresh_under_contention_happens_once_per_expiry_in_the_host_store() {
 
     sim.reset_counters();
     let started = Instant::now();
-    let threads: Vec<_> = (0..THREADS)
-        .map(|_| {
-            std::thread::spawn(move || {
-                let mut calls = 0u64;
-                while started.elapsed() < Duration::from_secs(SECONDS) {
-                    ok(op("connections", json!({"connection": name})));
-                    calls += 1;
-                }
-                calls
-            })
-        })
-        .collect();
-    let calls: u64 = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    let calls = hammer_connections(name, THREADS, SECONDS);
     let elapsed = started.elapsed().as_secs_f64();
     let c = sim.counters();
     let (_, after) = mem().get(&key).unwrap();

@@ -15,7 +15,7 @@ use host_store_support::{file, host_config};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// The host store of this (parent) process: one file for all its tests (their keys differ).
 fn parent_store() -> &'static file::FileStore {
@@ -109,20 +109,6 @@ fn processes_sharing_the_host_store_refresh_once_per_expiry() {
 #[ignore = "child process of processes_sharing_the_host_store_refresh_once_per_expiry"]
 fn child_hammers() {
     let Some(name) = child_setup() else { return };
-    let started = Instant::now();
-    let threads: Vec<_> = (0..THREADS)
-        .map(|_| {
-            let name = name.clone();
-            std::thread::spawn(move || {
-                let mut calls = 0u64;
-                while started.elapsed() < Duration::from_secs(SECONDS) {
-                    ok(op("connections", json!({"connection": name})));
-                    calls += 1;
-                }
-                calls
-            })
-        })
-        .collect();
-    let calls: u64 = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    let calls = hammer_connections(&name, THREADS, SECONDS);
     println!("calls={calls} ");
 }

@@ -163,15 +163,7 @@ mod tests {
         let kv = Arc::new(MapKv::default());
         register(Some(kv.clone()));
         let store = HostTokenStore::new("c").unwrap();
-        assert!(store.load("c").unwrap().is_none());
-        let mut rec = AuthRecord::default();
-        assert!(store.compare_and_swap("c", None, &rec).unwrap());
-        assert!(!store.compare_and_swap("c", None, &rec).unwrap(), "already created");
-        rec.generation = 7;
-        assert!(store.compare_and_swap("c", Some(1), &rec).unwrap());
-        assert!(!store.compare_and_swap("c", Some(1), &AuthRecord::default()).unwrap(), "stale");
-        let v = store.load("c").unwrap().unwrap();
-        assert_eq!((v.revision, v.record.generation), (2, 7));
+        crate::store::tokens::tests::assert_compare_and_swap_contract(&store);
         assert!(kv.0.lock().contains_key("auth/c"));
 
         kv.0.lock().insert("auth/bad".into(), (0, "{}".into()));

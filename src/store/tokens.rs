@@ -186,14 +186,11 @@ impl TokenStore for SqliteTokenStore {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    #[test]
-    fn compare_and_swap_refuses_a_stale_revision() {
-        let dir = std::env::temp_dir().join(format!("xero-link-tokens-unit-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let store = SqliteTokenStore::new(crate::store::open(&dir).unwrap());
+    /// What every [`TokenStore`] promises: a record is created once, and a write at a stale revision is refused.
+    pub(crate) fn assert_compare_and_swap_contract(store: &dyn TokenStore) {
         assert!(store.load("c").unwrap().is_none());
         let mut rec = AuthRecord::default();
         assert!(store.compare_and_swap("c", None, &rec).unwrap());
@@ -203,6 +200,13 @@ mod tests {
         assert!(!store.compare_and_swap("c", Some(1), &AuthRecord::default()).unwrap(), "stale");
         let v = store.load("c").unwrap().unwrap();
         assert_eq!((v.revision, v.record.generation), (2, 7));
+    }
+
+    #[test]
+    fn compare_and_swap_refuses_a_stale_revision() {
+        let dir = std::env::temp_dir().join(format!("xero-link-tokens-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_compare_and_swap_contract(&SqliteTokenStore::new(crate::store::open(&dir).unwrap()));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

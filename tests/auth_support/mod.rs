@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use std::ffi::{CStr, c_char, c_void};
 use std::path::Path;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use xero_sim::{SimConfig, SimHandle};
 
 pub const WEB_CLIENT: &str = "sim-client";
@@ -96,6 +96,25 @@ pub fn sign_in(name: &str) -> url::Url {
 
 pub fn status(name: &str) -> Value {
     ok(op("status", json!({"connection": name})))
+}
+
+/// `threads` threads calling `connections` on `name` for `seconds` (each call may need a refresh); the calls made.
+pub fn hammer_connections(name: &str, threads: usize, seconds: u64) -> u64 {
+    let until = Instant::now() + Duration::from_secs(seconds);
+    let threads: Vec<_> = (0..threads)
+        .map(|_| {
+            let name = name.to_owned();
+            std::thread::spawn(move || {
+                let mut calls = 0u64;
+                while Instant::now() < until {
+                    ok(op("connections", json!({"connection": name})));
+                    calls += 1;
+                }
+                calls
+            })
+        })
+        .collect();
+    threads.into_iter().map(|t| t.join().unwrap()).sum()
 }
 
 /// What a new process sees of a connection signed in and given its tenant by an earlier one: signed in, the
