@@ -21,20 +21,19 @@ const MAX_DEPTH: usize = 128;
 /// Checks the request text of an operation and splits its JSON object into members. Nothing is changed on failure.
 pub fn parse_members(bytes: &[u8]) -> Result<Members<'_>> {
     let text = request_text(bytes)?;
-    let whole: &RawValue = serde_json::from_str(text).map_err(|e| {
-        Error::new(ErrorCode::BadJson, format!("request is not valid JSON: {e}"))
+    check_depth(text)?;
+    // One pass: the members are split out as the text is checked.
+    match serde_json::from_str::<ObjectMembers>(text) {
+        Ok(members) => Ok(members.0),
+        Err(e) if e.classify() == serde_json::error::Category::Data => {
+            // Valid JSON of another kind (rare): parsed again only to say which.
+            let value: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+            Err(Error::bad_request(format!("request must be a JSON object, got {}", kind_of(&value))))
+        }
+        Err(e) => Err(Error::new(ErrorCode::BadJson, format!("request is not valid JSON: {e}"))
             .with("line", e.line())
-            .with("column", e.column())
-    })?;
-    check_depth(whole.get())?;
-    if !whole.get().starts_with('{') {
-        let value: Value = serde_json::from_str(whole.get()).unwrap_or(Value::Null);
-        return Err(Error::bad_request(format!("request must be a JSON object, got {}", kind_of(&value))));
+            .with("column", e.column())),
     }
-    let members: Vec<(String, &RawValue)> = serde_json::from_str::<ObjectMembers>(whole.get())
-        .map_err(|e| Error::new(ErrorCode::BadJson, format!("request is not valid JSON: {e}")))?
-        .0;
-    Ok(members)
 }
 
 /// The request as text: within the size limit, UTF-8, not blank.
@@ -63,7 +62,8 @@ fn request_text(bytes: &[u8]) -> Result<&str> {
     Ok(text)
 }
 
-/// Refuses valid JSON nested deeper than [`MAX_DEPTH`]: no request needs it, and decoding it would recurse.
+/// Refuses text nested deeper than [`MAX_DEPTH`] before it is parsed: no request needs it, and decoding it would
+/// recurse.
 fn check_depth(json: &str) -> Result<()> {
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     for (at, b) in json.bytes().enumerate() {
