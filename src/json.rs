@@ -128,22 +128,75 @@ pub fn request_id(members: &[Member<'_>]) -> Option<Value> {
 pub fn from_members<T: DeserializeOwned>(members: &[Member<'_>]) -> Result<T> {
     let de =
         serde::de::value::MapDeserializer::<_, serde_json::Error>::new(members.iter().map(|(k, v)| (k.as_str(), *v)));
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        let err = Error::bad_request(inner);
-        if path == "." { err } else { err.at(path) }
-    })
+    serde_path_to_error::deserialize(de).map_err(decode_error)
 }
 
 /// Decodes a JSON value into a typed request; errors name the path of the offending field.
 pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        let err = Error::bad_request(inner);
-        if path == "." { err } else { err.at(path) }
-    })
+    serde_path_to_error::deserialize(value).map_err(decode_error)
+}
+
+fn decode_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> Error {
+    let message = e.inner().to_string();
+    let path = error_path(&e.path().to_string(), &message);
+    let err = Error::bad_request(message);
+    if path.is_empty() { err } else { err.at(path) }
+}
+
+/// Where a decoding error is, from serde's path and message. serde places a missing, repeated or unknown member
+/// at the object that lacks or repeats it and names the member only in its message (``missing field `invoices` ``):
+/// the member is added to the path, so every error says where. `""` is the request (or record) itself.
+pub fn error_path(path: &str, message: &str) -> String {
+    let path = if path == "." { "" } else { path };
+    let member = ["missing field `", "duplicate field `", "unknown field `"]
+        .iter()
+        .find_map(|p| message.strip_prefix(p))
+        .and_then(|rest| rest.split('`').next());
+    match member {
+        Some(m) if !path.ends_with(m) => {
+            if path.is_empty() {
+                m.to_owned()
+            } else {
+                format!("{path}.{m}")
+            }
+        }
+        _ => path.to_owned(),
+    }
+}
+
+/// `text` (JSON) with every `\\u` escape of an unpaired UTF-16 surrogate replaced by `\\ufffd`, so that it parses.
+pub fn replace_lone_surrogates(text: &str) -> String {
+    let escape_at = |i: usize| -> Option<u32> {
+        let hex = text.get(i + 2..i + 6)?;
+        (text[i..].starts_with("\\u") && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| u32::from_str_radix(hex, 16).ok())
+            .flatten()
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(offset) = text[i..].find('\\') {
+        let at = i + offset;
+        out.push_str(&text[i..at]);
+        match escape_at(at) {
+            Some(0xD800..=0xDBFF) if matches!(escape_at(at + 6), Some(0xDC00..=0xDFFF)) => {
+                out.push_str(&text[at..at + 12]);
+                i = at + 12;
+            }
+            Some(0xD800..=0xDFFF) => {
+                out.push_str("\\ufffd");
+                i = at + 6;
+            }
+            // Any other escape: copied whole, so an escaped backslash before `u` is never read as an escape.
+            _ => {
+                let end = (at + 2).min(text.len());
+                let end = (end..=text.len()).find(|&e| text.is_char_boundary(e)).unwrap_or(text.len());
+                out.push_str(&text[at..end]);
+                i = end;
+            }
+        }
+    }
+    out.push_str(&text[i..]);
+    out
 }
 
 pub fn kind_of(value: &Value) -> &'static str {
@@ -182,6 +235,15 @@ mod tests {
         assert_eq!(parse_members(b" \n {\"a\": 1} \n").unwrap().len(), 1, "whitespace around the object");
         let at_limit = format!("{{\"a\":{}{}}}", "[".repeat(127), "]".repeat(127));
         assert!(parse_members(at_limit.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn lone_surrogate_escapes_are_replaced_and_pairs_kept() {
+        let text = r#"{"a":"x\ud800y","b":"\ud83d\ude00","c":"\\ud800","d":"\udc00"}"#;
+        let fixed = replace_lone_surrogates(text);
+        assert_eq!(fixed, r#"{"a":"x\ufffdy","b":"\ud83d\ude00","c":"\\ud800","d":"\ufffd"}"#);
+        assert!(serde_json::from_str::<Value>(&fixed).is_ok());
+        assert!(serde_json::from_str::<Value>(text).is_err());
     }
 
     #[test]

@@ -42,12 +42,29 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     t.parse::<Decimal>().map_err(|e| format!("`{t}` is not a decimal number: {e}"))
 }
 
+/// The form of an amount given as a string, as the published schemas state it (`^[+-]?[0-9]+(\.[0-9]+)?$`): a
+/// string is the ERP's exact decimal text, so `"1e2"`, `" 12"` or `"12."` are refused rather than guessed at.
+fn parse_decimal_string(text: &str) -> Result<Decimal, String> {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || fraction.is_some_and(|f| !digits(f)) {
+        return Err(format!(
+            "`{text}` is not a decimal string: digits with an optional sign and `.` and decimals, e.g. \"-12.50\""
+        ));
+    }
+    text.parse::<Decimal>().map_err(|e| format!("`{text}` is not a decimal number: {e}"))
+}
+
 impl<'de> Deserialize<'de> for Amount {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         // Through Value: with `arbitrary_precision` a JSON number keeps its exact text there.
         match Value::deserialize(d)? {
             Value::Number(n) => parse_decimal(&n.to_string()).map(Amount).map_err(serde::de::Error::custom),
-            Value::String(s) => parse_decimal(&s).map(Amount).map_err(serde::de::Error::custom),
+            Value::String(s) => parse_decimal_string(&s).map(Amount).map_err(serde::de::Error::custom),
             other => Err(serde::de::Error::custom(format!(
                 "expected an amount (a number or a decimal string), got {}",
                 crate::json::kind_of(&other)
@@ -118,5 +135,12 @@ mod tests {
         assert!(serde_json::from_str::<Amount>("\"\"").is_err());
         assert!(serde_json::from_str::<Amount>("true").is_err());
         assert!(serde_json::from_str::<Amount>("\"abc\"").is_err());
+        // A string is decimal text exactly as the published schema's pattern says: no exponent, no padding.
+        for refused in ["\"1e2\"", "\" 12\"", "\"12.\"", "\".5\"", "\"+\"", "\"1.2.3\"", "\"--1\""] {
+            assert!(serde_json::from_str::<Amount>(refused).is_err(), "{refused} is refused");
+        }
+        for accepted in ["\"-12.50\"", "\"+3\"", "\"0007.10\""] {
+            assert!(serde_json::from_str::<Amount>(accepted).is_ok(), "{accepted} is accepted");
+        }
     }
 }

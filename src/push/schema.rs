@@ -323,10 +323,20 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Record<T> {
         Ok(match serde_path_to_error::deserialize::<_, T>(&mut de) {
             Ok(v) => Record::Valid(v),
             Err(e) => {
-                let path = e.path().to_string();
-                let path = if path == "." { String::new() } else { path };
-                let raw = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
-                Record::Invalid { message: e.into_inner().to_string(), path, raw }
+                let mut message = e.inner().to_string();
+                let path = crate::json::error_path(&e.path().to_string(), &message);
+                let raw = match serde_json::from_str(raw.get()) {
+                    Ok(v) => v,
+                    // Read again with the unpaired surrogates replaced, only so the result can name the record.
+                    Err(_) => serde_json::from_str(&crate::json::replace_lone_surrogates(raw.get())).unwrap_or(Value::Null),
+                };
+                if message.contains("hex escape") || message.contains("surrogate") {
+                    message = format!(
+                        "holds a \\u escape of half a UTF-16 surrogate pair (such as \\ud800), which is no \
+                         character: send the text as valid Unicode ({message})"
+                    );
+                }
+                Record::Invalid { message, path, raw }
             }
         })
     }
@@ -362,6 +372,34 @@ impl<T> From<T> for Record<T> {
     }
 }
 
+/// The most records of one kind a call carries. A call is answered whole, so its memory grows with what it
+/// carries: a host with more records splits them over calls (the library batches within a call anyway).
+pub const MAX_RECORDS: usize = 10_000;
+
+/// A request's array of records, refused as soon as it holds more than [`MAX_RECORDS`] (before the rest is read).
+fn bounded_records<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<Record<T>>, D::Error> {
+    struct Bounded<T>(std::marker::PhantomData<T>);
+    impl<'de, T: DeserializeOwned> serde::de::Visitor<'de> for Bounded<T> {
+        type Value = Vec<Record<T>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            write!(f, "an array of at most {MAX_RECORDS} records")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_RECORDS));
+            while let Some(r) = seq.next_element::<Record<T>>()? {
+                if out.len() == MAX_RECORDS {
+                    return Err(serde::de::Error::custom(format!(
+                        "more than {MAX_RECORDS} records in one call: split them over several calls"
+                    )));
+                }
+                out.push(r);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_seq(Bounded(std::marker::PhantomData))
+}
+
 /// `push_contacts`: debtors and creditors.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -372,6 +410,8 @@ pub struct PushContactsRequest {
     /// Check and report what would happen; write nothing.
     #[serde(default)]
     pub dry_run: bool,
+    #[serde(deserialize_with = "bounded_records")]
+    #[schemars(length(max = 10000))]
     pub contacts: Vec<Record<ErpContact>>,
 }
 
@@ -384,6 +424,8 @@ pub struct PushItemsRequest {
     pub deadline_ms: Option<u64>,
     #[serde(default)]
     pub dry_run: bool,
+    #[serde(deserialize_with = "bounded_records")]
+    #[schemars(length(max = 10000))]
     pub items: Vec<Record<ErpItem>>,
 }
 
@@ -396,12 +438,16 @@ pub struct PushInvoicesRequest {
     pub deadline_ms: Option<u64>,
     #[serde(default)]
     pub dry_run: bool,
+    #[serde(deserialize_with = "bounded_records")]
+    #[schemars(length(max = 10000))]
     pub invoices: Vec<Record<ErpInvoice>>,
     /// Debtors / creditors the invoices name, pushed first (results in `contacts`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded_records")]
+    #[schemars(length(max = 10000))]
     pub contacts: Vec<Record<ErpContact>>,
     /// Items the lines name, pushed first (results in `items`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded_records")]
+    #[schemars(length(max = 10000))]
     pub items: Vec<Record<ErpItem>>,
 }
 
@@ -415,9 +461,11 @@ pub struct PushInvoiceRequest {
     #[serde(default)]
     pub dry_run: bool,
     pub invoice: Record<ErpInvoice>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded_records")]
+    #[schemars(length(max = 10000))]
     pub contacts: Vec<Record<ErpContact>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded_records")]
+    #[schemars(length(max = 10000))]
     pub items: Vec<Record<ErpItem>>,
 }
 
@@ -430,10 +478,14 @@ pub struct PushCreditNotesRequest {
     pub deadline_ms: Option<u64>,
     #[serde(default)]
     pub dry_run: bool,
+    #[serde(deserialize_with = "bounded_records")]
+    #[schemars(length(max = 10000))]
     pub credit_notes: Vec<Record<ErpCreditNote>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded_records")]
+    #[schemars(length(max = 10000))]
     pub contacts: Vec<Record<ErpContact>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded_records")]
+    #[schemars(length(max = 10000))]
     pub items: Vec<Record<ErpItem>>,
 }
 
@@ -446,6 +498,8 @@ pub struct PushPaymentsRequest {
     pub deadline_ms: Option<u64>,
     #[serde(default)]
     pub dry_run: bool,
+    #[serde(deserialize_with = "bounded_records")]
+    #[schemars(length(max = 10000))]
     pub payments: Vec<Record<ErpPayment>>,
 }
 
