@@ -260,6 +260,23 @@ pub struct Config {
     /// Also append one JSON line per Xero request to `xero-link-requests.log` in `state_dir` (mode 0600).
     #[serde(default)]
     pub log_file: bool,
+    /// What a debtor or creditor whose name another Xero contact already holds becomes.
+    #[serde(default)]
+    pub contact_names: ContactNames,
+}
+
+/// Xero keeps contact names unique among active contacts, ignoring case, and a create that names an existing
+/// contact overwrites that contact (XeroAPI/xero-php-oauth2#191). An ERP may have two debtors of one name; this
+/// says what becomes of the second.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactNames {
+    /// The second record fails, naming the ERP code that holds the name in Xero (the default: nothing is
+    /// renamed without the administrator choosing it).
+    #[default]
+    Refuse,
+    /// The second record is named "Name (CODE)" in Xero, on its create and every later update.
+    AddCode,
 }
 
 /// Xero's rate limits (xero-facts §5). The transport keeps under them instead of bumping into them.

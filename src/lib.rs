@@ -15,6 +15,7 @@ pub mod process;
 pub mod progress;
 pub mod push;
 pub mod registry;
+pub mod relay;
 pub mod secret;
 pub mod store;
 pub mod transport;

@@ -54,7 +54,11 @@ pub fn emit(level: Level, target: &str, message: &str) {
         return;
     }
     let sink = SINK.read().clone();
-    if let Some(sink) = sink {
+    let Some(sink) = sink else { return };
+    if crate::relay::forwarding() {
+        let (target, message) = (target.to_owned(), message.to_owned());
+        crate::relay::to_host(Box::new(move || sink(level, &target, &message)));
+    } else {
         sink(level, target, message);
     }
 }

@@ -49,7 +49,11 @@ pub fn set_sink(sink: Option<Sink>) {
 fn emit(event: &Event) {
     // The lock is released before the sink runs: a sink may replace itself.
     let sink = SINK.read().clone();
-    if let Some(sink) = sink {
+    let Some(sink) = sink else { return };
+    if crate::relay::forwarding() {
+        let event = event.clone();
+        crate::relay::to_host(Box::new(move || sink(&event)));
+    } else {
         sink(event);
     }
 }

@@ -10,8 +10,9 @@ use crate::config::Config;
 use crate::deadline::Deadline;
 use crate::error::{Error, ErrorCode, Result};
 use crate::secret::Secret;
+use crate::transport::record;
 use std::cell::Cell;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The process's one HTTP client (the transport's), so sign-in and API calls share connections and settings.
 pub fn client(config: &Config) -> Result<reqwest::blocking::Client> {
@@ -38,6 +39,17 @@ pub enum FailureKind {
     Dropped,
 }
 
+impl FailureKind {
+    /// As the request log words it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureKind::Timeout => "timeout",
+            FailureKind::Connect => "connection failed",
+            FailureKind::Dropped => "connection dropped",
+        }
+    }
+}
+
 /// An exchange without an answer. Its message names no URL query, header or body.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{message}")]
@@ -58,7 +70,7 @@ impl HttpFailure {
     }
 }
 
-fn failure(e: reqwest::Error) -> HttpFailure {
+pub fn failure(e: reqwest::Error) -> HttpFailure {
     let kind = if e.is_connect() {
         FailureKind::Connect
     } else if e.is_timeout() {
@@ -82,22 +94,60 @@ fn failure(e: reqwest::Error) -> HttpFailure {
     HttpFailure { kind, message }
 }
 
+/// The request log's record of one exchange of the sign-in (token, connections, revocation), as the transport
+/// writes one for every Accounting API request: method, path, status or failure, time. Nothing secret.
+pub fn log_exchange(
+    config: &Config,
+    method: &str,
+    url: &str,
+    answer: std::result::Result<u16, &HttpFailure>,
+    started: Instant,
+) {
+    let path = url::Url::parse(url).map(|u| u.path().to_owned()).unwrap_or_default();
+    let (status, failure) = match answer {
+        Ok(status) => (Some(status), None),
+        Err(f) => (None, Some(f.kind.as_str())),
+    };
+    record::RequestRecord {
+        at: record::now_rfc3339(),
+        connection: &config.connection,
+        tenant_id: None,
+        method,
+        path,
+        status,
+        failure,
+        duration_ms: started.elapsed().as_millis() as u64,
+        attempt: 1,
+        minute_remaining: None,
+        day_remaining: None,
+        app_minute_remaining: None,
+        rate_limit_problem: None,
+        correlation_id: None,
+    }
+    .emit(config.log_file.then_some(config.state_dir.as_path()));
+}
+
 /// Sends one `http` request (built by the oauth2 crate) and returns the whole answer. `status` records the answer's
 /// status, so that an answer the oauth2 crate cannot parse can still be explained without showing its body.
 pub fn send(
+    config: &Config,
     client: &reqwest::blocking::Client,
     request: oauth2::HttpRequest,
     timeout: Duration,
     status: &Cell<Option<u16>>,
 ) -> std::result::Result<oauth2::HttpResponse, HttpFailure> {
     let (parts, body) = request.into_parts();
+    let (method, url) = (parts.method.to_string(), parts.uri.to_string());
+    let started = Instant::now();
     let response = client
-        .request(parts.method, parts.uri.to_string())
+        .request(parts.method, &url)
         .headers(parts.headers)
         .body(body)
         .timeout(timeout)
         .send()
-        .map_err(failure)?;
+        .map_err(failure)
+        .inspect_err(|f| log_exchange(config, &method, &url, Err(f), started))?;
+    log_exchange(config, &method, &url, Ok(response.status().as_u16()), started);
     status.set(Some(response.status().as_u16()));
     let mut builder = http::Response::builder().status(response.status());
     for (name, value) in response.headers() {
@@ -126,14 +176,17 @@ pub fn bearer(
     let timeout = exchange_timeout(config, deadline)
         .map_err(|e| HttpFailure { kind: FailureKind::Timeout, message: e.message })?;
     let client = client(config).map_err(|e| HttpFailure { kind: FailureKind::Connect, message: e.message })?;
+    let (method_name, started) = (method.to_string(), Instant::now());
     let response = client
         .request(method, url.clone())
         .bearer_auth(token.expose())
         .header(http::header::ACCEPT, "application/json")
         .timeout(timeout)
         .send()
-        .map_err(failure)?;
+        .map_err(failure)
+        .inspect_err(|f| log_exchange(config, &method_name, url.as_str(), Err(f), started))?;
     let status = response.status().as_u16();
+    log_exchange(config, &method_name, url.as_str(), Ok(status), started);
     let body = response.bytes().map_err(failure)?.to_vec();
     Ok(BearerResponse { status, body })
 }

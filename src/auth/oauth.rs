@@ -213,7 +213,7 @@ fn token_request(
     })?;
     let status = Cell::new(None);
     let sent_at_ms = chrono::Utc::now().timestamp_millis();
-    let send = |request: oauth2::HttpRequest| http::send(&client, request, timeout, &status);
+    let send = |request: oauth2::HttpRequest| http::send(config, &client, request, timeout, &status);
     match run(&send) {
         Ok(answer) => Ok(TokenSet {
             access_token: Secret::new(answer.access_token().secret().clone()),
@@ -301,10 +301,13 @@ pub fn revoke(config: &Config, refresh_token: &Secret, deadline: Deadline) -> Re
             form.append_pair("client_id", &config.client_id);
         }
     }
+    let (url, started) = (config.endpoints.revocation.as_str(), std::time::Instant::now());
     let response = request.body(form.finish()).send().map_err(|e| {
-        let kind = if e.is_timeout() { ErrorCode::Timeout } else { ErrorCode::Network };
-        Error::new(kind, format!("Xero's revocation endpoint did not answer: {}", e.without_url()))
+        let failure = http::failure(e);
+        http::log_exchange(config, "POST", url, Err(&failure), started);
+        failure.into_error("Xero's revocation endpoint did not answer")
     })?;
+    http::log_exchange(config, "POST", url, Ok(response.status().as_u16()), started);
     match response.status().as_u16() {
         200 => Ok(()),
         status => {

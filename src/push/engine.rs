@@ -6,6 +6,7 @@
 use super::api::{XeroApi, status_error};
 use super::element::{Element, batch_body};
 use super::map::{RefCheck, matches, member, member_decimal};
+use super::names::{self, Planned, Verdict};
 use super::refdata::RefData;
 use super::schema::{DocumentTotals, Outcome, RecordError, RecordResult};
 use crate::config::Config;
@@ -38,6 +39,8 @@ const MAX_WORKERS: usize = 5;
 /// Reference data read by an earlier push is reused this many of Xero's minutes (a record it finds a problem
 /// with is checked again against a fresh read, so a new account is never refused for staleness).
 const REFDATA_MINUTES: u64 = 5;
+/// How often the calling thread hands the host the log and progress records of the batch workers.
+const RELAY_POLL: std::time::Duration = std::time::Duration::from_millis(10);
 /// Separates the parts of a composite natural key.
 pub const SEP: char = '\u{1f}';
 
@@ -149,9 +152,19 @@ pub struct Candidate {
     /// The Xero element as it is to be sent, without its Xero id.
     pub element: Element,
     pub hash: String,
-    /// How Xero finds it when the ledger does not know it (lower case; see [`Lookup`]).
+    /// How Xero finds it when the ledger does not know it, as the ERP wrote it (see [`Lookup`]): Xero's `where`
+    /// equality is case-sensitive, so a lower-cased key would never find `D0001` (calcinai/xero-php#416,
+    /// freakboy3742/pyxero#172). What is found is matched back by [`Candidate::matching`].
     pub natural: String,
     pub refs: Vec<RefCheck>,
+}
+
+impl Candidate {
+    /// The natural key as found elements are matched against it ([`Spec::natural_of`]): lower case, since a
+    /// lookup that ignores case (item codes) may find the record under another case.
+    pub fn matching(&self) -> String {
+        self.natural.to_lowercase()
+    }
 }
 
 /// How records of a kind are found in Xero by natural key.
@@ -194,6 +207,12 @@ pub struct Spec {
     /// Invoices and credit notes: totals, and Xero's status rules.
     pub document: bool,
     pub lookup: Lookup,
+    /// Xero also matches writes of this kind by `Name`, which is not our key (contacts): names another record
+    /// holds are checked before writing ([`super::names`]).
+    pub unique_names: bool,
+    /// The status member and value that make a record usable again (contacts: `ContactStatus` `ACTIVE`): every
+    /// update sends it, and a record found archived is restored. The ERP pushing a record means it is in use.
+    pub active_status: Option<(&'static str, &'static str)>,
     /// For messages: "contact", "item", "invoice", "bill" ...
     pub noun: &'static str,
 }
@@ -205,11 +224,9 @@ enum Action {
         outcome: Outcome,
     },
     Create,
-    /// `restore`: the contact is ARCHIVED in Xero and is made ACTIVE again (`ContactStatus`).
     Update {
         id: String,
         warning: Option<String>,
-        restore: bool,
     },
 }
 
@@ -285,7 +302,7 @@ impl Spec {
         r
     }
 
-    /// The natural key of an element found in Xero (lower case), as [`Candidate::natural`] is built.
+    /// The natural key of an element found in Xero (lower case), as [`Candidate::matching`] is built.
     fn natural_of(&self, found: &Value) -> Option<String> {
         let lower = |s: &str| s.to_lowercase();
         let contact_id = || found.get("Contact").and_then(|c| member(c, "ContactID")).map(lower);
@@ -409,7 +426,7 @@ pub fn fetch_values(
     }
 }
 
-fn or_where(field: &str, values: &[&str]) -> String {
+pub(super) fn or_where(field: &str, values: &[&str]) -> String {
     values.iter().map(|v| format!("{field}=={}", where_string(v))).collect::<Vec<_>>().join(" OR ")
 }
 
@@ -467,13 +484,20 @@ pub fn lookup(ctx: &Ctx<'_>, spec: &Spec, naturals: &[&str]) -> std::result::Res
                 vec![("where".into(), or_where("ContactNumber", chunk)), ("includeArchived".into(), "true".into())],
                 true,
             ),
-            Lookup::Items => (
-                "looking up items",
-                "/Items",
-                "Items",
-                vec![("where".into(), or_where("Code", chunk)), ("unitdp".into(), "4".into())],
-                false,
-            ),
+            Lookup::Items => {
+                // Xero refuses an item code that exists in any case (`devd` after `DevD`) while its `==` is
+                // case-sensitive (calcinai/xero-php#416): the code is compared lower-cased on both sides, as
+                // Xero's support advised there, so the item that refused a create is found whatever its case.
+                let lowered: Vec<String> = chunk.iter().map(|c| c.to_lowercase()).collect();
+                let lowered: Vec<&str> = lowered.iter().map(String::as_str).collect();
+                (
+                    "looking up items",
+                    "/Items",
+                    "Items",
+                    vec![("where".into(), or_where("Code.ToLower()", &lowered)), ("unitdp".into(), "4".into())],
+                    false,
+                )
+            }
             Lookup::Invoices { kind } => {
                 let mut q = vec![("where".into(), format!("Type=={}", where_string(kind)))];
                 if chunk.iter().any(|n| n.contains(',')) {
@@ -506,7 +530,7 @@ fn encoded_len(s: &str) -> usize {
 }
 
 /// Splits keys for lookup GETs: at most [`LOOKUP_CHUNK`] keys and [`LOOKUP_BYTES`] of `cost` per chunk.
-fn lookup_chunks<'k>(keys: &[&'k str], cost: impl Fn(&str) -> usize) -> Vec<Vec<&'k str>> {
+pub(super) fn lookup_chunks<'k>(keys: &[&'k str], cost: impl Fn(&str) -> usize) -> Vec<Vec<&'k str>> {
     let mut out: Vec<Vec<&'k str>> = Vec::new();
     let mut bytes = 0;
     for k in keys {
@@ -672,14 +696,20 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
             }
             (Some(id), false) => match by_id.get(&id.to_lowercase()) {
                 Some(found) => decide_existing(spec, c, e, found),
-                None => Action::Update { id: id.clone(), warning: None, restore: false },
+                None => Action::Update { id: id.clone(), warning: None },
             },
             (None, _) if create_first && e.pending_hash.is_none() => Action::Create,
-            (None, _) => decide_natural(spec, c, e, by_natural.get(&c.natural), &claimed),
+            (None, _) => decide_natural(spec, c, e, by_natural.get(&c.matching()), &claimed),
         };
         claim(spec, &action, &mut claimed);
         actions[i] = Some(action);
     }
+    let renamed = if spec.unique_names { guard_names(ctx, candidates, &mut actions, &claimed) } else { HashMap::new() };
+    let name_warning = |i: usize, r: &mut RecordResult| {
+        if let Some(change) = renamed.get(&i).filter(|_| matches!(r.outcome, Outcome::Created | Outcome::Updated)) {
+            r.warnings.push(change.warning.clone());
+        }
+    };
 
     if ctx.dry_run {
         let results = actions
@@ -696,13 +726,18 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
                     r
                 }
             })
+            .enumerate()
+            .map(|(i, mut r)| {
+                name_warning(i, &mut r);
+                r
+            })
             .collect();
         return Ok(results);
     }
 
     let mut settled_results: HashMap<usize, RecordResult> = HashMap::new();
     adopt(ctx, spec, candidates, &actions, &mut settled_results)?;
-    let writes = writes_of(spec, candidates, &actions, |_| true);
+    let writes = writes_of(spec, candidates, &actions, &renamed, |_| true);
     progress.set_done((candidates.len() - writes.len()) as u64);
     let mut written = write_all(ctx, spec, candidates, writes, Some(&progress))?;
 
@@ -725,7 +760,7 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
             let mut redo = Vec::new();
             for i in refused {
                 let c = &candidates[i];
-                let Some(found) = by_natural.get(&c.natural) else { continue };
+                let Some(found) = by_natural.get(&c.matching()) else { continue };
                 let action = decide_natural(spec, c, entry(c), Some(found), &claimed);
                 if matches!(action, Action::Create) {
                     continue;
@@ -736,7 +771,7 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
                 redo.push(i);
             }
             adopt(ctx, spec, candidates, &actions, &mut settled_results)?;
-            let updates = writes_of(spec, candidates, &actions, |i| redo.contains(&i));
+            let updates = writes_of(spec, candidates, &actions, &renamed, |i| redo.contains(&i));
             written.extend(write_all(ctx, spec, candidates, updates, None)?);
         }
     }
@@ -755,9 +790,74 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
                 r
             }
         };
+        let mut r = r;
+        name_warning(i, &mut r);
         out.push(r);
     }
     Ok(out)
+}
+
+/// A contact written under another name than the ERP's, or taking over a contact typed in Xero.
+struct NameChange {
+    name: Option<String>,
+    warning: String,
+}
+
+/// Checks the names the writes among `actions` give their contacts ([`names::check`]): a refused one becomes a
+/// failure; the others may be renamed, with a warning.
+fn guard_names(
+    ctx: &Ctx<'_>,
+    candidates: &[Candidate],
+    actions: &mut [Option<Action>],
+    claimed: &HashSet<String>,
+) -> HashMap<usize, NameChange> {
+    let writes: Vec<(usize, Option<String>)> = actions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| match a {
+            Some(Action::Create) => Some((i, None)),
+            Some(Action::Update { id, .. }) => Some((i, Some(id.clone()))),
+            _ => None,
+        })
+        .collect();
+    let elements: Vec<Value> = writes.iter().map(|(i, _)| candidates[*i].element.value()).collect();
+    let planned: Vec<Planned<'_>> = writes
+        .iter()
+        .zip(&elements)
+        .map(|((i, id), v)| Planned {
+            key: &candidates[*i].key,
+            name: member(v, "Name").unwrap_or_default(),
+            xero_id: id.as_deref(),
+        })
+        .collect();
+    let verdicts = match names::check(ctx, &planned, claimed, ctx.config.contact_names) {
+        Ok(v) => v,
+        Err(e) => {
+            for (i, _) in &writes {
+                let c = &candidates[*i];
+                actions[*i] =
+                    Some(Action::Done(Box::new(RecordResult::failed(c.index, c.key.clone(), vec![call_error(&e)]))));
+            }
+            return HashMap::new();
+        }
+    };
+    let mut out = HashMap::new();
+    for ((i, _), verdict) in writes.iter().zip(verdicts) {
+        let c = &candidates[*i];
+        match verdict {
+            Verdict::Keep => {}
+            Verdict::TakeOver { warning } => {
+                out.insert(*i, NameChange { name: None, warning });
+            }
+            Verdict::Rename { name, warning } => {
+                out.insert(*i, NameChange { name: Some(name), warning });
+            }
+            Verdict::Refuse(error) => {
+                actions[*i] = Some(Action::Done(Box::new(RecordResult::failed(c.index, c.key.clone(), vec![error]))));
+            }
+        }
+    }
+    out
 }
 
 fn group_by_natural(spec: &Spec, found: Vec<Value>) -> HashMap<String, Vec<Value>> {
@@ -801,14 +901,14 @@ fn decide_existing(spec: &Spec, c: &Candidate, e: &Entry, found: &Value) -> Acti
     let id = member(found, spec.id_field).unwrap_or_default().to_owned();
     // An archived contact cannot take new documents: the ERP pushing it means it is in use, so it is restored
     // (unless the host's pass-through sets the status itself).
-    if matches!(spec.lookup, Lookup::Contacts)
+    if spec.active_status.is_some()
         && member(found, "ContactStatus") == Some("ARCHIVED")
         && sent.get("ContactStatus").is_none()
     {
         let warning = "the contact was ARCHIVED in Xero; it was made ACTIVE again so that the ERP's documents can \
                        use it"
             .to_owned();
-        return Action::Update { id, warning: Some(warning), restore: true };
+        return Action::Update { id, warning: Some(warning) };
     }
     if matches(found, &sent) {
         return adopted(c, e, found);
@@ -819,8 +919,8 @@ fn decide_existing(spec: &Spec, c: &Candidate, e: &Entry, found: &Value) -> Acti
             r.errors.push(error_of("conflict", refusal, None));
             Action::Done(Box::new(r))
         }
-        Some((_, warning)) => Action::Update { id, warning, restore: false },
-        None => Action::Update { id, warning: None, restore: false },
+        Some((_, warning)) => Action::Update { id, warning },
+        None => Action::Update { id, warning: None },
     }
 }
 
@@ -903,16 +1003,28 @@ fn writes_of<'c>(
     spec: &Spec,
     candidates: &'c [Candidate],
     actions: &[Option<Action>],
+    renamed: &HashMap<usize, NameChange>,
     pick: impl Fn(usize) -> bool,
 ) -> Vec<Write<'c>> {
     let mut writes = Vec::new();
     for (i, a) in actions.iter().enumerate().filter(|(i, _)| pick(*i)) {
+        let name = renamed.get(&i).and_then(|r| r.name.as_deref());
         match a {
-            Some(Action::Create) => writes.push((i, Cow::Borrowed(&candidates[i].element), None)),
-            Some(Action::Update { id, restore, .. }) => {
+            Some(Action::Create) => match name {
+                Some(name) => writes.push((i, Cow::Owned(candidates[i].element.with_member("Name", name)), None)),
+                None => writes.push((i, Cow::Borrowed(&candidates[i].element), None)),
+            },
+            Some(Action::Update { id, .. }) => {
                 let mut el = candidates[i].element.with_member(spec.id_field, id);
-                if *restore {
-                    el = el.with_member("ContactStatus", "ACTIVE");
+                if let Some(name) = name {
+                    el = el.with_member("Name", name);
+                }
+                // An update also makes the record active (unless the host's pass-through sets the status): one
+                // archived in Xero since it was pushed would otherwise stay unusable while reported `updated`.
+                if let Some((field, active)) = spec.active_status
+                    && !el.json().contains(&format!("\"{field}\""))
+                {
+                    el = el.with_member(field, active);
                 }
                 writes.push((i, Cow::Owned(el), Some(id.clone())));
             }
@@ -953,12 +1065,16 @@ fn write_all(
     let stop = AtomicBool::new(false);
     let mut failure = None;
     let (tx, rx) = mpsc::channel();
+    // The workers' log and progress records reach the host on this, the calling, thread.
+    let inbox = crate::relay::Inbox::new();
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let tx = tx.clone();
             let (jobs, next, stop) = (&jobs, &next, &stop);
             let operation = crate::progress::carry();
+            let forwarder = inbox.forwarder();
             scope.spawn(move || {
+                let _forwarding = forwarder.install();
                 let _progress = operation.enter();
                 let _stop = StopOnPanic(stop);
                 while !stop.load(Ordering::Relaxed) {
@@ -971,7 +1087,13 @@ fn write_all(
             });
         }
         drop(tx);
-        for (n, answer) in rx {
+        loop {
+            inbox.deliver();
+            let (n, answer) = match rx.recv_timeout(RELAY_POLL) {
+                Ok(message) => message,
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            };
             match answer {
                 Ok(r) => {
                     results.extend(r);
@@ -986,6 +1108,7 @@ fn write_all(
             }
         }
     });
+    inbox.deliver();
     match failure {
         Some(e) => Err(e),
         None => Ok(results),
@@ -1162,9 +1285,10 @@ fn write_batch(
                         for (i, el, existing) in todo.iter().cloned() {
                             let c = &candidates[i];
                             let hit = existing.is_none().then(|| {
+                                let natural = c.matching();
                                 let mine: Vec<&Value> = found
                                     .iter()
-                                    .filter(|f| spec.natural_of(f).as_deref() == Some(c.natural.as_str()))
+                                    .filter(|f| spec.natural_of(f).as_deref() == Some(natural.as_str()))
                                     .collect();
                                 let sent = (!mine.is_empty()).then(|| c.element.value());
                                 mine.into_iter().find(|f| sent.as_ref().is_some_and(|s| matches(f, s)))

@@ -293,6 +293,8 @@ pub fn item(i: &ErpItem, path: &str, config: &Config) -> Result<(Element, Vec<Re
 pub struct DocumentInput<'a> {
     pub path: &'a str,
     pub doc_type: DocumentType,
+    /// A credit note: Xero takes no discounts on them.
+    pub credit_note: bool,
     pub debtor: &'a Option<String>,
     pub creditor: &'a Option<String>,
     pub number: &'a str,
@@ -371,8 +373,18 @@ pub fn lines(
         if l.unit_price.is_some() && l.quantity.is_none() {
             p.add(format_args!("{lp}.quantity"), "a line with a unit price needs a quantity");
         }
+        // Xero's accounting spec (LineItem.DiscountRate): "only supported on ACCREC invoices – ACC PAY invoices and
+        // credit notes in Xero do not support discounts". Whether Xero refuses the member or ignores it (saving the document at full price)
+        // is not documented, so it never reaches Xero, from the ERP's fields or the host's pass-through.
+        let sales_invoice = d.doc_type == DocumentType::Sales && !d.credit_note;
+        let passed_discount = ["DiscountRate", "DiscountAmount"]
+            .into_iter()
+            .find(|m| l.xero.as_ref().is_some_and(|x| x.contains_key(*m)));
+        if let Some(member) = passed_discount.filter(|_| !sales_invoice) {
+            p.add(format_args!("{lp}.xero.{member}"), "Xero allows discounts on sales invoices only");
+        }
         if let Some(dsc) = l.discount {
-            if d.doc_type == DocumentType::Purchase {
+            if !sales_invoice {
                 p.add(format_args!("{lp}.discount"), "Xero allows discounts on sales invoices only");
             }
             if dsc.0 < Decimal::ZERO || dsc.0 > Decimal::ONE_HUNDRED {
@@ -505,6 +517,7 @@ pub fn check_invoice(
     let input = DocumentInput {
         path,
         doc_type: i.doc_type,
+        credit_note: false,
         debtor: &i.debtor,
         creditor: &i.creditor,
         number: &i.number,
@@ -556,6 +569,7 @@ pub fn check_credit_note(
     let input = DocumentInput {
         path,
         doc_type: c.doc_type,
+        credit_note: true,
         debtor: &c.debtor,
         creditor: &c.creditor,
         number: &c.number,

@@ -7,9 +7,11 @@
 pub mod amount;
 mod answer;
 pub mod api;
+mod archived;
 pub mod element;
 pub mod engine;
 pub mod map;
+mod names;
 pub mod refdata;
 pub mod reference;
 pub mod schema;
@@ -107,6 +109,8 @@ fn contact_spec() -> Spec {
         create_first: false,
         document: false,
         lookup: Lookup::Contacts,
+        unique_names: true,
+        active_status: Some(("ContactStatus", "ACTIVE")),
         noun: "contact",
     }
 }
@@ -124,6 +128,8 @@ fn item_spec() -> Spec {
         create_first: true,
         document: false,
         lookup: Lookup::Items,
+        unique_names: false,
+        active_status: None,
         noun: "item",
     }
 }
@@ -145,6 +151,8 @@ fn invoice_spec(t: DocumentType) -> Spec {
         create_first: t == DocumentType::Sales,
         document: true,
         lookup: Lookup::Invoices { kind },
+        unique_names: false,
+        active_status: None,
         noun,
     }
 }
@@ -166,6 +174,8 @@ fn credit_note_spec(t: DocumentType) -> Spec {
         create_first: t == DocumentType::Sales,
         document: true,
         lookup: Lookup::CreditNotes { kind },
+        unique_names: false,
+        active_status: None,
         noun: "credit note",
     }
 }
@@ -183,6 +193,8 @@ fn payment_spec() -> Spec {
         create_first: false,
         document: false,
         lookup: Lookup::Payments,
+        unique_names: false,
+        active_status: None,
         noun: "payment",
     }
 }
@@ -203,6 +215,8 @@ fn allocation_spec(t: DocumentType, credit_note_id: &str, created_now: bool) -> 
         create_first: false,
         document: false,
         lookup: Lookup::Allocations { credit_note_id: credit_note_id.to_owned(), created_now },
+        unique_names: false,
+        active_status: None,
         noun: "allocation",
     }
 }
@@ -272,7 +286,7 @@ fn sync_contacts(ctx: &Ctx<'_>, records: &[Record<ErpContact>], prefix: &str) ->
                     key: c.code.clone(),
                     hash: element.hash(kinds::CONTACT),
                     element,
-                    natural: c.code.to_lowercase(),
+                    natural: c.code.clone(),
                     refs: Vec::new(),
                 });
             }
@@ -321,7 +335,7 @@ fn sync_items(ctx: &Ctx<'_>, records: &[Record<ErpItem>], prefix: &str) -> Resul
                     key: it.code.clone(),
                     hash: element.hash(kinds::ITEM),
                     element,
-                    natural: it.code.to_lowercase(),
+                    natural: it.code.clone(),
                     refs,
                 });
             }
@@ -519,10 +533,57 @@ fn sync_resolved<D: ErpDocument>(
             })
             .collect();
         if !candidates.is_empty() {
-            results.extend(engine::sync(ctx, &spec, &candidates)?);
+            let mut written = engine::sync(ctx, &spec, &candidates)?;
+            if !ctx.dry_run {
+                retry_archived_contacts(ctx, &spec, &candidates, &contact_of, &mut written)?;
+            }
+            results.extend(written);
         }
     }
     Ok((results, contact_of))
+}
+
+/// Documents Xero refused whose contact turns out to be ARCHIVED: the contact is restored and they are sent once
+/// more ([`archived`]). `results` are `candidates`' results, replaced where the second try tells more.
+fn retry_archived_contacts(
+    ctx: &Ctx<'_>,
+    spec: &Spec,
+    candidates: &[Candidate],
+    contact_of: &HashMap<usize, String>,
+    results: &mut [RecordResult],
+) -> Result<()> {
+    let refused: Vec<&Candidate> = candidates
+        .iter()
+        .zip(results.iter())
+        .filter(|(_, r)| r.outcome == Outcome::Failed && r.errors.iter().any(|e| e.code == "xero"))
+        .map(|(c, _)| c)
+        .collect();
+    let mut ids: Vec<&str> = refused.iter().filter_map(|c| contact_of.get(&c.index).map(String::as_str)).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    // Unreadable or unwritable: the refusals stand as Xero worded them.
+    let Ok(restored) = archived::restore(ctx, &ids) else { return Ok(()) };
+    let again: Vec<Candidate> = refused
+        .into_iter()
+        .filter(|c| contact_of.get(&c.index).is_some_and(|id| restored.contains(&id.to_lowercase())))
+        .cloned()
+        .collect();
+    if again.is_empty() {
+        return Ok(());
+    }
+    for mut r in engine::sync(ctx, spec, &again)? {
+        r.warnings.push(
+            "its contact was ARCHIVED in Xero; it was made ACTIVE again so that the ERP's document could be posted"
+                .into(),
+        );
+        if let Some(slot) = results.iter_mut().find(|s| s.index == r.index) {
+            *slot = r;
+        }
+    }
+    Ok(())
 }
 
 /// Runs the carried contacts and items first; resolves the contact and item each pending document needs.
@@ -638,8 +699,8 @@ fn item_paths(path: &str, lines: &[ErpLine]) -> Vec<(String, String)> {
 
 fn natural_of_document(t: DocumentType, number: &str, contact_id: &str) -> String {
     match t {
-        DocumentType::Sales => number.to_lowercase(),
-        DocumentType::Purchase => format!("{}{SEP}{}", number.to_lowercase(), contact_id.to_lowercase()),
+        DocumentType::Sales => number.to_owned(),
+        DocumentType::Purchase => format!("{number}{SEP}{}", contact_id.to_lowercase()),
     }
 }
 
@@ -1046,7 +1107,7 @@ pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
     fn s<T: schemars::JsonSchema>() -> serde_json::Value {
         serde_json::to_value(schemars::schema_for!(T)).expect("a schema serialises")
     }
-    vec![
+    let mut schemas = vec![
         ("push_contacts.request", s::<PushContactsRequest>()),
         ("push_items.request", s::<PushItemsRequest>()),
         ("push_invoices.request", s::<PushInvoicesRequest>()),
@@ -1060,5 +1121,17 @@ pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
         ("get_tracking_categories.response", s::<reference::TrackingCategoriesResponse>()),
         ("get_documents.request", s::<reference::GetDocumentsRequest>()),
         ("get_documents.response", s::<reference::GetDocumentsResponse>()),
-    ]
+    ];
+    // Every request may carry `request_id`; the envelope takes it off before the operation decodes the rest.
+    for (name, schema) in &mut schemas {
+        if let Some(props) = schema.get_mut("properties").and_then(serde_json::Value::as_object_mut)
+            && name.ends_with(".request")
+        {
+            props.insert(
+                "request_id".into(),
+                serde_json::json!({"description": "Any JSON value; echoed as the answer's `request_id`."}),
+            );
+        }
+    }
+    schemas
 }

@@ -22,7 +22,7 @@
 pub mod client;
 pub mod errors;
 pub mod pacing;
-mod record;
+pub(crate) mod record;
 
 pub use client::client;
 pub use errors::from_response;
