@@ -94,7 +94,7 @@ fn where_filters_an_integration_needs() {
     assert_eq!(c["Contacts"].as_array().unwrap().len(), 2);
     let c = sim.get("/Contacts", &[("where", "Name==\"Alpha\" && ContactNumber==\"C-2\"")]);
     assert_eq!(c["Contacts"].as_array().unwrap().len(), 0);
-    let c = sim.get("/Contacts", &[("where", "Name.StartsWith(\"al\")")]);
+    let c = sim.get("/Contacts", &[("where", "Name.StartsWith(\"Al\")")]);
     assert_eq!(c["Contacts"].as_array().unwrap().len(), 1);
 
     let id = sim.contact("Gamma");
@@ -128,9 +128,83 @@ fn where_filters_an_integration_needs() {
 #[test]
 fn unsupported_where_is_400() {
     let mut sim = Sim::new();
-    for w in ["Name===\"x\"", "Bogus==\"x\"", "Name.Matches(\"x\")", "Name==\"unterminated", "(Name==\"x\""] {
+    for w in [
+        "Name===\"x\"",
+        "Bogus==\"x\"",
+        "Name.Matches(\"x\")",
+        "Name==\"unterminated",
+        "(Name==\"x\"",
+        "Name.ToLower(\"x\")==\"x\"",
+        "Name.ToLower().Length==1",
+        "Name.Trim()==\"x\"",
+        "Bogus.ToLower()==\"x\"",
+        "ContactID==Guid(\"not-a-guid\")",
+    ] {
         let r = sim.call("GET", "/Contacts", &[("where", w)], None);
         assert_eq!(r.status, 400, "{w}: {}", r.body);
         assert_eq!(r.body["Type"], "QueryParseException");
     }
+}
+
+/// Xero's `where` string equality is case-sensitive while uniqueness is not: `Code=="devd"` finds nothing for
+/// item `DevD`, yet creating `devd` is refused (calcinai/xero-php#416); the same for contact names
+/// (freakboy3742/pyxero#172). `ToLower()` is how to search without case (pyxero#71, XeroAPI/xero-ruby#184).
+#[test]
+fn where_string_equality_is_case_sensitive_and_to_lower_searches_without_case() {
+    let mut sim = Sim::new();
+    sim.create("/Items", "Items", json!({ "Code": "DevD" }));
+    let items = |sim: &mut Sim, w: &str| sim.get("/Items", &[("where", w)])["Items"].as_array().unwrap().len();
+    assert_eq!(items(&mut sim, "Code==\"devd\""), 0);
+    assert_eq!(items(&mut sim, "Code==\"DevD\""), 1);
+    assert_eq!(items(&mut sim, "Code!=\"devd\""), 1);
+    assert_eq!(items(&mut sim, "Code.ToLower()==\"devd\""), 1);
+    assert_eq!(items(&mut sim, "Code.ToUpper()==\"DEVD\""), 1);
+    assert_eq!(items(&mut sim, "Code.ToLower()==\"DevD\""), 0);
+    assert_eq!(items(&mut sim, "Code.ToLower().Equals(\"devd\")"), 1);
+    assert_eq!(items(&mut sim, "Code.Equals(\"devd\")"), 0);
+    assert_eq!(items(&mut sim, "code.tolower()==\"devd\""), 1, "method and field names ignore case");
+    // Uniqueness still ignores case.
+    assert_validation(&sim.put("/Items", json!({ "Items": [{ "Code": "devd" }] })), 0, "already exists");
+
+    sim.contact("John Smith");
+    let contacts = |sim: &mut Sim, w: &str| sim.get("/Contacts", &[("where", w)])["Contacts"].as_array().unwrap().len();
+    assert_eq!(contacts(&mut sim, "Name==\"john smith\""), 0);
+    assert_eq!(contacts(&mut sim, "Name==\"John Smith\""), 1);
+    assert_eq!(contacts(&mut sim, "Name.ToUpper()==\"JOHN SMITH\""), 1);
+    assert_eq!(contacts(&mut sim, "Name.ToLower()==\"john smith\" AND Name!=\"john smith\""), 1);
+    assert_validation(
+        &sim.put("/Contacts", json!({ "Contacts": [{ "Name": "john smith" }] })),
+        0,
+        "is already assigned to another contact",
+    );
+}
+
+/// `Contains`/`StartsWith`/`EndsWith` are .NET string methods: ordinal, case-sensitive; `ToLower()` first
+/// makes them case-insensitive (`Contact.Name.ToLower().Contains("abc")`: pyxero#71, xero-ruby#184).
+#[test]
+fn string_methods_are_case_sensitive_unless_the_field_is_converted() {
+    let mut sim = Sim::new();
+    sim.contact("John Smith");
+    sim.contact("Smithers Ltd");
+    let n = |sim: &mut Sim, w: &str| sim.get("/Contacts", &[("where", w)])["Contacts"].as_array().unwrap().len();
+    assert_eq!(n(&mut sim, "Name.Contains(\"smith\")"), 0);
+    assert_eq!(n(&mut sim, "Name.Contains(\"Smith\")"), 2);
+    assert_eq!(n(&mut sim, "Name.ToLower().Contains(\"smith\")"), 2);
+    assert_eq!(n(&mut sim, "Name.ToUpper().Contains(\"SMITH\")"), 2);
+    assert_eq!(n(&mut sim, "Name.StartsWith(\"john\")"), 0);
+    assert_eq!(n(&mut sim, "Name.ToLower().StartsWith(\"john\")"), 1);
+    assert_eq!(n(&mut sim, "Name.EndsWith(\"LTD\")"), 0);
+    assert_eq!(n(&mut sim, "Name.ToUpper().EndsWith(\"LTD\")"), 1);
+    assert_eq!(n(&mut sim, "NOT Name.ToLower().StartsWith(\"john\")"), 1);
+    assert_eq!(n(&mut sim, "Name.ToLower().Contains(\"smith\") == false"), 0);
+
+    let id = sim.contact("Guid Co");
+    sim.invoice(&id, "DRAFT", "1", "1");
+    let upper = id.to_uppercase();
+    let invoices = |sim: &mut Sim, q: &[(&str, &str)]| sim.get("/Invoices", q)["Invoices"].as_array().unwrap().len();
+    // GUIDs compare as GUIDs, whatever their case.
+    assert_eq!(invoices(&mut sim, &[("where", &format!("Contact.ContactID==Guid(\"{upper}\")"))]), 1);
+    assert_eq!(invoices(&mut sim, &[("ContactIDs", &upper)]), 1);
+    assert_eq!(n(&mut sim, &format!("ContactID==Guid(\"{upper}\")")), 1);
+    assert_eq!(sim.get("/Contacts", &[("IDs", &upper)])["Contacts"].as_array().unwrap().len(), 1);
 }
