@@ -208,3 +208,29 @@ fn string_methods_are_case_sensitive_unless_the_field_is_converted() {
     assert_eq!(n(&mut sim, &format!("ContactID==Guid(\"{upper}\")")), 1);
     assert_eq!(sim.get("/Contacts", &[("IDs", &upper)])["Contacts"].as_array().unwrap().len(), 1);
 }
+
+/// No public source says whether `InvoiceNumbers=`/`CreditNoteNumbers=` ignore case: the simulator takes the
+/// stricter view (exact match) so that a client relying on either works against Xero.
+#[test]
+fn number_and_status_lists_match_exactly() {
+    let mut sim = Sim::new();
+    let id = sim.contact("Lists");
+    sim.invoice(&id, "DRAFT", "1", "1");
+    let n = |sim: &mut Sim, q: &[(&str, &str)]| sim.get("/Invoices", q)["Invoices"].as_array().unwrap().len();
+    assert_eq!(n(&mut sim, &[("InvoiceNumbers", "INV-0001")]), 1);
+    assert_eq!(n(&mut sim, &[("InvoiceNumbers", "inv-0001")]), 0);
+    assert_eq!(n(&mut sim, &[("InvoiceNumbers", "inv-0001,INV-0001")]), 1);
+    assert_eq!(n(&mut sim, &[("Statuses", "DRAFT")]), 1);
+    assert_eq!(n(&mut sim, &[("Statuses", "draft")]), 0);
+    sim.create(
+        "/CreditNotes",
+        "CreditNotes",
+        json!({ "Type": "ACCRECCREDIT", "CreditNoteNumber": "Cn-7", "Contact": { "ContactID": id },
+                "LineItems": [{ "Description": "x", "Quantity": 1, "UnitAmount": 1, "AccountCode": "200" }] }),
+    );
+    let cn = |sim: &mut Sim, v: &str| {
+        sim.get("/CreditNotes", &[("CreditNoteNumbers", v)])["CreditNotes"].as_array().unwrap().len()
+    };
+    assert_eq!(cn(&mut sim, "Cn-7"), 1);
+    assert_eq!(cn(&mut sim, "CN-7"), 0);
+}

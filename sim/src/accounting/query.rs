@@ -397,6 +397,15 @@ fn guid(s: &str) -> Option<Uuid> {
     Uuid::parse_str(s.trim()).ok()
 }
 
+/// Whether a value of an explicit list parameter (`IDs`, `InvoiceNumbers`, `Statuses` ...) names `value`: GUIDs
+/// as GUIDs (case ignored), anything else exactly (case-sensitive; no public source says either way).
+fn list_match(value: &str, wanted: &str) -> bool {
+    match (guid(value), guid(wanted)) {
+        (Some(a), Some(b)) => a == b,
+        _ => value == wanted,
+    }
+}
+
 fn compare(a: &Val, b: &Val) -> Option<Ordering> {
     match (a, b) {
         (Val::Str(x), Val::Str(y)) => match (guid(x), guid(y)) {
@@ -462,7 +471,7 @@ pub fn apply(ctx: &Ctx, spec: &ListSpec, records: Vec<Value>) -> Result<(Vec<Val
     for (param, path) in spec.lists {
         if let Some(v) = ctx.param(param) {
             let wanted: Vec<String> =
-                v.split(',').map(|s| s.trim().trim_matches('"').to_lowercase()).filter(|s| !s.is_empty()).collect();
+                v.split(',').map(|s| s.trim().trim_matches('"').to_string()).filter(|s| !s.is_empty()).collect();
             if !wanted.is_empty() {
                 lists.push((path.split('.').map(String::from).collect(), wanted));
             }
@@ -473,7 +482,7 @@ pub fn apply(ctx: &Ctx, spec: &ListSpec, records: Vec<Value>) -> Result<(Vec<Val
         .filter(|r| filter.as_ref().is_none_or(|f| f.matches(r)))
         .filter(|r| {
             lists.iter().all(|(path, wanted)| match lookup(r, path) {
-                Val::Str(s) => wanted.contains(&s.to_lowercase()),
+                Val::Str(s) => wanted.iter().any(|w| list_match(&s, w)),
                 _ => false,
             })
         })
