@@ -133,3 +133,52 @@ fn contact_number_in_the_path_is_percent_decoded() {
     sim.create("/Contacts", "Contacts", json!({ "Name": "Plus", "ContactNumber": "A+B 1" }));
     assert_eq!(sim.get("/Contacts/A+B%201", &[])["Contacts"][0]["Name"], "Plus");
 }
+
+/// A second contact with an existing AccountNumber is refused, per element (calcinai/xero-php#880).
+#[test]
+fn account_number_unique() {
+    const TAKEN: &str = "The Account Number already exists. Please enter a different Account Number.";
+    let mut sim = Sim::new();
+    let a = sim.create("/Contacts", "Contacts", json!({ "Name": "Holder", "AccountNumber": "ACC-1" }));
+    assert_validation(
+        &sim.put("/Contacts", json!({ "Contacts": [{ "Name": "Other", "AccountNumber": "ACC-1" }] })),
+        0,
+        TAKEN,
+    );
+    assert_validation(
+        &sim.put("/Contacts", json!({ "Contacts": [{ "Name": "Other", "AccountNumber": "acc-1" }] })),
+        0,
+        TAKEN,
+    );
+    let b = sim.create("/Contacts", "Contacts", json!({ "Name": "Other" }));
+    let r = sim.post(
+        &format!("/Contacts/{}", b["ContactID"].as_str().unwrap()),
+        json!({ "Contacts": [{ "AccountNumber": "ACC-1" }] }),
+    );
+    assert_validation(&r, 0, TAKEN);
+    // The holder itself may send its own number again.
+    let r = sim.post(
+        "/Contacts",
+        json!({ "Contacts": [{ "ContactID": a["ContactID"], "AccountNumber": "ACC-1", "FirstName": "H" }] }),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Per element, like the other uniqueness errors: the rest of the batch is saved with summarizeErrors=false.
+    let r = sim.call(
+        "PUT",
+        "/Contacts",
+        &[("summarizeErrors", "false")],
+        Some(json!({ "Contacts": [{ "Name": "Third", "AccountNumber": "ACC-1" }, { "Name": "Fourth", "AccountNumber": "ACC-4" }] })),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["Contacts"][0]["StatusAttributeString"], "ERROR");
+    assert_eq!(r.body["Contacts"][0]["HasValidationErrors"], true);
+    assert_eq!(messages(&r.body, "Contacts", 0), vec![TAKEN.to_string()]);
+    assert_eq!(r.body["Contacts"][1]["StatusAttributeString"], "OK");
+    // An archived holder still holds it.
+    sim.post(&format!("/Contacts/{}", a["ContactID"].as_str().unwrap()), json!({ "ContactStatus": "ARCHIVED" }));
+    assert_validation(
+        &sim.put("/Contacts", json!({ "Contacts": [{ "Name": "Fifth", "AccountNumber": "ACC-1" }] })),
+        0,
+        TAKEN,
+    );
+}

@@ -1,7 +1,8 @@
 //! Contacts: GET list/by id/by ContactNumber, PUT creates, POST creates or updates.
 //!
 //! POST matches an existing contact by ContactID, else ContactNumber, else Name (among active contacts).
-//! Name: required on create, ≤255, unique among ACTIVE contacts. ContactNumber: ≤50, unique.
+//! Name: required on create, ≤255, unique among ACTIVE contacts. ContactNumber: ≤50, unique. AccountNumber: ≤50,
+//! unique among all contacts (calcinai/xero-php#880).
 //! IsSupplier/IsCustomer are read-only (set by ACCPAY/ACCREC documents) and ignored on input.
 
 use super::json::{self, get, str_of, uuid_of};
@@ -155,6 +156,8 @@ pub fn summary(c: &Contact) -> Value {
     m.insert("HasValidationErrors".into(), json!(false));
     Value::Object(m)
 }
+
+const ACCOUNT_NUMBER_TAKEN: &str = "The Account Number already exists. Please enter a different Account Number.";
 
 pub fn name_taken_message(name: &str) -> String {
     format!(
@@ -386,6 +389,21 @@ fn process(org: &mut Organisation, ctx: &Ctx, elem: &Value, mode: Mode, path_id:
     }
     let mut fields = existing.as_ref().map(|c| c.fields.clone()).unwrap_or_default();
     check_fields(org, obj, &mut fields, &mut errs);
+    // AccountNumber is unique too: Xero refuses a second one with this message (calcinai/xero-php#880, where the
+    // holder could not be found by a `where`, so archived contacts count as well). Case ignored, like the others.
+    let account_number = |f: &Map<String, Value>| match f.get("AccountNumber") {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => None,
+    };
+    if let Some(n) = account_number(&fields) {
+        if org
+            .contacts
+            .iter()
+            .any(|c| Some(c.id) != self_id && account_number(&c.fields).is_some_and(|x| x.eq_ignore_ascii_case(&n)))
+        {
+            errs.push(ACCOUNT_NUMBER_TAKEN.into());
+        }
+    }
     if !errs.is_empty() {
         return Err(errs);
     }
