@@ -146,6 +146,50 @@ fn item_code_must_exist_and_supplies_defaults() {
     assert_eq!(li["Item"]["Code"], "W");
 }
 
+/// A purchase line of a TRACKED item without an account posts to the item's inventory asset account (spec:
+/// `Purchase.AccountCode` "not applicable to the purchase details of tracked items"; Xero's tracked-inventory
+/// guide buys tracked items on the inventory account 630); a sale uses SalesDetails.AccountCode.
+#[test]
+fn tracked_item_purchases_post_to_the_inventory_asset_account() {
+    let mut sim = Sim::new();
+    sim.create(
+        "/Items",
+        "Items",
+        json!({ "Code": "T", "Name": "Tracked", "InventoryAssetAccountCode": "630",
+                "PurchaseDetails": { "COGSAccountCode": "310", "UnitPrice": 5 },
+                "SalesDetails": { "AccountCode": "200", "UnitPrice": 9 } }),
+    );
+    sim.create(
+        "/Items",
+        "Items",
+        json!({ "Code": "U", "Name": "Untracked", "PurchaseDetails": { "AccountCode": "429", "UnitPrice": 4 } }),
+    );
+    let c = sim.contact("Supplier");
+    let doc = |typ: &str, code: &str| {
+        json!({ "Type": typ, "Contact": { "ContactID": c }, "Status": "AUTHORISED",
+                "LineItems": [{ "ItemCode": code, "Quantity": 2 }] })
+    };
+    let bill = sim.create("/Invoices", "Invoices", doc("ACCPAY", "T"));
+    assert_eq!(bill["LineItems"][0]["AccountCode"], "630");
+    assert_eq!(t(&bill["LineItems"][0]["LineAmount"]), "10.00");
+    let credit = sim.create("/CreditNotes", "CreditNotes", doc("ACCPAYCREDIT", "T"));
+    assert_eq!(credit["LineItems"][0]["AccountCode"], "630");
+    let sale = sim.create("/Invoices", "Invoices", doc("ACCREC", "T"));
+    assert_eq!(sale["LineItems"][0]["AccountCode"], "200");
+    let untracked = sim.create("/Invoices", "Invoices", doc("ACCPAY", "U"));
+    assert_eq!(untracked["LineItems"][0]["AccountCode"], "429");
+    // A tracked item without a sales account still needs one on an approved sale.
+    sim.create(
+        "/Items",
+        "Items",
+        json!({ "Code": "N", "Name": "No sales account", "InventoryAssetAccountCode": "630",
+                "PurchaseDetails": { "COGSAccountCode": "310" } }),
+    );
+    let mut sale = doc("ACCREC", "N");
+    sale["LineItems"][0]["UnitAmount"] = json!(1);
+    assert_validation(&sim.put("/Invoices", json!({ "Invoices": [sale] })), 0, "Account code must be specified");
+}
+
 #[test]
 fn tracking_at_most_two_and_must_exist_and_be_active() {
     let mut sim = Sim::new();

@@ -1004,7 +1004,17 @@ fn build_line(
                     None
                 }
             },
-            Ok(None) => details.and_then(|d| d.account_code.clone()),
+            // The item's account. A purchase (ACCPAY, ACCPAYCREDIT) of a TRACKED item goes to its inventory asset
+            // account: PurchaseDetails.AccountCode is "not applicable to the purchase details of tracked items"
+            // (Xero's OpenAPI spec, `Purchase.AccountCode`), and Xero's tracked-inventory guide
+            // (developer.xero.com/documentation/api-guides/tracked-inventory-in-xero) buys one on account 630,
+            // the inventory asset account. A sale uses SalesDetails.AccountCode, tracked or not.
+            Ok(None) => match item {
+                Some(i) if !is_receivable && i.inventory_asset_account_code.is_some() => {
+                    i.inventory_asset_account_code.clone()
+                }
+                _ => details.and_then(|d| d.account_code.clone()),
+            },
             Err(e) => {
                 errs.push(e);
                 None
