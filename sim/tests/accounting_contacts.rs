@@ -182,3 +182,26 @@ fn account_number_unique() {
         TAKEN,
     );
 }
+
+/// PUT creates (XeroAPI/Xero-NetStandard#226): an existing ContactID in a PUT is ignored; the new contact's name
+/// must then be free among active contacts. POST with the ContactID updates.
+#[test]
+fn put_with_an_existing_contact_id_creates() {
+    let mut sim = Sim::new();
+    let c = sim.create("/Contacts", "Contacts", json!({ "Name": "Original", "ContactNumber": "N-1" }));
+    let r = sim.put("/Contacts", json!({ "Contacts": [{ "ContactID": c["ContactID"], "Name": "Original" }] }));
+    assert_validation(&r, 0, "already assigned to another contact");
+    let r = sim.put(
+        "/Contacts",
+        json!({ "Contacts": [{ "ContactID": c["ContactID"], "Name": "Renamed", "ContactNumber": "N-1" }] }),
+    );
+    assert_validation(&r, 0, "The contact number N-1 is already assigned");
+    let other = sim.create("/Contacts", "Contacts", json!({ "ContactID": c["ContactID"], "Name": "Renamed" }));
+    assert_ne!(other["ContactID"], c["ContactID"]);
+    let id = c["ContactID"].as_str().unwrap().to_string();
+    assert_eq!(sim.get(&format!("/Contacts/{id}"), &[])["Contacts"][0]["Name"], "Original");
+    let r = sim.post("/Contacts", json!({ "Contacts": [{ "ContactID": id, "Name": "Original 2" }] }));
+    assert_eq!(r.body["Contacts"][0]["ContactID"], id.as_str());
+    assert_eq!(sim.get(&format!("/Contacts/{id}"), &[])["Contacts"][0]["Name"], "Original 2");
+    assert_eq!(sim.org.snapshot()["Contacts"].as_array().unwrap().len(), 2);
+}

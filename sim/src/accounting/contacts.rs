@@ -1,4 +1,5 @@
-//! Contacts: GET list/by id/by ContactNumber, PUT creates, POST creates or updates.
+//! Contacts: GET list/by id/by ContactNumber, PUT creates (an existing ContactID in it is ignored), POST creates
+//! or updates.
 //!
 //! POST matches an existing contact by ContactID, else ContactNumber, else Name (among active contacts).
 //! Name: required on create, ≤255, unique among ACTIVE contacts. ContactNumber: ≤50, unique. AccountNumber: ≤50,
@@ -316,6 +317,12 @@ fn process(org: &mut Organisation, ctx: &Ctx, elem: &Value, mode: Mode, path_id:
     };
     let mut errs = Vec::new();
     let id = uuid_of(obj, "ContactID").map_err(|e| vec![e])?;
+    // PUT creates: an existing ContactID is ignored (XeroAPI/Xero-NetStandard#226); the new contact's name and
+    // numbers then go through the uniqueness checks like any other.
+    let id = match id {
+        Some(i) if mode == Mode::Create && org.contact(i).is_some() => None,
+        other => other,
+    };
     let number = str_of(obj, "ContactNumber").map(|s| s.trim().to_string());
     let name = str_of(obj, "Name").map(|s| s.trim().to_string());
 

@@ -4,6 +4,9 @@
 //! LineItems; Status DRAFT/SUBMITTED/AUTHORISED. Receivable numbers are unique and auto-generated
 //! (`INV-0001`, `CN-0001`); payable numbers are free. Money per line, rounded half away from zero.
 //!
+//! PUT only creates: an existing document's ID in a PUT is ignored (a new document is made, its receivable number
+//! checked for uniqueness as usual; XeroAPI/Xero-NetStandard#226).
+//!
 //! Updates (POST with the document's ID, or a receivable number that exists, or POST /{Kind}/{id}):
 //! DRAFT/SUBMITTED → anything but VOIDED; AUTHORISED → edits while nothing is applied, VOIDED while nothing
 //! is applied, and only Reference/DueDate/Url/SentToContact/ExpectedPaymentDate/PlannedPaymentDate/
@@ -449,6 +452,12 @@ fn process(
         return Err(vec![format!("A {} must be a JSON object.", kind.noun())]);
     };
     let id = uuid_of(obj, kind.id_field()).map_err(|e| vec![e])?;
+    // PUT creates: an id naming an existing document is ignored and a new one is made ("We use PUT to create ...
+    // POST to update", XeroAPI/Xero-NetStandard#226). An unknown id is still refused.
+    let id = match id {
+        Some(i) if mode == Mode::Create && org.docs.get(i).is_some_and(|d| d.kind == kind) => None,
+        other => other,
+    };
     let existing = if let Some(pid) = path_id.or(id) {
         match org.docs.get(pid).filter(|d| d.kind == kind) {
             Some(d) => Some(d.clone()),
