@@ -234,3 +234,69 @@ fn number_and_status_lists_match_exactly() {
     assert_eq!(cn(&mut sim, "Cn-7"), 1);
     assert_eq!(cn(&mut sim, "CN-7"), 0);
 }
+
+/// `If-Modified-Since` (declared on these list endpoints in Xero's OpenAPI spec: "Only records created or modified
+/// since this timestamp will be returned"): only records whose UpdatedDateUTC is after it.
+#[test]
+fn if_modified_since_returns_only_records_updated_after_it() {
+    let mut sim = Sim::new();
+    // Sim's clock: NOW is 2024-03-15T10:00:00Z and every call moves it one second.
+    let early = sim.contact("Early"); // 10:00:01
+    let item = sim.create("/Items", "Items", json!({ "Code": "OLD" })); // 10:00:02
+    let old_inv = sim.invoice(&early, "AUTHORISED", "1", "100"); // 10:00:03
+    sim.create(
+        "/CreditNotes",
+        "CreditNotes",
+        json!({ "Type": "ACCRECCREDIT", "Contact": { "ContactID": early },
+        "LineItems": [{ "Description": "c", "Quantity": 1, "UnitAmount": 1, "AccountCode": "200" }] }),
+    ); // 10:00:04
+    sim.put("/Payments", json!({ "Payments": [{ "Invoice": { "InvoiceID": old_inv["InvoiceID"] }, "Account": { "Code": "090" }, "Amount": 10 }] })); // 10:00:05
+    let since = "2024-03-15T10:00:05Z";
+    sim.contact("Late"); // 10:00:06
+    sim.create("/Items", "Items", json!({ "Code": "NEW" })); // 10:00:07
+    let late = sim.contact("Late 2"); // 10:00:08
+    sim.invoice(&late, "AUTHORISED", "1", "50"); // 10:00:09
+    sim.create(
+        "/CreditNotes",
+        "CreditNotes",
+        json!({ "Type": "ACCRECCREDIT", "Contact": { "ContactID": late },
+        "LineItems": [{ "Description": "c", "Quantity": 1, "UnitAmount": 2, "AccountCode": "200" }] }),
+    );
+
+    let names = |sim: &mut Sim, path: &str, key: &str, field: &str, ims: &str| -> Vec<String> {
+        sim.get_with_headers(path, &[], &[("If-Modified-Since", ims)])[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r[field].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(names(&mut sim, "/Contacts", "Contacts", "Name", since), ["Late", "Late 2"]);
+    assert_eq!(names(&mut sim, "/Items", "Items", "Code", since), ["NEW"]);
+    assert_eq!(names(&mut sim, "/Invoices", "Invoices", "InvoiceNumber", since), ["INV-0002"]);
+    assert_eq!(names(&mut sim, "/CreditNotes", "CreditNotes", "CreditNoteNumber", since), ["CN-0002"]);
+    assert_eq!(names(&mut sim, "/Payments", "Payments", "PaymentID", since).len(), 0);
+    assert_eq!(names(&mut sim, "/Payments", "Payments", "PaymentID", "2024-03-15T10:00:04Z").len(), 1);
+    // The same instant in other forms: no offset (UTC), an offset, an HTTP date.
+    for ims in ["2024-03-15T10:00:05", "2024-03-15T03:00:05.000-07:00", "Fri, 15 Mar 2024 10:00:05 GMT"] {
+        assert_eq!(names(&mut sim, "/Contacts", "Contacts", "Name", ims), ["Late", "Late 2"], "{ims}");
+    }
+    // Not a date: ignored.
+    assert_eq!(names(&mut sim, "/Contacts", "Contacts", "Name", "yesterday").len(), 3);
+    // An update brings a record back.
+    sim.post("/Items", json!({ "Items": [{ "ItemID": item["ItemID"], "Name": "touched" }] }));
+    assert_eq!(names(&mut sim, "/Items", "Items", "Code", since), ["OLD", "NEW"]);
+    // With where and paging: the count is of what matches both.
+    let r = sim.get_with_headers(
+        "/Contacts",
+        &[("where", "Name.StartsWith(\"Late\")"), ("page", "1"), ("pageSize", "1")],
+        &[("If-Modified-Since", since)],
+    );
+    assert_eq!(r["pagination"]["itemCount"], 2);
+    // Accounts declare it; TaxRates do not (their list ignores it).
+    let far = "2100-01-01T00:00:00Z";
+    assert_eq!(names(&mut sim, "/Accounts", "Accounts", "Code", far).len(), 0);
+    assert!(!names(&mut sim, "/TaxRates", "TaxRates", "TaxType", far).is_empty());
+    // Without the header, everything.
+    assert_eq!(sim.get("/Contacts", &[])["Contacts"].as_array().unwrap().len(), 3);
+}

@@ -110,6 +110,7 @@ fn list(org: &Organisation, ctx: &Ctx) -> ApiResponse {
         ],
         lists: &[("IDs", "ContactID")],
         paged: true,
+        modified_since: true,
     };
     match query::apply(ctx, &spec, records) {
         Ok((items, p)) => envelope(ctx, "Contacts", items, p),

@@ -129,6 +129,7 @@ fn list(org: &Organisation, ctx: &Ctx, kind: DocKind) -> ApiResponse {
                 ("Statuses", "Status"),
             ],
             paged: true,
+            modified_since: true,
         },
         DocKind::CreditNote => ListSpec {
             fields: &[
@@ -158,6 +159,7 @@ fn list(org: &Organisation, ctx: &Ctx, kind: DocKind) -> ApiResponse {
                 ("Statuses", "Status"),
             ],
             paged: true,
+            modified_since: true,
         },
     };
     match query::apply(ctx, &spec, records) {

@@ -40,6 +40,7 @@ pub fn handle(org: &mut Organisation, ctx: &Ctx, method: &str, rest: &[&str], bo
                 ],
                 lists: &[],
                 paged: false,
+                modified_since: true,
             };
             match query::apply(ctx, &spec, records) {
                 Ok((items, _)) => envelope(ctx, "Items", items, None),

@@ -459,6 +459,9 @@ pub struct ListSpec<'a> {
     pub lists: &'a [(&'a str, &'a str)],
     /// Whether `page`/`pageSize` apply (and the response carries `pagination`).
     pub paged: bool,
+    /// Whether the `If-Modified-Since` header applies (the spec declares it): only records whose `UpdatedDateUTC`
+    /// is after it are returned.
+    pub modified_since: bool,
 }
 
 /// Applies `where`, explicit lists, `order` and paging to rendered records.
@@ -479,6 +482,10 @@ pub fn apply(ctx: &Ctx, spec: &ListSpec, records: Vec<Value>) -> Result<(Vec<Val
     }
     let mut out: Vec<Value> = records
         .into_iter()
+        .filter(|r| match (spec.modified_since, ctx.modified_since) {
+            (true, Some(since)) => matches!(lookup(r, &["UpdatedDateUTC".to_string()]), Val::Date(ms) if ms > since),
+            _ => true,
+        })
         .filter(|r| filter.as_ref().is_none_or(|f| f.matches(r)))
         .filter(|r| {
             lists.iter().all(|(path, wanted)| match lookup(r, path) {
