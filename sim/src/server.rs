@@ -482,6 +482,11 @@ async fn api(
     }
 
     let query_pairs = parse_pairs(query.as_bytes());
+    // The request headers the Accounting module reads.
+    let passed: Vec<(&str, &str)> = ["If-Modified-Since"]
+        .into_iter()
+        .filter_map(|n| headers.get(n).and_then(|v| v.to_str().ok()).map(|v| (n, v)))
+        .collect();
     let url = if query.is_empty() { path.to_string() } else { format!("{path}?{query}") };
     let entry = sim.org(&tenant).expect("tenant checked above");
     let stored = {
@@ -494,7 +499,7 @@ async fn api(
                 body: (!body.is_empty()).then_some(&body[..]),
                 now_ms: sim.clock.now_ms(),
             };
-            let out = accounting::handle(org, &req);
+            let out = accounting::handle_with_headers(org, &req, &passed);
             sim.stats.with(|c| *c.handled.entry(normalise(method, path)).or_default() += 1);
             Stored {
                 status: out.status,

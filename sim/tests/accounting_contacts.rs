@@ -133,3 +133,75 @@ fn contact_number_in_the_path_is_percent_decoded() {
     sim.create("/Contacts", "Contacts", json!({ "Name": "Plus", "ContactNumber": "A+B 1" }));
     assert_eq!(sim.get("/Contacts/A+B%201", &[])["Contacts"][0]["Name"], "Plus");
 }
+
+/// A second contact with an existing AccountNumber is refused, per element (calcinai/xero-php#880).
+#[test]
+fn account_number_unique() {
+    const TAKEN: &str = "The Account Number already exists. Please enter a different Account Number.";
+    let mut sim = Sim::new();
+    let a = sim.create("/Contacts", "Contacts", json!({ "Name": "Holder", "AccountNumber": "ACC-1" }));
+    assert_validation(
+        &sim.put("/Contacts", json!({ "Contacts": [{ "Name": "Other", "AccountNumber": "ACC-1" }] })),
+        0,
+        TAKEN,
+    );
+    assert_validation(
+        &sim.put("/Contacts", json!({ "Contacts": [{ "Name": "Other", "AccountNumber": "acc-1" }] })),
+        0,
+        TAKEN,
+    );
+    let b = sim.create("/Contacts", "Contacts", json!({ "Name": "Other" }));
+    let r = sim.post(
+        &format!("/Contacts/{}", b["ContactID"].as_str().unwrap()),
+        json!({ "Contacts": [{ "AccountNumber": "ACC-1" }] }),
+    );
+    assert_validation(&r, 0, TAKEN);
+    // The holder itself may send its own number again.
+    let r = sim.post(
+        "/Contacts",
+        json!({ "Contacts": [{ "ContactID": a["ContactID"], "AccountNumber": "ACC-1", "FirstName": "H" }] }),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Per element, like the other uniqueness errors: the rest of the batch is saved with summarizeErrors=false.
+    let r = sim.call(
+        "PUT",
+        "/Contacts",
+        &[("summarizeErrors", "false")],
+        Some(json!({ "Contacts": [{ "Name": "Third", "AccountNumber": "ACC-1" }, { "Name": "Fourth", "AccountNumber": "ACC-4" }] })),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["Contacts"][0]["StatusAttributeString"], "ERROR");
+    assert_eq!(r.body["Contacts"][0]["HasValidationErrors"], true);
+    assert_eq!(messages(&r.body, "Contacts", 0), vec![TAKEN.to_string()]);
+    assert_eq!(r.body["Contacts"][1]["StatusAttributeString"], "OK");
+    // An archived holder still holds it.
+    sim.post(&format!("/Contacts/{}", a["ContactID"].as_str().unwrap()), json!({ "ContactStatus": "ARCHIVED" }));
+    assert_validation(
+        &sim.put("/Contacts", json!({ "Contacts": [{ "Name": "Fifth", "AccountNumber": "ACC-1" }] })),
+        0,
+        TAKEN,
+    );
+}
+
+/// PUT creates (XeroAPI/Xero-NetStandard#226): an existing ContactID in a PUT is ignored; the new contact's name
+/// must then be free among active contacts. POST with the ContactID updates.
+#[test]
+fn put_with_an_existing_contact_id_creates() {
+    let mut sim = Sim::new();
+    let c = sim.create("/Contacts", "Contacts", json!({ "Name": "Original", "ContactNumber": "N-1" }));
+    let r = sim.put("/Contacts", json!({ "Contacts": [{ "ContactID": c["ContactID"], "Name": "Original" }] }));
+    assert_validation(&r, 0, "already assigned to another contact");
+    let r = sim.put(
+        "/Contacts",
+        json!({ "Contacts": [{ "ContactID": c["ContactID"], "Name": "Renamed", "ContactNumber": "N-1" }] }),
+    );
+    assert_validation(&r, 0, "The contact number N-1 is already assigned");
+    let other = sim.create("/Contacts", "Contacts", json!({ "ContactID": c["ContactID"], "Name": "Renamed" }));
+    assert_ne!(other["ContactID"], c["ContactID"]);
+    let id = c["ContactID"].as_str().unwrap().to_string();
+    assert_eq!(sim.get(&format!("/Contacts/{id}"), &[])["Contacts"][0]["Name"], "Original");
+    let r = sim.post("/Contacts", json!({ "Contacts": [{ "ContactID": id, "Name": "Original 2" }] }));
+    assert_eq!(r.body["Contacts"][0]["ContactID"], id.as_str());
+    assert_eq!(sim.get(&format!("/Contacts/{id}"), &[])["Contacts"][0]["Name"], "Original 2");
+    assert_eq!(sim.org.snapshot()["Contacts"].as_array().unwrap().len(), 2);
+}

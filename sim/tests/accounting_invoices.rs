@@ -146,6 +146,50 @@ fn item_code_must_exist_and_supplies_defaults() {
     assert_eq!(li["Item"]["Code"], "W");
 }
 
+/// A purchase line of a TRACKED item without an account posts to the item's inventory asset account (spec:
+/// `Purchase.AccountCode` "not applicable to the purchase details of tracked items"; Xero's tracked-inventory
+/// guide buys tracked items on the inventory account 630); a sale uses SalesDetails.AccountCode.
+#[test]
+fn tracked_item_purchases_post_to_the_inventory_asset_account() {
+    let mut sim = Sim::new();
+    sim.create(
+        "/Items",
+        "Items",
+        json!({ "Code": "T", "Name": "Tracked", "InventoryAssetAccountCode": "630",
+                "PurchaseDetails": { "COGSAccountCode": "310", "UnitPrice": 5 },
+                "SalesDetails": { "AccountCode": "200", "UnitPrice": 9 } }),
+    );
+    sim.create(
+        "/Items",
+        "Items",
+        json!({ "Code": "U", "Name": "Untracked", "PurchaseDetails": { "AccountCode": "429", "UnitPrice": 4 } }),
+    );
+    let c = sim.contact("Supplier");
+    let doc = |typ: &str, code: &str| {
+        json!({ "Type": typ, "Contact": { "ContactID": c }, "Status": "AUTHORISED",
+                "LineItems": [{ "ItemCode": code, "Quantity": 2 }] })
+    };
+    let bill = sim.create("/Invoices", "Invoices", doc("ACCPAY", "T"));
+    assert_eq!(bill["LineItems"][0]["AccountCode"], "630");
+    assert_eq!(t(&bill["LineItems"][0]["LineAmount"]), "10.00");
+    let credit = sim.create("/CreditNotes", "CreditNotes", doc("ACCPAYCREDIT", "T"));
+    assert_eq!(credit["LineItems"][0]["AccountCode"], "630");
+    let sale = sim.create("/Invoices", "Invoices", doc("ACCREC", "T"));
+    assert_eq!(sale["LineItems"][0]["AccountCode"], "200");
+    let untracked = sim.create("/Invoices", "Invoices", doc("ACCPAY", "U"));
+    assert_eq!(untracked["LineItems"][0]["AccountCode"], "429");
+    // A tracked item without a sales account still needs one on an approved sale.
+    sim.create(
+        "/Items",
+        "Items",
+        json!({ "Code": "N", "Name": "No sales account", "InventoryAssetAccountCode": "630",
+                "PurchaseDetails": { "COGSAccountCode": "310" } }),
+    );
+    let mut sale = doc("ACCREC", "N");
+    sale["LineItems"][0]["UnitAmount"] = json!(1);
+    assert_validation(&sim.put("/Invoices", json!({ "Invoices": [sale] })), 0, "Account code must be specified");
+}
+
 #[test]
 fn tracking_at_most_two_and_must_exist_and_be_active() {
     let mut sim = Sim::new();
@@ -519,4 +563,56 @@ fn get_by_number_and_list_without_page_omits_lines() {
     assert!(all.get("pagination").is_none());
     let paged = sim.get("/Invoices", &[("page", "1")]);
     assert!(paged["Invoices"][0]["LineItems"].is_array());
+}
+
+/// "We use PUT to create ... POST to update" (XeroAPI/Xero-NetStandard#226): a PUT naming an existing document
+/// makes a new one; only POST updates.
+#[test]
+fn put_with_an_existing_id_creates_a_new_document() {
+    let mut sim = Sim::new();
+    let c = sim.contact("A");
+    let first = sim.invoice(&c, "DRAFT", "1", "10");
+    let id = first["InvoiceID"].as_str().unwrap().to_string();
+    let mut again = json!({ "InvoiceID": id, "Type": "ACCREC", "Contact": { "ContactID": c }, "Reference": "second",
+                             "LineItems": [line("x", "1", "5")] });
+    let second = sim.create("/Invoices", "Invoices", again.clone());
+    assert_ne!(second["InvoiceID"], id.as_str());
+    assert_eq!(second["InvoiceNumber"], "INV-0002");
+    let stored = &sim.get(&format!("/Invoices/{id}"), &[])["Invoices"][0];
+    assert!(stored.get("Reference").is_none(), "the first is untouched");
+    assert_eq!(t(&stored["Total"]), "11.00");
+    assert_eq!(sim.get("/Invoices", &[])["Invoices"].as_array().unwrap().len(), 2);
+    // Its number is the existing one's: refused as a duplicate, not an update.
+    again["InvoiceNumber"] = json!("INV-0001");
+    assert_validation(&sim.put("/Invoices", json!({ "Invoices": [again] })), 0, "Invoice # must be unique.");
+    // A partial PUT is a create missing what a create needs.
+    let r = sim.put("/Invoices", json!({ "Invoices": [{ "InvoiceID": id, "Reference": "patch" }] }));
+    assert_validation(&r, 0, "Type must be specified");
+    // POST with the id updates.
+    let r = sim.post("/Invoices", json!({ "Invoices": [{ "InvoiceID": id, "Reference": "updated" }] }));
+    assert_eq!(r.body["Invoices"][0]["InvoiceID"], id.as_str());
+    assert_eq!(r.body["Invoices"][0]["Reference"], "updated");
+    // An id that names nothing is still refused.
+    let r = sim.put(
+        "/Invoices",
+        json!({ "Invoices": [{ "InvoiceID": "0b3d7e5a-1111-4111-8111-111111111111", "Type": "ACCREC",
+                               "Contact": { "ContactID": c }, "LineItems": [line("x", "1", "5")] }] }),
+    );
+    assert_validation(&r, 0, "could not be found");
+
+    // Credit notes alike.
+    let cn = sim.create(
+        "/CreditNotes",
+        "CreditNotes",
+        json!({ "Type": "ACCRECCREDIT", "Contact": { "ContactID": c }, "LineItems": [line("c", "1", "1")] }),
+    );
+    let cn2 = sim.create(
+        "/CreditNotes",
+        "CreditNotes",
+        json!({ "CreditNoteID": cn["CreditNoteID"], "Type": "ACCRECCREDIT", "Contact": { "ContactID": c },
+                "LineItems": [line("c", "1", "2")] }),
+    );
+    assert_ne!(cn2["CreditNoteID"], cn["CreditNoteID"]);
+    assert_eq!(cn2["CreditNoteNumber"], "CN-0002");
+    assert_eq!(sim.get("/CreditNotes", &[])["CreditNotes"].as_array().unwrap().len(), 2);
 }

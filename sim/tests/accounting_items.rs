@@ -118,3 +118,20 @@ fn delete_item() {
     assert_eq!(sim.call("DELETE", "/Items/D", &[], None).status, 204);
     assert_eq!(sim.call("GET", "/Items/D", &[], None).status, 404);
 }
+
+/// PUT creates (XeroAPI/Xero-NetStandard#226): an existing ItemID in a PUT is ignored, so the same Code is a
+/// duplicate and another Code is a new item; POST with the ItemID updates.
+#[test]
+fn put_with_an_existing_item_id_creates() {
+    let mut sim = Sim::new();
+    let i = sim.create("/Items", "Items", json!({ "Code": "K", "Name": "First" }));
+    let r = sim.put("/Items", json!({ "Items": [{ "ItemID": i["ItemID"], "Code": "K", "Name": "Changed" }] }));
+    assert_validation(&r, 0, "Price List Item with Code 'K' already exists");
+    let other = sim.create("/Items", "Items", json!({ "ItemID": i["ItemID"], "Code": "K2", "Name": "Second" }));
+    assert_ne!(other["ItemID"], i["ItemID"]);
+    assert_eq!(sim.get("/Items/K", &[])["Items"][0]["Name"], "First");
+    let r = sim.post("/Items", json!({ "Items": [{ "ItemID": i["ItemID"], "Name": "Updated" }] }));
+    assert_eq!(r.body["Items"][0]["ItemID"], i["ItemID"]);
+    assert_eq!(sim.get("/Items/K", &[])["Items"][0]["Name"], "Updated");
+    assert_eq!(sim.get("/Items", &[])["Items"].as_array().unwrap().len(), 2);
+}

@@ -94,7 +94,7 @@ fn where_filters_an_integration_needs() {
     assert_eq!(c["Contacts"].as_array().unwrap().len(), 2);
     let c = sim.get("/Contacts", &[("where", "Name==\"Alpha\" && ContactNumber==\"C-2\"")]);
     assert_eq!(c["Contacts"].as_array().unwrap().len(), 0);
-    let c = sim.get("/Contacts", &[("where", "Name.StartsWith(\"al\")")]);
+    let c = sim.get("/Contacts", &[("where", "Name.StartsWith(\"Al\")")]);
     assert_eq!(c["Contacts"].as_array().unwrap().len(), 1);
 
     let id = sim.contact("Gamma");
@@ -128,9 +128,175 @@ fn where_filters_an_integration_needs() {
 #[test]
 fn unsupported_where_is_400() {
     let mut sim = Sim::new();
-    for w in ["Name===\"x\"", "Bogus==\"x\"", "Name.Matches(\"x\")", "Name==\"unterminated", "(Name==\"x\""] {
+    for w in [
+        "Name===\"x\"",
+        "Bogus==\"x\"",
+        "Name.Matches(\"x\")",
+        "Name==\"unterminated",
+        "(Name==\"x\"",
+        "Name.ToLower(\"x\")==\"x\"",
+        "Name.ToLower().Length==1",
+        "Name.Trim()==\"x\"",
+        "Bogus.ToLower()==\"x\"",
+        "ContactID==Guid(\"not-a-guid\")",
+    ] {
         let r = sim.call("GET", "/Contacts", &[("where", w)], None);
         assert_eq!(r.status, 400, "{w}: {}", r.body);
         assert_eq!(r.body["Type"], "QueryParseException");
     }
+}
+
+/// Xero's `where` string equality is case-sensitive while uniqueness is not: `Code=="devd"` finds nothing for
+/// item `DevD`, yet creating `devd` is refused (calcinai/xero-php#416); the same for contact names
+/// (freakboy3742/pyxero#172). `ToLower()` is how to search without case (pyxero#71, XeroAPI/xero-ruby#184).
+#[test]
+fn where_string_equality_is_case_sensitive_and_to_lower_searches_without_case() {
+    let mut sim = Sim::new();
+    sim.create("/Items", "Items", json!({ "Code": "DevD" }));
+    let items = |sim: &mut Sim, w: &str| sim.get("/Items", &[("where", w)])["Items"].as_array().unwrap().len();
+    assert_eq!(items(&mut sim, "Code==\"devd\""), 0);
+    assert_eq!(items(&mut sim, "Code==\"DevD\""), 1);
+    assert_eq!(items(&mut sim, "Code!=\"devd\""), 1);
+    assert_eq!(items(&mut sim, "Code.ToLower()==\"devd\""), 1);
+    assert_eq!(items(&mut sim, "Code.ToUpper()==\"DEVD\""), 1);
+    assert_eq!(items(&mut sim, "Code.ToLower()==\"DevD\""), 0);
+    assert_eq!(items(&mut sim, "Code.ToLower().Equals(\"devd\")"), 1);
+    assert_eq!(items(&mut sim, "Code.Equals(\"devd\")"), 0);
+    assert_eq!(items(&mut sim, "code.tolower()==\"devd\""), 1, "method and field names ignore case");
+    // Uniqueness still ignores case.
+    assert_validation(&sim.put("/Items", json!({ "Items": [{ "Code": "devd" }] })), 0, "already exists");
+
+    sim.contact("John Smith");
+    let contacts = |sim: &mut Sim, w: &str| sim.get("/Contacts", &[("where", w)])["Contacts"].as_array().unwrap().len();
+    assert_eq!(contacts(&mut sim, "Name==\"john smith\""), 0);
+    assert_eq!(contacts(&mut sim, "Name==\"John Smith\""), 1);
+    assert_eq!(contacts(&mut sim, "Name.ToUpper()==\"JOHN SMITH\""), 1);
+    assert_eq!(contacts(&mut sim, "Name.ToLower()==\"john smith\" AND Name!=\"john smith\""), 1);
+    assert_validation(
+        &sim.put("/Contacts", json!({ "Contacts": [{ "Name": "john smith" }] })),
+        0,
+        "is already assigned to another contact",
+    );
+}
+
+/// `Contains`/`StartsWith`/`EndsWith` are .NET string methods: ordinal, case-sensitive; `ToLower()` first
+/// makes them case-insensitive (`Contact.Name.ToLower().Contains("abc")`: pyxero#71, xero-ruby#184).
+#[test]
+fn string_methods_are_case_sensitive_unless_the_field_is_converted() {
+    let mut sim = Sim::new();
+    sim.contact("John Smith");
+    sim.contact("Smithers Ltd");
+    let n = |sim: &mut Sim, w: &str| sim.get("/Contacts", &[("where", w)])["Contacts"].as_array().unwrap().len();
+    assert_eq!(n(&mut sim, "Name.Contains(\"smith\")"), 0);
+    assert_eq!(n(&mut sim, "Name.Contains(\"Smith\")"), 2);
+    assert_eq!(n(&mut sim, "Name.ToLower().Contains(\"smith\")"), 2);
+    assert_eq!(n(&mut sim, "Name.ToUpper().Contains(\"SMITH\")"), 2);
+    assert_eq!(n(&mut sim, "Name.StartsWith(\"john\")"), 0);
+    assert_eq!(n(&mut sim, "Name.ToLower().StartsWith(\"john\")"), 1);
+    assert_eq!(n(&mut sim, "Name.EndsWith(\"LTD\")"), 0);
+    assert_eq!(n(&mut sim, "Name.ToUpper().EndsWith(\"LTD\")"), 1);
+    assert_eq!(n(&mut sim, "NOT Name.ToLower().StartsWith(\"john\")"), 1);
+    assert_eq!(n(&mut sim, "Name.ToLower().Contains(\"smith\") == false"), 0);
+
+    let id = sim.contact("Guid Co");
+    sim.invoice(&id, "DRAFT", "1", "1");
+    let upper = id.to_uppercase();
+    let invoices = |sim: &mut Sim, q: &[(&str, &str)]| sim.get("/Invoices", q)["Invoices"].as_array().unwrap().len();
+    // GUIDs compare as GUIDs, whatever their case.
+    assert_eq!(invoices(&mut sim, &[("where", &format!("Contact.ContactID==Guid(\"{upper}\")"))]), 1);
+    assert_eq!(invoices(&mut sim, &[("ContactIDs", &upper)]), 1);
+    assert_eq!(n(&mut sim, &format!("ContactID==Guid(\"{upper}\")")), 1);
+    assert_eq!(sim.get("/Contacts", &[("IDs", &upper)])["Contacts"].as_array().unwrap().len(), 1);
+}
+
+/// No public source says whether `InvoiceNumbers=`/`CreditNoteNumbers=` ignore case: the simulator takes the
+/// stricter view (exact match) so that a client relying on either works against Xero.
+#[test]
+fn number_and_status_lists_match_exactly() {
+    let mut sim = Sim::new();
+    let id = sim.contact("Lists");
+    sim.invoice(&id, "DRAFT", "1", "1");
+    let n = |sim: &mut Sim, q: &[(&str, &str)]| sim.get("/Invoices", q)["Invoices"].as_array().unwrap().len();
+    assert_eq!(n(&mut sim, &[("InvoiceNumbers", "INV-0001")]), 1);
+    assert_eq!(n(&mut sim, &[("InvoiceNumbers", "inv-0001")]), 0);
+    assert_eq!(n(&mut sim, &[("InvoiceNumbers", "inv-0001,INV-0001")]), 1);
+    assert_eq!(n(&mut sim, &[("Statuses", "DRAFT")]), 1);
+    assert_eq!(n(&mut sim, &[("Statuses", "draft")]), 0);
+    sim.create(
+        "/CreditNotes",
+        "CreditNotes",
+        json!({ "Type": "ACCRECCREDIT", "CreditNoteNumber": "Cn-7", "Contact": { "ContactID": id },
+                "LineItems": [{ "Description": "x", "Quantity": 1, "UnitAmount": 1, "AccountCode": "200" }] }),
+    );
+    let cn = |sim: &mut Sim, v: &str| {
+        sim.get("/CreditNotes", &[("CreditNoteNumbers", v)])["CreditNotes"].as_array().unwrap().len()
+    };
+    assert_eq!(cn(&mut sim, "Cn-7"), 1);
+    assert_eq!(cn(&mut sim, "CN-7"), 0);
+}
+
+/// `If-Modified-Since` (declared on these list endpoints in Xero's OpenAPI spec: "Only records created or modified
+/// since this timestamp will be returned"): only records whose UpdatedDateUTC is after it.
+#[test]
+fn if_modified_since_returns_only_records_updated_after_it() {
+    let mut sim = Sim::new();
+    // Sim's clock: NOW is 2024-03-15T10:00:00Z and every call moves it one second.
+    let early = sim.contact("Early"); // 10:00:01
+    let item = sim.create("/Items", "Items", json!({ "Code": "OLD" })); // 10:00:02
+    let old_inv = sim.invoice(&early, "AUTHORISED", "1", "100"); // 10:00:03
+    sim.create(
+        "/CreditNotes",
+        "CreditNotes",
+        json!({ "Type": "ACCRECCREDIT", "Contact": { "ContactID": early },
+        "LineItems": [{ "Description": "c", "Quantity": 1, "UnitAmount": 1, "AccountCode": "200" }] }),
+    ); // 10:00:04
+    sim.put("/Payments", json!({ "Payments": [{ "Invoice": { "InvoiceID": old_inv["InvoiceID"] }, "Account": { "Code": "090" }, "Amount": 10 }] })); // 10:00:05
+    let since = "2024-03-15T10:00:05Z";
+    sim.contact("Late"); // 10:00:06
+    sim.create("/Items", "Items", json!({ "Code": "NEW" })); // 10:00:07
+    let late = sim.contact("Late 2"); // 10:00:08
+    sim.invoice(&late, "AUTHORISED", "1", "50"); // 10:00:09
+    sim.create(
+        "/CreditNotes",
+        "CreditNotes",
+        json!({ "Type": "ACCRECCREDIT", "Contact": { "ContactID": late },
+        "LineItems": [{ "Description": "c", "Quantity": 1, "UnitAmount": 2, "AccountCode": "200" }] }),
+    );
+
+    let names = |sim: &mut Sim, path: &str, key: &str, field: &str, ims: &str| -> Vec<String> {
+        sim.get_with_headers(path, &[], &[("If-Modified-Since", ims)])[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r[field].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(names(&mut sim, "/Contacts", "Contacts", "Name", since), ["Late", "Late 2"]);
+    assert_eq!(names(&mut sim, "/Items", "Items", "Code", since), ["NEW"]);
+    assert_eq!(names(&mut sim, "/Invoices", "Invoices", "InvoiceNumber", since), ["INV-0002"]);
+    assert_eq!(names(&mut sim, "/CreditNotes", "CreditNotes", "CreditNoteNumber", since), ["CN-0002"]);
+    assert_eq!(names(&mut sim, "/Payments", "Payments", "PaymentID", since).len(), 0);
+    assert_eq!(names(&mut sim, "/Payments", "Payments", "PaymentID", "2024-03-15T10:00:04Z").len(), 1);
+    // The same instant in other forms: no offset (UTC), an offset, an HTTP date.
+    for ims in ["2024-03-15T10:00:05", "2024-03-15T03:00:05.000-07:00", "Fri, 15 Mar 2024 10:00:05 GMT"] {
+        assert_eq!(names(&mut sim, "/Contacts", "Contacts", "Name", ims), ["Late", "Late 2"], "{ims}");
+    }
+    // Not a date: ignored.
+    assert_eq!(names(&mut sim, "/Contacts", "Contacts", "Name", "yesterday").len(), 3);
+    // An update brings a record back.
+    sim.post("/Items", json!({ "Items": [{ "ItemID": item["ItemID"], "Name": "touched" }] }));
+    assert_eq!(names(&mut sim, "/Items", "Items", "Code", since), ["OLD", "NEW"]);
+    // With where and paging: the count is of what matches both.
+    let r = sim.get_with_headers(
+        "/Contacts",
+        &[("where", "Name.StartsWith(\"Late\")"), ("page", "1"), ("pageSize", "1")],
+        &[("If-Modified-Since", since)],
+    );
+    assert_eq!(r["pagination"]["itemCount"], 2);
+    // Accounts declare it; TaxRates do not (their list ignores it).
+    let far = "2100-01-01T00:00:00Z";
+    assert_eq!(names(&mut sim, "/Accounts", "Accounts", "Code", far).len(), 0);
+    assert!(!names(&mut sim, "/TaxRates", "TaxRates", "TaxType", far).is_empty());
+    // Without the header, everything.
+    assert_eq!(sim.get("/Contacts", &[])["Contacts"].as_array().unwrap().len(), 3);
 }

@@ -354,6 +354,29 @@ fn dropped_connections_before_and_after_commit() {
 }
 
 #[test]
+fn if_modified_since_header_reaches_the_module() {
+    let sim = start_default();
+    let c = client();
+    let base = sim.base_url();
+    let token = access(&login(&c, &base));
+    let body = json!({ "Invoices": [{ "Type": "ACCREC", "Contact": { "Name": "IMS" },
+        "LineItems": [{ "Description": "x", "Quantity": 1, "UnitAmount": 1, "AccountCode": "200" }] }] });
+    let r = api(&c, &base, "PUT", "/Invoices", &token, Some(DEMO_TENANT_ID)).json(&body).send().unwrap();
+    assert_eq!(r.status(), 200);
+    let invoices = |ims: Option<&str>| -> usize {
+        let mut rb = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID));
+        if let Some(v) = ims {
+            rb = rb.header("If-Modified-Since", v);
+        }
+        let b: Value = rb.send().unwrap().json().unwrap();
+        b["Invoices"].as_array().unwrap_or_else(|| panic!("{b}")).len()
+    };
+    assert_eq!(invoices(None), 1);
+    assert_eq!(invoices(Some("Fri, 01 Jan 2100 00:00:00 GMT")), 0);
+    assert_eq!(invoices(Some("2000-01-01T00:00:00")), 1);
+}
+
+#[test]
 fn token_without_the_required_scope_is_refused_before_the_module() {
     let sim = start_default();
     let c = client();

@@ -1,7 +1,9 @@
-//! Contacts: GET list/by id/by ContactNumber, PUT creates, POST creates or updates.
+//! Contacts: GET list/by id/by ContactNumber, PUT creates (an existing ContactID in it is ignored), POST creates
+//! or updates.
 //!
 //! POST matches an existing contact by ContactID, else ContactNumber, else Name (among active contacts).
-//! Name: required on create, ≤255, unique among ACTIVE contacts. ContactNumber: ≤50, unique.
+//! Name: required on create, ≤255, unique among ACTIVE contacts. ContactNumber: ≤50, unique. AccountNumber: ≤50,
+//! unique among all contacts (calcinai/xero-php#880).
 //! IsSupplier/IsCustomer are read-only (set by ACCPAY/ACCREC documents) and ignored on input.
 
 use super::json::{self, get, str_of, uuid_of};
@@ -108,6 +110,7 @@ fn list(org: &Organisation, ctx: &Ctx) -> ApiResponse {
         ],
         lists: &[("IDs", "ContactID")],
         paged: true,
+        modified_since: true,
     };
     match query::apply(ctx, &spec, records) {
         Ok((items, p)) => envelope(ctx, "Contacts", items, p),
@@ -155,6 +158,8 @@ pub fn summary(c: &Contact) -> Value {
     m.insert("HasValidationErrors".into(), json!(false));
     Value::Object(m)
 }
+
+const ACCOUNT_NUMBER_TAKEN: &str = "The Account Number already exists. Please enter a different Account Number.";
 
 pub fn name_taken_message(name: &str) -> String {
     format!(
@@ -313,6 +318,12 @@ fn process(org: &mut Organisation, ctx: &Ctx, elem: &Value, mode: Mode, path_id:
     };
     let mut errs = Vec::new();
     let id = uuid_of(obj, "ContactID").map_err(|e| vec![e])?;
+    // PUT creates: an existing ContactID is ignored (XeroAPI/Xero-NetStandard#226); the new contact's name and
+    // numbers then go through the uniqueness checks like any other.
+    let id = match id {
+        Some(i) if mode == Mode::Create && org.contact(i).is_some() => None,
+        other => other,
+    };
     let number = str_of(obj, "ContactNumber").map(|s| s.trim().to_string());
     let name = str_of(obj, "Name").map(|s| s.trim().to_string());
 
@@ -386,6 +397,21 @@ fn process(org: &mut Organisation, ctx: &Ctx, elem: &Value, mode: Mode, path_id:
     }
     let mut fields = existing.as_ref().map(|c| c.fields.clone()).unwrap_or_default();
     check_fields(org, obj, &mut fields, &mut errs);
+    // AccountNumber is unique too: Xero refuses a second one with this message (calcinai/xero-php#880, where the
+    // holder could not be found by a `where`, so archived contacts count as well). Case ignored, like the others.
+    let account_number = |f: &Map<String, Value>| match f.get("AccountNumber") {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => None,
+    };
+    if let Some(n) = account_number(&fields) {
+        if org
+            .contacts
+            .iter()
+            .any(|c| Some(c.id) != self_id && account_number(&c.fields).is_some_and(|x| x.eq_ignore_ascii_case(&n)))
+        {
+            errs.push(ACCOUNT_NUMBER_TAKEN.into());
+        }
+    }
     if !errs.is_empty() {
         return Err(errs);
     }

@@ -57,3 +57,25 @@ pub fn parse_ms_date(s: &str) -> Option<i64> {
     let end = inner[1..].find(['+', '-']).map(|i| i + 1).unwrap_or(inner.len());
     inner[..end].parse().ok()
 }
+
+/// Milliseconds of an `If-Modified-Since` value: ISO 8601 / RFC 3339 (`2020-02-06T12:17:43.202-08:00`, the spec's
+/// example; without an offset: UTC), an HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`), `YYYY-MM-DD` (midnight UTC)
+/// or `/Date(ms)/`. None when it is none of these.
+pub fn parse_instant(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if let Some(ms) = parse_ms_date(s) {
+        return Some(ms);
+    }
+    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        return Some(d.timestamp_millis());
+    }
+    if let Ok(d) = DateTime::parse_from_rfc2822(s) {
+        return Some(d.timestamp_millis());
+    }
+    for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
+        if let Ok(d) = NaiveDateTime::parse_from_str(s, f) {
+            return Some(d.and_utc().timestamp_millis());
+        }
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(date_ms)
+}

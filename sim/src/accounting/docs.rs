@@ -4,6 +4,9 @@
 //! LineItems; Status DRAFT/SUBMITTED/AUTHORISED. Receivable numbers are unique and auto-generated
 //! (`INV-0001`, `CN-0001`); payable numbers are free. Money per line, rounded half away from zero.
 //!
+//! PUT only creates: an existing document's ID in a PUT is ignored (a new document is made, its receivable number
+//! checked for uniqueness as usual; XeroAPI/Xero-NetStandard#226).
+//!
 //! Updates (POST with the document's ID, or a receivable number that exists, or POST /{Kind}/{id}):
 //! DRAFT/SUBMITTED → anything but VOIDED; AUTHORISED → edits while nothing is applied, VOIDED while nothing
 //! is applied, and only Reference/DueDate/Url/SentToContact/ExpectedPaymentDate/PlannedPaymentDate/
@@ -126,6 +129,7 @@ fn list(org: &Organisation, ctx: &Ctx, kind: DocKind) -> ApiResponse {
                 ("Statuses", "Status"),
             ],
             paged: true,
+            modified_since: true,
         },
         DocKind::CreditNote => ListSpec {
             fields: &[
@@ -155,6 +159,7 @@ fn list(org: &Organisation, ctx: &Ctx, kind: DocKind) -> ApiResponse {
                 ("Statuses", "Status"),
             ],
             paged: true,
+            modified_since: true,
         },
     };
     match query::apply(ctx, &spec, records) {
@@ -449,6 +454,12 @@ fn process(
         return Err(vec![format!("A {} must be a JSON object.", kind.noun())]);
     };
     let id = uuid_of(obj, kind.id_field()).map_err(|e| vec![e])?;
+    // PUT creates: an id naming an existing document is ignored and a new one is made ("We use PUT to create ...
+    // POST to update", XeroAPI/Xero-NetStandard#226). An unknown id is still refused.
+    let id = match id {
+        Some(i) if mode == Mode::Create && org.docs.get(i).is_some_and(|d| d.kind == kind) => None,
+        other => other,
+    };
     let existing = if let Some(pid) = path_id.or(id) {
         match org.docs.get(pid).filter(|d| d.kind == kind) {
             Some(d) => Some(d.clone()),
@@ -1004,7 +1015,17 @@ fn build_line(
                     None
                 }
             },
-            Ok(None) => details.and_then(|d| d.account_code.clone()),
+            // The item's account. A purchase (ACCPAY, ACCPAYCREDIT) of a TRACKED item goes to its inventory asset
+            // account: PurchaseDetails.AccountCode is "not applicable to the purchase details of tracked items"
+            // (Xero's OpenAPI spec, `Purchase.AccountCode`), and Xero's tracked-inventory guide
+            // (developer.xero.com/documentation/api-guides/tracked-inventory-in-xero) buys one on account 630,
+            // the inventory asset account. A sale uses SalesDetails.AccountCode, tracked or not.
+            Ok(None) => match item {
+                Some(i) if !is_receivable && i.inventory_asset_account_code.is_some() => {
+                    i.inventory_asset_account_code.clone()
+                }
+                _ => details.and_then(|d| d.account_code.clone()),
+            },
             Err(e) => {
                 errs.push(e);
                 None

@@ -1,4 +1,5 @@
-//! Items: GET list/by id/by Code, PUT creates, POST creates or updates (by ItemID, else an existing Code),
+//! Items: GET list/by id/by Code, PUT creates (an existing ItemID in it is ignored), POST creates or updates (by
+//! ItemID, else an existing Code),
 //! POST /Items/{id} updates one, DELETE /Items/{id}.
 //!
 //! Code required ≤30 and unique ("Price List Item with Code 'X' already exists"); Name ≤50; Description and
@@ -39,6 +40,7 @@ pub fn handle(org: &mut Organisation, ctx: &Ctx, method: &str, rest: &[&str], bo
                 ],
                 lists: &[],
                 paged: false,
+                modified_since: true,
             };
             match query::apply(ctx, &spec, records) {
                 Ok((items, _)) => envelope(ctx, "Items", items, None),
@@ -204,6 +206,11 @@ fn process(org: &mut Organisation, ctx: &Ctx, elem: &Value, mode: Mode, path_id:
     };
     let mut errs = Vec::new();
     let id = uuid_of(obj, "ItemID").map_err(|e| vec![e])?;
+    // PUT creates: an existing ItemID is ignored (XeroAPI/Xero-NetStandard#226), so its Code is a duplicate.
+    let id = match id {
+        Some(i) if mode == Mode::Create && org.items.iter().any(|x| x.id == i) => None,
+        other => other,
+    };
     let code = str_of(obj, "Code").map(|s| s.trim().to_string());
     let idx = if let Some(pid) = path_id.or(id) {
         match org.items.iter().position(|i| i.id == pid) {

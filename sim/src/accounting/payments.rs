@@ -37,6 +37,7 @@ pub fn handle(org: &mut Organisation, ctx: &Ctx, method: &str, rest: &[&str], bo
                 ],
                 lists: &[("IDs", "PaymentID")],
                 paged: true,
+                modified_since: true,
             };
             match query::apply(ctx, &spec, records) {
                 Ok((items, p)) => envelope(ctx, "Payments", items, p),

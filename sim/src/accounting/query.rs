@@ -3,13 +3,23 @@
 //! Filters are evaluated against the rendered Xero JSON of each record, so any field path of the response
 //! (`Contact.ContactID`, `Status`, `Total` ...) works, provided its first segment is a known field of the kind.
 //! Supported: `==`, `!=`, `<`, `<=`, `>`, `>=`, `AND`/`&&`, `OR`/`||`, `NOT`/`!`, parentheses,
-//! `.Contains("x")`, `.StartsWith("x")`, `.EndsWith("x")`, `Guid("...")`, `DateTime(y,m,d[,h,m,s])`,
-//! strings, numbers, `true`/`false`/`null`. String comparisons are case-insensitive, as Xero's are.
+//! `.Contains("x")`, `.StartsWith("x")`, `.EndsWith("x")`, `.Equals("x")`, `.ToLower()`, `.ToUpper()` (on a field,
+//! before a comparison or one of those methods: `Code.ToLower()=="devd"`, `Name.ToLower().Contains("smith")`),
+//! `Guid("...")`, `DateTime(y,m,d[,h,m,s])`, strings, numbers, `true`/`false`/`null`.
+//!
+//! String equality and `Contains`/`StartsWith`/`EndsWith`/`Equals` are CASE-SENSITIVE, as in Xero:
+//! `where=Code=="devd"` finds nothing for item `DevD` although creating `devd` is refused as a duplicate
+//! (calcinai/xero-php#416, where Xero support advised `Code.ToLower()`); a contact `Name` filter is
+//! case-sensitive while name uniqueness is not (freakboy3742/pyxero#172); case-insensitive searches are written
+//! with `ToLower()` (freakboy3742/pyxero#71, XeroAPI/xero-ruby#184). The methods being .NET string methods,
+//! `Contains` & co. are taken to be ordinal (case-sensitive) too. GUIDs compare as GUIDs (case ignored).
+//! Relational operators and `order` on strings: case-insensitive first, then ordinal (no source either way).
 
 use super::{ApiResponse, Ctx, dates, errors, money};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::cmp::Ordering;
+use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
@@ -85,9 +95,28 @@ fn lex(s: &str) -> Result<Vec<Tok>, String> {
     Ok(out)
 }
 
+/// `.ToLower()` / `.ToUpper()` applied to a field's value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Case {
+    Lower,
+    Upper,
+}
+
+/// A string method that answers true or false.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Pred {
+    Contains,
+    StartsWith,
+    EndsWith,
+    Equals,
+}
+
 #[derive(Debug, Clone)]
 enum Operand {
-    Field(Vec<String>),
+    /// A field path, with the last case conversion applied to it.
+    Field(Vec<String>, Option<Case>),
+    /// `Field[.ToLower()].Contains("x")` and the like: a boolean.
+    Call(Vec<String>, Option<Case>, Pred, String),
     Lit(Val),
 }
 
@@ -97,13 +126,13 @@ enum Expr {
     And(Box<Expr>, Box<Expr>),
     Not(Box<Expr>),
     Cmp(Operand, String, Operand),
-    Method(Vec<String>, String, String),
     Truthy(Operand),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 enum Val {
     Str(String),
+    Guid(Uuid),
     Num(Decimal),
     Bool(bool),
     Date(i64),
@@ -124,6 +153,12 @@ impl Parser<'_> {
         let t = self.t.get(self.p).cloned();
         self.p += 1;
         t
+    }
+    fn known(&self, path: &[String]) -> Result<(), String> {
+        if !self.fields.iter().any(|f| f.eq_ignore_ascii_case(&path[0])) {
+            return Err(format!("No property or field '{}' exists", path[0]));
+        }
+        Ok(())
     }
     fn is_kw(&self, kws: &[&str]) -> bool {
         match self.peek() {
@@ -165,26 +200,6 @@ impl Parser<'_> {
     }
     fn comparison(&mut self) -> Result<Expr, String> {
         let left = self.operand()?;
-        if let Operand::Field(path) = &left {
-            // A method call: Field.Contains("x")
-            if path.len() >= 2 && self.peek() == Some(&Tok::LParen) {
-                let method = path.last().cloned().unwrap_or_default();
-                let field = path[..path.len() - 1].to_vec();
-                let known = ["contains", "startswith", "endswith"];
-                if !known.contains(&method.to_ascii_lowercase().as_str()) {
-                    return Err(format!("Method '{method}' is not supported"));
-                }
-                self.p += 1;
-                let arg = match self.next() {
-                    Some(Tok::Str(s)) => s,
-                    _ => return Err(format!("{method} expects a string argument")),
-                };
-                if self.next() != Some(Tok::RParen) {
-                    return Err("Expected ')'".into());
-                }
-                return Ok(Expr::Method(field, method.to_ascii_lowercase(), arg));
-            }
-        }
         match self.peek() {
             Some(Tok::Op(o)) if ["==", "!=", "<", "<=", ">", ">="].contains(&o.as_str()) => {
                 let op = o.clone();
@@ -216,7 +231,10 @@ impl Parser<'_> {
                         if self.next() != Some(Tok::RParen) {
                             return Err("Expected ')'".into());
                         }
-                        return Ok(Operand::Lit(Val::Str(s)));
+                        let g = Uuid::parse_str(s.trim()).map_err(|_| {
+                            format!("Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx): '{s}'")
+                        })?;
+                        return Ok(Operand::Lit(Val::Guid(g)));
                     }
                     "datetime" if self.peek() == Some(&Tok::LParen) => {
                         self.p += 1;
@@ -249,17 +267,57 @@ impl Parser<'_> {
                     _ => {}
                 }
                 let mut path = vec![id];
-                while self.peek() == Some(&Tok::Dot) {
-                    self.p += 1;
-                    match self.next() {
-                        Some(Tok::Ident(s)) => path.push(s),
-                        _ => return Err("Expected a field name after '.'".into()),
+                let mut case = None;
+                // After `.ToLower()`/`.ToUpper()` only another method may follow.
+                let mut converted = false;
+                loop {
+                    match self.peek() {
+                        Some(Tok::Dot) => {
+                            self.p += 1;
+                            match self.next() {
+                                Some(Tok::Ident(s)) => {
+                                    if converted && self.peek() != Some(&Tok::LParen) {
+                                        return Err(format!("'{s}' is not a method of a string"));
+                                    }
+                                    path.push(s)
+                                }
+                                _ => return Err("Expected a field name after '.'".into()),
+                            }
+                        }
+                        Some(Tok::LParen) if path.len() >= 2 => {
+                            self.p += 1;
+                            let method = path.pop().unwrap_or_default();
+                            let pred = match method.to_ascii_lowercase().as_str() {
+                                "tolower" | "toupper" => {
+                                    if self.next() != Some(Tok::RParen) {
+                                        return Err(format!("{method}() takes no argument"));
+                                    }
+                                    let lower = method.eq_ignore_ascii_case("tolower");
+                                    case = Some(if lower { Case::Lower } else { Case::Upper });
+                                    converted = true;
+                                    continue;
+                                }
+                                "contains" => Pred::Contains,
+                                "startswith" => Pred::StartsWith,
+                                "endswith" => Pred::EndsWith,
+                                "equals" => Pred::Equals,
+                                _ => return Err(format!("Method '{method}' is not supported")),
+                            };
+                            let arg = match self.next() {
+                                Some(Tok::Str(s)) => s,
+                                _ => return Err(format!("{method} expects a string argument")),
+                            };
+                            if self.next() != Some(Tok::RParen) {
+                                return Err("Expected ')'".into());
+                            }
+                            self.known(&path)?;
+                            return Ok(Operand::Call(path, case, pred, arg));
+                        }
+                        _ => break,
                     }
                 }
-                if !self.fields.iter().any(|f| f.eq_ignore_ascii_case(&path[0])) {
-                    return Err(format!("No property or field '{}' exists", path[0]));
-                }
-                Ok(Operand::Field(path))
+                self.known(&path)?;
+                Ok(Operand::Field(path, case))
             }
             other => Err(format!("Unexpected token {other:?}")),
         }
@@ -310,16 +368,54 @@ fn to_val(v: &Value) -> Val {
     }
 }
 
+fn convert(v: Val, case: Option<Case>) -> Val {
+    match (v, case) {
+        (Val::Str(s), Some(Case::Lower)) => Val::Str(s.to_lowercase()),
+        (Val::Str(s), Some(Case::Upper)) => Val::Str(s.to_uppercase()),
+        (v, _) => v,
+    }
+}
+
 fn operand(o: &Operand, v: &Value) -> Val {
     match o {
-        Operand::Field(p) => lookup(v, p),
+        Operand::Field(p, case) => convert(lookup(v, p), *case),
+        Operand::Call(p, case, pred, arg) => Val::Bool(match convert(lookup(v, p), *case) {
+            // Ordinal, case-sensitive: .NET's string methods.
+            Val::Str(s) => match pred {
+                Pred::Contains => s.contains(arg.as_str()),
+                Pred::StartsWith => s.starts_with(arg.as_str()),
+                Pred::EndsWith => s.ends_with(arg.as_str()),
+                Pred::Equals => s == *arg,
+            },
+            _ => false,
+        }),
         Operand::Lit(l) => l.clone(),
+    }
+}
+
+fn guid(s: &str) -> Option<Uuid> {
+    Uuid::parse_str(s.trim()).ok()
+}
+
+/// Whether a value of an explicit list parameter (`IDs`, `InvoiceNumbers`, `Statuses` ...) names `value`: GUIDs
+/// as GUIDs (case ignored), anything else exactly (case-sensitive; no public source says either way).
+fn list_match(value: &str, wanted: &str) -> bool {
+    match (guid(value), guid(wanted)) {
+        (Some(a), Some(b)) => a == b,
+        _ => value == wanted,
     }
 }
 
 fn compare(a: &Val, b: &Val) -> Option<Ordering> {
     match (a, b) {
-        (Val::Str(x), Val::Str(y)) => Some(x.to_lowercase().cmp(&y.to_lowercase())),
+        (Val::Str(x), Val::Str(y)) => match (guid(x), guid(y)) {
+            (Some(x), Some(y)) => Some(x.cmp(&y)),
+            // Equal only when identical (Xero's `==` is case-sensitive); case-insensitive order otherwise.
+            _ => Some(x.to_lowercase().cmp(&y.to_lowercase()).then_with(|| x.cmp(y))),
+        },
+        (Val::Guid(x), Val::Guid(y)) => Some(x.cmp(y)),
+        (Val::Str(x), Val::Guid(y)) => guid(x).map(|x| x.cmp(y)),
+        (Val::Guid(x), Val::Str(y)) => guid(y).map(|y| x.cmp(&y)),
         (Val::Num(x), Val::Num(y)) => Some(x.cmp(y)),
         (Val::Num(x), Val::Str(y)) => y.parse::<Decimal>().ok().map(|y| x.cmp(&y)),
         (Val::Str(x), Val::Num(y)) => x.parse::<Decimal>().ok().map(|x| x.cmp(y)),
@@ -340,17 +436,6 @@ fn eval(e: &Expr, v: &Value) -> bool {
         Expr::And(a, b) => eval(a, v) && eval(b, v),
         Expr::Not(a) => !eval(a, v),
         Expr::Truthy(o) => operand(o, v) == Val::Bool(true),
-        Expr::Method(path, m, arg) => match lookup(v, path) {
-            Val::Str(s) => {
-                let (s, arg) = (s.to_lowercase(), arg.to_lowercase());
-                match m.as_str() {
-                    "contains" => s.contains(&arg),
-                    "startswith" => s.starts_with(&arg),
-                    _ => s.ends_with(&arg),
-                }
-            }
-            _ => false,
-        },
         Expr::Cmp(a, op, b) => {
             let (x, y) = (operand(a, v), operand(b, v));
             let ord = compare(&x, &y);
@@ -374,6 +459,9 @@ pub struct ListSpec<'a> {
     pub lists: &'a [(&'a str, &'a str)],
     /// Whether `page`/`pageSize` apply (and the response carries `pagination`).
     pub paged: bool,
+    /// Whether the `If-Modified-Since` header applies (the spec declares it): only records whose `UpdatedDateUTC`
+    /// is after it are returned.
+    pub modified_since: bool,
 }
 
 /// Applies `where`, explicit lists, `order` and paging to rendered records.
@@ -386,7 +474,7 @@ pub fn apply(ctx: &Ctx, spec: &ListSpec, records: Vec<Value>) -> Result<(Vec<Val
     for (param, path) in spec.lists {
         if let Some(v) = ctx.param(param) {
             let wanted: Vec<String> =
-                v.split(',').map(|s| s.trim().trim_matches('"').to_lowercase()).filter(|s| !s.is_empty()).collect();
+                v.split(',').map(|s| s.trim().trim_matches('"').to_string()).filter(|s| !s.is_empty()).collect();
             if !wanted.is_empty() {
                 lists.push((path.split('.').map(String::from).collect(), wanted));
             }
@@ -394,10 +482,14 @@ pub fn apply(ctx: &Ctx, spec: &ListSpec, records: Vec<Value>) -> Result<(Vec<Val
     }
     let mut out: Vec<Value> = records
         .into_iter()
+        .filter(|r| match (spec.modified_since, ctx.modified_since) {
+            (true, Some(since)) => matches!(lookup(r, &["UpdatedDateUTC".to_string()]), Val::Date(ms) if ms > since),
+            _ => true,
+        })
         .filter(|r| filter.as_ref().is_none_or(|f| f.matches(r)))
         .filter(|r| {
             lists.iter().all(|(path, wanted)| match lookup(r, path) {
-                Val::Str(s) => wanted.contains(&s.to_lowercase()),
+                Val::Str(s) => wanted.iter().any(|w| list_match(&s, w)),
                 _ => false,
             })
         })

@@ -143,7 +143,7 @@ pub fn handle_currencies(org: &Organisation, ctx: &Ctx, method: &str, rest: &[&s
     if !rest.is_empty() {
         return errors::not_found();
     }
-    let spec = ListSpec { fields: &["Code", "Description"], lists: &[], paged: false };
+    let spec = ListSpec { fields: &["Code", "Description"], lists: &[], paged: false, modified_since: false };
     match query::apply(ctx, &spec, render_currencies(org)) {
         Ok((items, _)) => envelope(ctx, "Currencies", items, None),
         Err(e) => e,
@@ -173,6 +173,7 @@ pub fn handle_accounts(org: &Organisation, ctx: &Ctx, method: &str, rest: &[&str
                 ],
                 lists: &[],
                 paged: false,
+                modified_since: true,
             };
             match query::apply(ctx, &spec, org.accounts.iter().map(render_account).collect()) {
                 Ok((items, _)) => envelope(ctx, "Accounts", items, None),
@@ -199,8 +200,12 @@ pub fn handle_tax_rates(org: &Organisation, ctx: &Ctx, method: &str, rest: &[&st
         },
         _ => return errors::not_found(),
     };
-    let spec =
-        ListSpec { fields: &["TaxType", "Name", "Status", "ReportTaxType", "EffectiveRate"], lists: &[], paged: false };
+    let spec = ListSpec {
+        fields: &["TaxType", "Name", "Status", "ReportTaxType", "EffectiveRate"],
+        lists: &[],
+        paged: false,
+        modified_since: false,
+    };
     match query::apply(ctx, &spec, records) {
         Ok((items, _)) => envelope(ctx, "TaxRates", items, None),
         Err(e) => e,
@@ -220,7 +225,12 @@ pub fn handle_tracking(org: &Organisation, ctx: &Ctx, method: &str, rest: &[&str
                 .filter(|t| include_archived || t.status == "ACTIVE")
                 .map(|t| render_tracking(t, include_archived))
                 .collect();
-            let spec = ListSpec { fields: &["TrackingCategoryID", "Name", "Status"], lists: &[], paged: false };
+            let spec = ListSpec {
+                fields: &["TrackingCategoryID", "Name", "Status"],
+                lists: &[],
+                paged: false,
+                modified_since: false,
+            };
             match query::apply(ctx, &spec, records) {
                 Ok((items, _)) => envelope(ctx, "TrackingCategories", items, None),
                 Err(e) => e,

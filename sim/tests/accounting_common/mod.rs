@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use serde_json::{Value, json};
-use xero_sim::accounting::{ApiRequest, ApiResponse, OrgSeed, Organisation, handle};
+use xero_sim::accounting::{ApiRequest, ApiResponse, OrgSeed, Organisation, handle, handle_with_headers};
 
 /// 2024-03-15T10:00:00Z
 pub const NOW: i64 = 1_710_496_800_000;
@@ -46,6 +46,16 @@ impl Sim {
         };
         self.log.push((method.into(), path.into(), q, body, r.clone()));
         r
+    }
+
+    /// A GET with request headers, straight to `handle_with_headers` (no transport).
+    pub fn get_with_headers(&mut self, path: &str, query: &[(&str, &str)], headers: &[(&str, &str)]) -> Value {
+        let q: Vec<(String, String)> = query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        self.now += 1000;
+        let req = ApiRequest { method: "GET", path, query: &q, body: None, now_ms: self.now };
+        let r = handle_with_headers(&mut self.org, &req, headers);
+        assert_eq!(r.status, 200, "GET {path}: {}", r.body);
+        r.body
     }
 
     pub fn get(&mut self, path: &str, query: &[(&str, &str)]) -> Value {
