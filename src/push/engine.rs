@@ -590,6 +590,26 @@ fn idempotency_key(ctx: &Ctx<'_>, call: &ApiCall) -> String {
     format!("xero-link-{}", hex::encode(h.finalize()))
 }
 
+/// Idempotency keys whose answer this process received. Xero replays the answer of a key for 6 minutes
+/// (Idempotency-Key in Xero's accounting spec): sent again, a batch Xero refused would get the old refusal even
+/// after its cause was fixed (an archived contact restored, an account added). Only a lost answer needs the
+/// replay, so a key whose answer came back is not used again.
+static ANSWERED_KEYS: Lazy<Mutex<HashSet<String>>> = Lazy::new(Default::default);
+/// Keys remembered at most (they matter for 6 minutes only).
+const ANSWERED_KEYS_MAX: usize = 100_000;
+
+/// `key`, or a new one when `key`'s answer was already received.
+fn unanswered_key(key: String) -> String {
+    let mut answered = ANSWERED_KEYS.lock();
+    if answered.len() > ANSWERED_KEYS_MAX {
+        answered.clear();
+    }
+    if !answered.contains(&key) {
+        return key;
+    }
+    format!("{key}-{:016x}", rand::random::<u64>())
+}
+
 /// Makes Xero agree with `candidates` (records of one kind); one result per candidate, in candidate order.
 pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<RecordResult>> {
     let keys: Vec<&str> = candidates.iter().map(|c| c.key.as_str()).collect();
@@ -1201,11 +1221,14 @@ fn write_batch(
             body: Some(batch_body(spec.collection, todo.iter().map(|(_, el, _)| el.as_ref()))),
             idempotency_key: None,
         };
-        call.idempotency_key = Some(idempotency_key(ctx, &call));
+        call.idempotency_key = Some(unanswered_key(idempotency_key(ctx, &call)));
         let outcome_of =
             |existing: &Option<String>| if existing.is_some() { Outcome::Updated } else { Outcome::Created };
         match ctx.send(&call) {
             Ok(response) => {
+                if let Some(key) = &call.idempotency_key {
+                    ANSWERED_KEYS.lock().insert(key.clone());
+                }
                 let parsed = super::answer::elements(&response.body, spec.collection, &spec.answer_members())
                     .filter(|a| a.len() == todo.len());
                 let Some(elements) = parsed.filter(|_| response.status == 200 || response.status == 400) else {
