@@ -101,23 +101,26 @@ fn keys_with_capitals_are_found_again_when_the_ledger_is_lost() {
 }
 
 #[test]
-fn keys_with_capitals_are_found_after_a_lost_answer() {
+fn keys_with_capitals_are_found_after_lost_answers() {
     let (sim, tenant) = simulator(60.0, false);
     let name = "xero-case-lost";
     ready(name, &sim, json!({"timeouts": {"connect_ms": 2000, "request_ms": 2000, "default_deadline_ms": 30000}}));
-    // Every write lands in Xero but its answer is lost once: the library looks the records up before it sends
-    // anything again.
+    // Every write lands in Xero and its answer is lost, more often than the transport and the push send it again:
+    // what the lookups do not find is left uncertain, pending in the ledger.
     for path in ["/api.xro/2.0/Contacts", "/api.xro/2.0/Items", "/api.xro/2.0/Invoices", "/api.xro/2.0/CreditNotes"] {
         for method in ["PUT", "POST"] {
-            let mut f = FaultSpec::next(method, path, FaultKind::DropAfter, 1);
+            let mut f = FaultSpec::next(method, path, FaultKind::DropAfter, 12);
             f.method = Some(method.to_owned());
             sim.add_fault(f);
         }
     }
+    let first = push_mixed_case_day(name);
+    sim.clear_faults();
+    // Past Xero's 6 minutes of Idempotency-Key replay: only a lookup by the key as the ERP wrote it finds them.
+    sim.advance_clock(7.0 * 60.0);
     for r in push_mixed_case_day(name) {
-        assert_eq!(r["outcome"], "created", "landed once although its answer was lost: {r}");
+        assert!(matches!(r["outcome"].as_str(), Some("created" | "unchanged")), "found, not refused: {r}\n{first:?}");
     }
-    assert!(sim.counters().faults_injected.get("drop_after").copied().unwrap_or(0) >= 4);
     assert_each_once(&sim, &tenant);
 }
 
