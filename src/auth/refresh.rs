@@ -150,10 +150,12 @@ impl ConnectionTokens {
         let grant = taken.grant.as_ref().ok_or_else(|| Error::internal("lease taken without a grant"))?;
         let generation = taken.generation;
         let current = grant.refresh_token.as_ref().map(|t| self.state.open("refresh_token", t)).transpose()?;
-        let previous = match (&grant.previous_refresh_token, grant.rotated_at_ms) {
-            (Some(t), Some(at)) if now_ms() < at + GRACE_MS => Some(self.state.open("previous_refresh_token", t)?),
+        // The token it replaced is opened only if Xero refuses the current one: nothing else depends on it.
+        let replaced = match (&grant.previous_refresh_token, grant.rotated_at_ms) {
+            (Some(t), Some(at)) if now_ms() < at + GRACE_MS => Some(t),
             _ => None,
         };
+        let mut previous = None;
         let mut in_doubt_since = grant.refresh_in_doubt_since_ms;
         let mut using_previous = false;
         let mut attempt = 0;
@@ -172,11 +174,12 @@ impl ConnectionTokens {
                 }
             };
             let failure = match result {
-                Ok(set) => return self.commit(owner, generation, set),
+                Ok(set) => return self.commit(owner, generation, current.as_ref(), set),
                 Err(f) => f,
             };
             if failure.is_invalid_grant() && grant.grant_type == GrantType::AuthorizationCode {
-                if !using_previous && previous.is_some() {
+                if let (false, Some(sealed)) = (using_previous, replaced) {
+                    previous = Some(self.state.open_previous_refresh_token(sealed)?);
                     xlog!(
                         Level::Warn,
                         TARGET,
@@ -217,9 +220,11 @@ impl ConnectionTokens {
     }
 
     /// Commits the new tokens (refresh token first in the store, then the access token is handed out).
-    fn commit(&self, owner: &str, generation: u64, set: oauth::TokenSet) -> Result<Outcome> {
+    /// `replaced` is the refresh token stored at `generation`: kept, sealed for its new field, for the grace window.
+    fn commit(&self, owner: &str, generation: u64, replaced: Option<&Secret>, set: oauth::TokenSet) -> Result<Outcome> {
         let access = self.state.seal("access_token", &set.access_token)?;
         let new_refresh = set.refresh_token.as_ref().map(|t| self.state.seal("refresh_token", t)).transpose()?;
+        let previous = replaced.map(|t| self.state.seal("previous_refresh_token", t)).transpose()?;
         let now = now_ms();
         let committed = self.state.update(|latest| {
             if latest.generation != generation || latest.grant.is_none() {
@@ -234,8 +239,9 @@ impl ConnectionTokens {
             g.access_expires_at_ms = set.expires_at_ms();
             g.access_lifetime_ms = set.lifetime.as_millis() as i64;
             if let Some(rt) = &new_refresh {
-                if let Some(old) = g.refresh_token.replace(rt.clone()) {
-                    g.previous_refresh_token = Some(old);
+                // Same generation: the stored refresh token is still the one opened as `replaced`.
+                if g.refresh_token.replace(rt.clone()).is_some() {
+                    g.previous_refresh_token = previous.clone();
                     g.rotated_at_ms = Some(now);
                 }
             }

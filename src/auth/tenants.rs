@@ -425,8 +425,14 @@ pub fn import(config: &Config, exported: Exported, force: bool) -> Result<Import
         };
         g.access_token = reseal("access_token", &g.access_token)?;
         g.refresh_token = g.refresh_token.as_ref().map(|t| reseal("refresh_token", t)).transpose()?;
-        g.previous_refresh_token =
-            g.previous_refresh_token.as_ref().map(|t| reseal("previous_refresh_token", t)).transpose()?;
+        g.previous_refresh_token = g
+            .previous_refresh_token
+            .as_ref()
+            .map(|t| {
+                let token = state.open_previous_refresh_token(t).map_err(|e| e.at("state.grant"))?;
+                state.seal("previous_refresh_token", &token)
+            })
+            .transpose()?;
     }
     let generation = state.update(|record| {
         if record.generation > exported.generation && !force {
