@@ -5,6 +5,8 @@
 //! - One refresh per connection at a time, across threads (a mutex) and processes (a lease in the record, taken
 //!   by compare-and-swap: whoever takes it sees the freshest record, so a refresh done meanwhile is never
 //!   repeated). A lease of a process that has ended is taken over at once.
+//! - However a refresh ends (tokens committed, given up, any error, a panic), its lease is let go ([`Held`]); a
+//!   lease that could not even be let go (the store failing) is taken over at once by this process.
 //! - The new refresh token is committed to the store before the new access token is handed out.
 //! - A refresh whose answer was lost is retried with the same refresh token (Xero answers it again for 30
 //!   minutes); `invalid_grant` stops retries and marks the connection `reauth_required` durably.
@@ -51,6 +53,50 @@ pub struct ConnectionTokens {
 enum Outcome {
     Token(Secret),
     Retry,
+}
+
+/// The refresh lease this process took (or may have taken: a compare-and-swap that failed may have written).
+/// Dropping it lets the lease go, so no way out of a refresh can leave it held: the writes that end a refresh
+/// (`commit`, `give_up`) clear it themselves and mark it [`Held::gone`]; on any other way out `drop` releases
+/// it, keeping a refresh that may have reached Xero, and when even that cannot be written the lease is
+/// forsaken: this process takes it over at once rather than waiting for it to expire.
+struct Held<'a> {
+    tokens: &'a ConnectionTokens,
+    owner: String,
+    /// When a refresh request that may have reached Xero (and rotated the refresh token) was sent.
+    in_doubt_since: Option<i64>,
+    /// Not (or no longer) in the record: nothing to release.
+    gone: bool,
+}
+
+impl Held<'_> {
+    fn mark_in_doubt(&mut self, at_ms: i64) {
+        self.in_doubt_since.get_or_insert(at_ms);
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        if self.gone {
+            return;
+        }
+        // No store call while unwinding: a second panic would abort the host's process.
+        let released = if std::thread::panicking() {
+            Err(Error::internal("a panic during the refresh"))
+        } else {
+            self.tokens.release(&self.owner, self.in_doubt_since)
+        };
+        if let Err(e) = released {
+            xlog!(
+                Level::Warn,
+                TARGET,
+                "{}: the refresh lease could not be let go ({}); this process takes it over at its next refresh",
+                self.tokens.state.connection,
+                e.message
+            );
+            lease::forsake(&self.owner);
+        }
+    }
 }
 
 impl ConnectionTokens {
@@ -131,22 +177,29 @@ impl ConnectionTokens {
             let owner = lease::new_owner();
             mine.lease =
                 Some(Lease { owner: owner.clone(), taken_at_ms: now, expires_at_ms: now + self.lease_ttl_ms() });
+            // Held from before the swap: a swap that fails may still have written.
+            let mut held = Held { tokens: self, owner, in_doubt_since: None, gone: false };
             if !self.state.swap(&snapshot, &mine)? {
+                held.gone = true;
                 conflicts += 1;
                 if conflicts >= state::MAX_CONFLICTS {
                     return Err(state::endless_conflicts(&self.state.connection));
                 }
                 continue;
             }
-            match self.refresh_holding(&owner, &mine, deadline)? {
+            if let Some(stale) = &record.lease {
+                lease::taken_over(&stale.owner);
+            }
+            match self.refresh_holding(&mut held, &mine, deadline)? {
                 Outcome::Token(token) => return Ok(token),
                 Outcome::Retry => continue,
             }
         }
     }
 
-    /// Refreshes while holding the lease `owner`; `taken` is the record as the lease was taken.
-    fn refresh_holding(&self, owner: &str, taken: &AuthRecord, deadline: Deadline) -> Result<Outcome> {
+    /// Refreshes while holding the lease `held`; `taken` is the record as the lease was taken. Any error leaves
+    /// the lease to `held`'s drop.
+    fn refresh_holding(&self, held: &mut Held<'_>, taken: &AuthRecord, deadline: Deadline) -> Result<Outcome> {
         let grant = taken.grant.as_ref().ok_or_else(|| Error::internal("lease taken without a grant"))?;
         let generation = taken.generation;
         let current = grant.refresh_token.as_ref().map(|t| self.state.open("refresh_token", t)).transpose()?;
@@ -156,7 +209,9 @@ impl ConnectionTokens {
             _ => None,
         };
         let mut previous = None;
-        let mut in_doubt_since = grant.refresh_in_doubt_since_ms;
+        if let Some(t) = grant.refresh_in_doubt_since_ms {
+            held.mark_in_doubt(t);
+        }
         let mut using_previous = false;
         let mut attempt = 0;
         loop {
@@ -167,14 +222,18 @@ impl ConnectionTokens {
                 (GrantType::AuthorizationCode, Some(rt)) => oauth::refresh(&self.config, rt, deadline),
                 (GrantType::AuthorizationCode, None) => {
                     return self.give_up(
-                        owner,
+                        held,
                         generation,
                         "the stored sign-in has no refresh token (was offline_access granted?)",
                     );
                 }
             };
             let failure = match result {
-                Ok(set) => return self.commit(owner, generation, current.as_ref(), set),
+                Ok(set) => {
+                    // Xero has rotated the refresh token: until the new one is stored, the refresh is in doubt.
+                    held.mark_in_doubt(started);
+                    return self.commit(held, generation, current.as_ref(), set);
+                }
                 Err(f) => f,
             };
             if failure.is_invalid_grant() && grant.grant_type == GrantType::AuthorizationCode {
@@ -190,14 +249,14 @@ impl ConnectionTokens {
                     continue;
                 }
                 return self.give_up(
-                    owner,
+                    held,
                     generation,
                     "Xero refused the stored refresh token (invalid_grant): it expired after 60 days unused, was revoked \
                      (the app was disconnected in Xero), or was replaced elsewhere",
                 );
             }
             if failure.uncertain() {
-                in_doubt_since.get_or_insert(started);
+                held.mark_in_doubt(started);
             }
             let backoff = Duration::from_millis(200 * u64::from(attempt));
             if failure.transient() && attempt < ATTEMPTS && deadline.allows(backoff) {
@@ -209,19 +268,25 @@ impl ConnectionTokens {
                     describe(&failure)
                 );
                 std::thread::sleep(backoff);
-                if !self.extend_lease(owner, generation, in_doubt_since)? {
+                if !self.extend_lease(held, generation)? {
                     return Ok(Outcome::Retry);
                 }
                 continue;
             }
-            self.release(owner, in_doubt_since)?;
             return Err(failure.into_error("refreshing the access token"));
         }
     }
 
     /// Commits the new tokens (refresh token first in the store, then the access token is handed out).
     /// `replaced` is the refresh token stored at `generation`: kept, sealed for its new field, for the grace window.
-    fn commit(&self, owner: &str, generation: u64, replaced: Option<&Secret>, set: oauth::TokenSet) -> Result<Outcome> {
+    fn commit(
+        &self,
+        held: &mut Held<'_>,
+        generation: u64,
+        replaced: Option<&Secret>,
+        set: oauth::TokenSet,
+    ) -> Result<Outcome> {
+        let owner = held.owner.as_str();
         let access = self.state.seal("access_token", &set.access_token)?;
         let new_refresh = set.refresh_token.as_ref().map(|t| self.state.seal("refresh_token", t)).transpose()?;
         let previous = replaced.map(|t| self.state.seal("previous_refresh_token", t)).transpose()?;
@@ -255,6 +320,7 @@ impl ConnectionTokens {
             latest.reauth = None;
             Ok(true)
         })?;
+        held.gone = true;
         if !committed {
             return Ok(Outcome::Retry);
         }
@@ -271,7 +337,8 @@ impl ConnectionTokens {
     }
 
     /// Marks the connection `reauth_required` (unless newer tokens arrived meanwhile) and says so.
-    fn give_up(&self, owner: &str, generation: u64, reason: &str) -> Result<Outcome> {
+    fn give_up(&self, held: &mut Held<'_>, generation: u64, reason: &str) -> Result<Outcome> {
+        let owner = held.owner.as_str();
         let marked = self.state.update(|latest| {
             if latest.lease.as_ref().is_some_and(|l| l.owner == owner) {
                 latest.lease = None;
@@ -282,6 +349,7 @@ impl ConnectionTokens {
             latest.reauth = Some(Reauth { reason: reason.to_owned(), since_ms: now_ms() });
             Ok(true)
         })?;
+        held.gone = true;
         if !marked {
             return Ok(Outcome::Retry);
         }
@@ -294,11 +362,16 @@ impl ConnectionTokens {
     }
 
     /// Keeps the lease for another attempt; `false` when it was lost (the caller starts over).
-    fn extend_lease(&self, owner: &str, generation: u64, in_doubt_since: Option<i64>) -> Result<bool> {
+    fn extend_lease(&self, held: &mut Held<'_>, generation: u64) -> Result<bool> {
         let ttl = self.lease_ttl_ms();
-        self.state.update(|latest| {
+        let (owner, in_doubt_since) = (held.owner.as_str(), held.in_doubt_since);
+        let extended = self.state.update(|latest| {
             let mine = latest.generation == generation && latest.lease.as_ref().is_some_and(|l| l.owner == owner);
             if !mine {
+                // Newer tokens were stored meanwhile: our lease, if it is still there, goes too.
+                if latest.lease.as_ref().is_some_and(|l| l.owner == owner) {
+                    latest.lease = None;
+                }
                 return Ok(false);
             }
             if let Some(l) = latest.lease.as_mut() {
@@ -308,10 +381,15 @@ impl ConnectionTokens {
                 g.refresh_in_doubt_since_ms.get_or_insert(t);
             }
             Ok(true)
-        })
+        })?;
+        if !extended {
+            held.gone = true;
+        }
+        Ok(extended)
     }
 
-    /// Lets go of the lease after a failed refresh, remembering a refresh that may have reached Xero.
+    /// Lets go of the lease after a failed refresh, remembering a refresh that may have reached Xero (only through
+    /// [`Held`]'s drop).
     fn release(&self, owner: &str, in_doubt_since: Option<i64>) -> Result<()> {
         self.state.update(|latest| {
             if latest.lease.as_ref().is_none_or(|l| l.owner != owner) {
