@@ -80,6 +80,16 @@ fn next_call_proceeds_at_once(sim: &SimHandle, name: &str) {
     assert!(stored(name)["lease"].is_null());
     let s = status(name);
     assert_eq!((&s["signed_in"], &s["reauth_required"]), (&json!(true), &json!(false)), "{s}");
+    assert!(s["last_refresh_error"].is_null() && s["tokens_unreadable"].is_null(), "all is well again: {s}");
+}
+
+/// What `status` says after a failed refresh: the error, and whether the connection is usable from here.
+fn status_after_failure(name: &str, err: &Value) -> Value {
+    let s = status(name);
+    assert_eq!(s["last_refresh_error"]["code"], err["code"], "{s}");
+    assert_eq!(s["last_refresh_error"]["message"], err["message"], "{s}");
+    assert!(s["last_refresh_error"]["at"].is_string(), "{s}");
+    s
 }
 
 #[test]
@@ -91,7 +101,15 @@ fn the_stored_refresh_token_not_opening() {
     // A value sealed for another field does not open as the refresh token.
     damaged["grant"]["refresh_token"] = good["grant"]["access_token"].clone();
     mem().put(&key(name), &damaged);
-    refresh_fails(&sim, name, "store");
+    let err = refresh_fails(&sim, name, "store");
+    let message = err["message"].as_str().unwrap();
+    assert!(message.contains("the stored `refresh_token` does not open"), "{err}");
+    assert!(message.contains("key and connection are right"), "not sent looking for another key: {err}");
+    assert_eq!(err["field"], "refresh_token");
+    // Not usable as it is, and status says so and why.
+    let s = status_after_failure(name, &err);
+    assert_eq!(s["signed_in"], false, "{s}");
+    assert!(s["tokens_unreadable"].as_str().unwrap().contains("`refresh_token`"), "{s}");
     // Again at once, and the same answer (no lease in the way).
     let started = Instant::now();
     refresh_fails(&sim, name, "store");
@@ -115,7 +133,12 @@ fn the_replaced_refresh_token_not_opening_when_it_is_needed() {
     damaged["grant"]["refresh_token"] = sealed(name, "refresh_token", "a-token-xero-never-issued");
     damaged["grant"]["previous_refresh_token"] = good["grant"]["access_token"].clone();
     mem().put(&key(name), &damaged);
-    refresh_fails(&sim, name, "store");
+    let err = refresh_fails(&sim, name, "store");
+    assert!(err["message"].as_str().unwrap().contains("the stored `previous_refresh_token` does not open"), "{err}");
+    assert_eq!(err["field"], "previous_refresh_token");
+    let s = status_after_failure(name, &err);
+    assert_eq!(s["signed_in"], false, "{s}");
+    assert!(s["tokens_unreadable"].as_str().unwrap().contains("`previous_refresh_token`"), "{s}");
 
     let mut repaired = stored(name);
     repaired["grant"]["previous_refresh_token"] = good["grant"]["previous_refresh_token"].clone();
@@ -130,8 +153,9 @@ fn the_token_endpoint_failing() {
     let name = "xero-lease-500";
     let (sim, _) = ready(name);
     sim.add_fault(FaultSpec::next("POST", "/connect/token", FaultKind::Error500, 3));
-    refresh_fails(&sim, name, "xero_unavailable");
-    assert!(status(name)["refresh_in_doubt_since"].is_string(), "a 5xx may come after Xero rotated the token");
+    let err = refresh_fails(&sim, name, "xero_unavailable");
+    let s = status_after_failure(name, &err);
+    assert!(s["refresh_in_doubt_since"].is_string(), "a 5xx may come after Xero rotated the token");
     next_call_proceeds_at_once(&sim, name);
 }
 
@@ -182,7 +206,8 @@ fn the_token_endpoint_answering_garbage() {
     let mut garbage = config.clone();
     garbage["endpoints"]["token"] = json!(garbage_token_endpoint());
     configure(&garbage);
-    refresh_fails(&sim, name, "auth_failed");
+    let err = refresh_fails(&sim, name, "auth_failed");
+    status_after_failure(name, &err);
     configure(&config);
     next_call_proceeds_at_once(&sim, name);
 }
@@ -197,7 +222,8 @@ fn the_store_failing_to_save_the_new_tokens() {
     assert!(err["message"].as_str().unwrap().contains("failed to save"), "{err}");
     assert_eq!(mem().faults_left(&key(name)), Faults::default());
     // Xero rotated the refresh token, but the new one was not stored: the stored one still works (grace window).
-    assert!(status(name)["refresh_in_doubt_since"].is_string());
+    let s = status_after_failure(name, &err);
+    assert!(s["refresh_in_doubt_since"].is_string(), "{s}");
     sim.reset_counters();
     next_call_proceeds_at_once(&sim, name);
     assert_eq!(sim.counters().refreshes_from_grace, 1);
@@ -212,6 +238,7 @@ fn the_store_failing_to_load_for_the_commit() {
     let err = refresh_fails(&sim, name, "store");
     assert!(err["message"].as_str().unwrap().contains("failed to load"), "{err}");
     assert_eq!(mem().faults_left(&key(name)), Faults::default());
+    status_after_failure(name, &err);
     next_call_proceeds_at_once(&sim, name);
 }
 
@@ -226,6 +253,7 @@ fn the_store_failing_to_extend_the_lease() {
     assert!(err["message"].as_str().unwrap().contains("failed to save"), "{err}");
     assert_eq!(mem().faults_left(&key(name)), Faults::default());
     assert_eq!(sim.counters().faults_injected.get("error500"), Some(&1));
+    status_after_failure(name, &err);
     next_call_proceeds_at_once(&sim, name);
 }
 

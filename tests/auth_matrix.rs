@@ -147,6 +147,7 @@ fn lifecycle(c: Combination) {
             (&json!(true), &json!(false), &json!(c.encrypted)),
             "{name} after expiry {n}: {s}"
         );
+        assert!(s["last_refresh_error"].is_null() && s["tokens_unreadable"].is_null(), "{name} after expiry {n}: {s}");
         let stored = c.stored(&config);
         assert!(stored["lease"].is_null(), "{name} after expiry {n}: the lease was let go: {}", stored["lease"]);
     }

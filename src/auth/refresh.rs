@@ -6,7 +6,8 @@
 //!   by compare-and-swap: whoever takes it sees the freshest record, so a refresh done meanwhile is never
 //!   repeated). A lease of a process that has ended is taken over at once.
 //! - However a refresh ends (tokens committed, given up, any error, a panic), its lease is let go ([`Held`]); a
-//!   lease that could not even be let go (the store failing) is taken over at once by this process.
+//!   lease that could not even be let go (the store failing) is taken over at once by this process. A failed
+//!   refresh leaves its error in the record (`status` shows it) until one succeeds.
 //! - The new refresh token is committed to the store before the new access token is handed out.
 //! - A refresh whose answer was lost is retried with the same refresh token (Xero answers it again for 30
 //!   minutes); `invalid_grant` stops retries and marks the connection `reauth_required` durably.
@@ -19,7 +20,7 @@ use crate::deadline::Deadline;
 use crate::error::{Error, ErrorCode, Result};
 use crate::log::Level;
 use crate::secret::Secret;
-use crate::store::tokens::{AuthRecord, GrantRecord, Lease, Reauth};
+use crate::store::tokens::{AuthRecord, GrantRecord, Lease, Reauth, RefreshFailure};
 use crate::xlog;
 use parking_lot::Mutex;
 use std::time::Duration;
@@ -67,11 +68,18 @@ struct Held<'a> {
     in_doubt_since: Option<i64>,
     /// Not (or no longer) in the record: nothing to release.
     gone: bool,
+    /// The error the refresh ended with, kept in the record as the lease is let go.
+    failure: Option<RefreshFailure>,
 }
 
 impl Held<'_> {
     fn mark_in_doubt(&mut self, at_ms: i64) {
         self.in_doubt_since.get_or_insert(at_ms);
+    }
+
+    fn failed(&mut self, e: &Error) {
+        self.failure =
+            Some(RefreshFailure { code: e.code.as_str().to_owned(), message: e.message.clone(), at_ms: now_ms() });
     }
 }
 
@@ -84,7 +92,7 @@ impl Drop for Held<'_> {
         let released = if std::thread::panicking() {
             Err(Error::internal("a panic during the refresh"))
         } else {
-            self.tokens.release(&self.owner, self.in_doubt_since)
+            self.tokens.release(&self.owner, self.in_doubt_since, self.failure.take())
         };
         if let Err(e) = released {
             xlog!(
@@ -178,7 +186,7 @@ impl ConnectionTokens {
             mine.lease =
                 Some(Lease { owner: owner.clone(), taken_at_ms: now, expires_at_ms: now + self.lease_ttl_ms() });
             // Held from before the swap: a swap that fails may still have written.
-            let mut held = Held { tokens: self, owner, in_doubt_since: None, gone: false };
+            let mut held = Held { tokens: self, owner, in_doubt_since: None, gone: false, failure: None };
             if !self.state.swap(&snapshot, &mine)? {
                 held.gone = true;
                 conflicts += 1;
@@ -190,9 +198,13 @@ impl ConnectionTokens {
             if let Some(stale) = &record.lease {
                 lease::taken_over(&stale.owner);
             }
-            match self.refresh_holding(&mut held, &mine, deadline)? {
-                Outcome::Token(token) => return Ok(token),
-                Outcome::Retry => continue,
+            match self.refresh_holding(&mut held, &mine, deadline) {
+                Ok(Outcome::Token(token)) => return Ok(token),
+                Ok(Outcome::Retry) => continue,
+                Err(e) => {
+                    held.failed(&e);
+                    return Err(e);
+                }
             }
         }
     }
@@ -202,7 +214,11 @@ impl ConnectionTokens {
     fn refresh_holding(&self, held: &mut Held<'_>, taken: &AuthRecord, deadline: Deadline) -> Result<Outcome> {
         let grant = taken.grant.as_ref().ok_or_else(|| Error::internal("lease taken without a grant"))?;
         let generation = taken.generation;
-        let current = grant.refresh_token.as_ref().map(|t| self.state.open("refresh_token", t)).transpose()?;
+        let current = grant
+            .refresh_token
+            .as_ref()
+            .map(|t| self.state.open("refresh_token", t).map_err(|e| self.the_key_is_right(grant, e)))
+            .transpose()?;
         // The token it replaced is opened only if Xero refuses the current one: nothing else depends on it.
         let replaced = match (&grant.previous_refresh_token, grant.rotated_at_ms) {
             (Some(t), Some(at)) if now_ms() < at + GRACE_MS => Some(t),
@@ -238,7 +254,9 @@ impl ConnectionTokens {
             };
             if failure.is_invalid_grant() && grant.grant_type == GrantType::AuthorizationCode {
                 if let (false, Some(sealed)) = (using_previous, replaced) {
-                    previous = Some(self.state.open_previous_refresh_token(sealed)?);
+                    previous = Some(
+                        self.state.open_previous_refresh_token(sealed).map_err(|e| self.the_key_is_right(grant, e))?,
+                    );
                     xlog!(
                         Level::Warn,
                         TARGET,
@@ -318,6 +336,7 @@ impl ConnectionTokens {
             latest.generation += 1;
             latest.lease = None;
             latest.reauth = None;
+            latest.refresh_failure = None;
             Ok(true)
         })?;
         held.gone = true;
@@ -388,19 +407,36 @@ impl ConnectionTokens {
         Ok(extended)
     }
 
-    /// Lets go of the lease after a failed refresh, remembering a refresh that may have reached Xero (only through
-    /// [`Held`]'s drop).
-    fn release(&self, owner: &str, in_doubt_since: Option<i64>) -> Result<()> {
+    /// Lets go of the lease after a failed refresh, remembering a refresh that may have reached Xero and why it
+    /// failed (only through [`Held`]'s drop).
+    fn release(&self, owner: &str, in_doubt_since: Option<i64>, failure: Option<RefreshFailure>) -> Result<()> {
         self.state.update(|latest| {
             if latest.lease.as_ref().is_none_or(|l| l.owner != owner) {
                 return Ok(());
             }
             latest.lease = None;
+            if failure.is_some() {
+                latest.refresh_failure = failure.clone();
+            }
             if let (Some(t), Some(g)) = (in_doubt_since, latest.grant.as_mut()) {
                 g.refresh_in_doubt_since_ms.get_or_insert(t);
             }
             Ok(())
         })
+    }
+}
+
+impl ConnectionTokens {
+    /// A refresh token of a record whose access token opened with this key does not open: the key is not what is
+    /// wrong, and an operator must not be sent looking for another one.
+    fn the_key_is_right(&self, grant: &GrantRecord, mut e: Error) -> Error {
+        if e.code == ErrorCode::Store && self.state.sealer.encrypts() && grant.access_token.is_encrypted() {
+            e.message.push_str(
+                "; the access_token of the same record opens with this key, so key and connection are right: this \
+                 value was written for another field or is damaged (a new sign-in replaces it)",
+            );
+        }
+        e
     }
 }
 
