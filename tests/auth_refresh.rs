@@ -7,7 +7,11 @@ mod common;
 use auth_support::*;
 use serde_json::json;
 use std::time::Duration;
+use xero_link::secret::Secret;
+use xero_link::store::seal::Sealer;
 use xero_sim::{FaultKind, FaultSpec};
+
+const KEY: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
 /// Waits until the access token of a 3-second lifetime is due for refresh.
 fn wait_for_expiry() {
@@ -134,4 +138,69 @@ fn invalid_grant_requires_a_new_sign_in_and_says_so_until_then() {
     ok(op("connections", json!({"connection": "xero-revoked"})));
     let s = status("xero-revoked");
     assert_eq!((s["signed_in"].clone(), s["reauth_required"].clone()), (json!(true), json!(false)));
+}
+
+#[test]
+fn an_encrypted_connection_keeps_refreshing() {
+    let sim = sim(sim_config(FAST));
+    let name = "xero-sealed-refresh";
+    let dir = common::temp_state_dir(name);
+    let mut config = web_config(name, &dir, &sim.base_url());
+    config["encryption_key"] = json!(KEY);
+    configure(&config);
+    sign_in(name);
+    ok(op("set_tenant", json!({"connection": name, "tenant_id": xero_sim::HUGE_TENANT_ID})));
+    sim.reset_counters();
+    // The second rotation is the first to find a replaced refresh token in the record.
+    for _ in 0..3 {
+        wait_for_expiry();
+        ok(op("connections", json!({"connection": name})));
+    }
+    assert_eq!(sim.counters().refreshes, 3);
+    let grant = stored_record(&dir, name)["grant"].clone();
+    let sealer = Sealer::new(name, Some(&Secret::new(KEY))).unwrap();
+    let sealed = |field: &str| serde_json::from_value(grant[field].clone()).unwrap();
+    assert!(sealer.open("previous_refresh_token", &sealed("previous_refresh_token")).is_ok(), "sealed for its field");
+    assert!(sealer.open("refresh_token", &sealed("refresh_token")).is_ok());
+}
+
+#[test]
+fn records_of_earlier_versions_still_open_the_replaced_refresh_token() {
+    let sim = sim(sim_config(1.0));
+    let name = "xero-sealed-old";
+    let dir = common::temp_state_dir(name);
+    let mut config = web_config(name, &dir, &sim.base_url());
+    config["encryption_key"] = json!(KEY);
+    configure(&config);
+    sign_in(name);
+    ok(op("set_tenant", json!({"connection": name, "tenant_id": xero_sim::HUGE_TENANT_ID})));
+    let first = stored_record(&dir, name)["grant"]["refresh_token"].clone();
+    sim.expire_access_tokens();
+    ok(op("connections", json!({"connection": name}))); // the first rotation
+
+    // Earlier versions moved the replaced refresh token over as it was, sealed for `refresh_token`: exactly the
+    // value stored before the rotation. And the current one is refused, so the replaced one is needed.
+    let sealer = Sealer::new(name, Some(&Secret::new(KEY))).unwrap();
+    let mut record = stored_record(&dir, name);
+    record["grant"]["previous_refresh_token"] = first;
+    record["grant"]["refresh_token"] =
+        serde_json::to_value(sealer.seal("refresh_token", &Secret::new("a-token-xero-never-issued")).unwrap()).unwrap();
+    store_record(&dir, name, &record);
+    let exported = ok(op("export_state", json!({"connection": name})));
+
+    sim.reset_counters();
+    sim.expire_access_tokens();
+    ok(op("connections", json!({"connection": name})));
+    let c = sim.counters();
+    assert_eq!((c.invalid_grant, c.refreshes_from_grace), (1, 1), "the replaced token was opened and used: {c:?}");
+    assert_eq!(status(name)["reauth_required"], false);
+
+    // An export of such a record imports, the replaced token sealed for its own field from then on.
+    let other = common::temp_state_dir("xero-sealed-old-other");
+    let mut elsewhere = config.clone();
+    elsewhere["state_dir"] = json!(other);
+    configure(&elsewhere);
+    ok(op("import_state", json!({"connection": name, "state": exported})));
+    let previous = stored_record(&other, name)["grant"]["previous_refresh_token"].clone();
+    assert!(sealer.open("previous_refresh_token", &serde_json::from_value(previous).unwrap()).is_ok());
 }

@@ -1,8 +1,11 @@
-//! Who holds a refresh lease, and whether that holder is gone (a process on this host that no longer runs: its
-//! lease is taken over at once instead of waiting for it to expire).
+//! Who holds a refresh lease, and whether that holder is gone (a process on this host that no longer runs, or a
+//! refresh of this process that ended without being able to let its lease go: its lease is taken over at once
+//! instead of waiting for it to expire).
 
 use once_cell::sync::Lazy;
+use parking_lot::Mutex;
 use rand::RngCore;
+use std::collections::HashSet;
 
 static HOST: Lazy<String> = Lazy::new(|| {
     let mut buf = [0u8; 256];
@@ -20,8 +23,24 @@ pub fn new_owner() -> String {
     format!("{}/{}/{:016x}", *HOST, std::process::id(), rand::rngs::OsRng.next_u64())
 }
 
-/// Whether the lease's owner is a process of this host that has ended.
+/// Leases of this process whose refresh has ended but which could not be let go (the store failed).
+static FORSAKEN: Lazy<Mutex<HashSet<String>>> = Lazy::new(Default::default);
+
+/// Records that the refresh of `owner` (of this process) has ended without letting its lease go.
+pub fn forsake(owner: &str) {
+    FORSAKEN.lock().insert(owner.to_owned());
+}
+
+/// Forgets `owner` once its lease has been taken over.
+pub fn taken_over(owner: &str) {
+    FORSAKEN.lock().remove(owner);
+}
+
+/// Whether the lease's owner is a process of this host that has ended, or a refresh of this process that has.
 pub fn abandoned(owner: &str) -> bool {
+    if FORSAKEN.lock().contains(owner) {
+        return true;
+    }
     let mut parts = owner.rsplitn(3, '/');
     let (Some(_nonce), Some(pid), Some(host)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
@@ -58,6 +77,15 @@ mod tests {
         assert!(!abandoned(&new_owner()));
         assert!(!abandoned("elsewhere/1/00"));
         assert!(!abandoned("garbage"));
+    }
+
+    #[test]
+    fn a_forsaken_lease_of_this_process_is_abandoned() {
+        let owner = new_owner();
+        forsake(&owner);
+        assert!(abandoned(&owner));
+        taken_over(&owner);
+        assert!(!abandoned(&owner));
     }
 
     #[test]

@@ -5,6 +5,9 @@
 //! - One refresh per connection at a time, across threads (a mutex) and processes (a lease in the record, taken
 //!   by compare-and-swap: whoever takes it sees the freshest record, so a refresh done meanwhile is never
 //!   repeated). A lease of a process that has ended is taken over at once.
+//! - However a refresh ends (tokens committed, given up, any error, a panic), its lease is let go ([`Held`]); a
+//!   lease that could not even be let go (the store failing) is taken over at once by this process. A failed
+//!   refresh leaves its error in the record (`status` shows it) until one succeeds.
 //! - The new refresh token is committed to the store before the new access token is handed out.
 //! - A refresh whose answer was lost is retried with the same refresh token (Xero answers it again for 30
 //!   minutes); `invalid_grant` stops retries and marks the connection `reauth_required` durably.
@@ -17,7 +20,7 @@ use crate::deadline::Deadline;
 use crate::error::{Error, ErrorCode, Result};
 use crate::log::Level;
 use crate::secret::Secret;
-use crate::store::tokens::{AuthRecord, GrantRecord, Lease, Reauth};
+use crate::store::tokens::{AuthRecord, GrantRecord, Lease, Reauth, RefreshFailure};
 use crate::xlog;
 use parking_lot::Mutex;
 use std::time::Duration;
@@ -51,6 +54,57 @@ pub struct ConnectionTokens {
 enum Outcome {
     Token(Secret),
     Retry,
+}
+
+/// The refresh lease this process took (or may have taken: a compare-and-swap that failed may have written).
+/// Dropping it lets the lease go, so no way out of a refresh can leave it held: the writes that end a refresh
+/// (`commit`, `give_up`) clear it themselves and mark it [`Held::gone`]; on any other way out `drop` releases
+/// it, keeping a refresh that may have reached Xero, and when even that cannot be written the lease is
+/// forsaken: this process takes it over at once rather than waiting for it to expire.
+struct Held<'a> {
+    tokens: &'a ConnectionTokens,
+    owner: String,
+    /// When a refresh request that may have reached Xero (and rotated the refresh token) was sent.
+    in_doubt_since: Option<i64>,
+    /// Not (or no longer) in the record: nothing to release.
+    gone: bool,
+    /// The error the refresh ended with, kept in the record as the lease is let go.
+    failure: Option<RefreshFailure>,
+}
+
+impl Held<'_> {
+    fn mark_in_doubt(&mut self, at_ms: i64) {
+        self.in_doubt_since.get_or_insert(at_ms);
+    }
+
+    fn failed(&mut self, e: &Error) {
+        self.failure =
+            Some(RefreshFailure { code: e.code.as_str().to_owned(), message: e.message.clone(), at_ms: now_ms() });
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        if self.gone {
+            return;
+        }
+        // No store call while unwinding: a second panic would abort the host's process.
+        let released = if std::thread::panicking() {
+            Err(Error::internal("a panic during the refresh"))
+        } else {
+            self.tokens.release(&self.owner, self.in_doubt_since, self.failure.take())
+        };
+        if let Err(e) = released {
+            xlog!(
+                Level::Warn,
+                TARGET,
+                "{}: the refresh lease could not be let go ({}); this process takes it over at its next refresh",
+                self.tokens.state.connection,
+                e.message
+            );
+            lease::forsake(&self.owner);
+        }
+    }
 }
 
 impl ConnectionTokens {
@@ -131,30 +185,49 @@ impl ConnectionTokens {
             let owner = lease::new_owner();
             mine.lease =
                 Some(Lease { owner: owner.clone(), taken_at_ms: now, expires_at_ms: now + self.lease_ttl_ms() });
+            // Held from before the swap: a swap that fails may still have written.
+            let mut held = Held { tokens: self, owner, in_doubt_since: None, gone: false, failure: None };
             if !self.state.swap(&snapshot, &mine)? {
+                held.gone = true;
                 conflicts += 1;
                 if conflicts >= state::MAX_CONFLICTS {
                     return Err(state::endless_conflicts(&self.state.connection));
                 }
                 continue;
             }
-            match self.refresh_holding(&owner, &mine, deadline)? {
-                Outcome::Token(token) => return Ok(token),
-                Outcome::Retry => continue,
+            if let Some(stale) = &record.lease {
+                lease::taken_over(&stale.owner);
+            }
+            match self.refresh_holding(&mut held, &mine, deadline) {
+                Ok(Outcome::Token(token)) => return Ok(token),
+                Ok(Outcome::Retry) => continue,
+                Err(e) => {
+                    held.failed(&e);
+                    return Err(e);
+                }
             }
         }
     }
 
-    /// Refreshes while holding the lease `owner`; `taken` is the record as the lease was taken.
-    fn refresh_holding(&self, owner: &str, taken: &AuthRecord, deadline: Deadline) -> Result<Outcome> {
+    /// Refreshes while holding the lease `held`; `taken` is the record as the lease was taken. Any error leaves
+    /// the lease to `held`'s drop.
+    fn refresh_holding(&self, held: &mut Held<'_>, taken: &AuthRecord, deadline: Deadline) -> Result<Outcome> {
         let grant = taken.grant.as_ref().ok_or_else(|| Error::internal("lease taken without a grant"))?;
         let generation = taken.generation;
-        let current = grant.refresh_token.as_ref().map(|t| self.state.open("refresh_token", t)).transpose()?;
-        let previous = match (&grant.previous_refresh_token, grant.rotated_at_ms) {
-            (Some(t), Some(at)) if now_ms() < at + GRACE_MS => Some(self.state.open("previous_refresh_token", t)?),
+        let current = grant
+            .refresh_token
+            .as_ref()
+            .map(|t| self.state.open("refresh_token", t).map_err(|e| self.the_key_is_right(grant, e)))
+            .transpose()?;
+        // The token it replaced is opened only if Xero refuses the current one: nothing else depends on it.
+        let replaced = match (&grant.previous_refresh_token, grant.rotated_at_ms) {
+            (Some(t), Some(at)) if now_ms() < at + GRACE_MS => Some(t),
             _ => None,
         };
-        let mut in_doubt_since = grant.refresh_in_doubt_since_ms;
+        let mut previous = None;
+        if let Some(t) = grant.refresh_in_doubt_since_ms {
+            held.mark_in_doubt(t);
+        }
         let mut using_previous = false;
         let mut attempt = 0;
         loop {
@@ -165,18 +238,25 @@ impl ConnectionTokens {
                 (GrantType::AuthorizationCode, Some(rt)) => oauth::refresh(&self.config, rt, deadline),
                 (GrantType::AuthorizationCode, None) => {
                     return self.give_up(
-                        owner,
+                        held,
                         generation,
                         "the stored sign-in has no refresh token (was offline_access granted?)",
                     );
                 }
             };
             let failure = match result {
-                Ok(set) => return self.commit(owner, generation, set),
+                Ok(set) => {
+                    // Xero has rotated the refresh token: until the new one is stored, the refresh is in doubt.
+                    held.mark_in_doubt(started);
+                    return self.commit(held, generation, current.as_ref(), set);
+                }
                 Err(f) => f,
             };
             if failure.is_invalid_grant() && grant.grant_type == GrantType::AuthorizationCode {
-                if !using_previous && previous.is_some() {
+                if let (false, Some(sealed)) = (using_previous, replaced) {
+                    previous = Some(
+                        self.state.open_previous_refresh_token(sealed).map_err(|e| self.the_key_is_right(grant, e))?,
+                    );
                     xlog!(
                         Level::Warn,
                         TARGET,
@@ -187,14 +267,14 @@ impl ConnectionTokens {
                     continue;
                 }
                 return self.give_up(
-                    owner,
+                    held,
                     generation,
                     "Xero refused the stored refresh token (invalid_grant): it expired after 60 days unused, was revoked \
                      (the app was disconnected in Xero), or was replaced elsewhere",
                 );
             }
             if failure.uncertain() {
-                in_doubt_since.get_or_insert(started);
+                held.mark_in_doubt(started);
             }
             let backoff = Duration::from_millis(200 * u64::from(attempt));
             if failure.transient() && attempt < ATTEMPTS && deadline.allows(backoff) {
@@ -206,20 +286,28 @@ impl ConnectionTokens {
                     describe(&failure)
                 );
                 std::thread::sleep(backoff);
-                if !self.extend_lease(owner, generation, in_doubt_since)? {
+                if !self.extend_lease(held, generation)? {
                     return Ok(Outcome::Retry);
                 }
                 continue;
             }
-            self.release(owner, in_doubt_since)?;
             return Err(failure.into_error("refreshing the access token"));
         }
     }
 
     /// Commits the new tokens (refresh token first in the store, then the access token is handed out).
-    fn commit(&self, owner: &str, generation: u64, set: oauth::TokenSet) -> Result<Outcome> {
+    /// `replaced` is the refresh token stored at `generation`: kept, sealed for its new field, for the grace window.
+    fn commit(
+        &self,
+        held: &mut Held<'_>,
+        generation: u64,
+        replaced: Option<&Secret>,
+        set: oauth::TokenSet,
+    ) -> Result<Outcome> {
+        let owner = held.owner.as_str();
         let access = self.state.seal("access_token", &set.access_token)?;
         let new_refresh = set.refresh_token.as_ref().map(|t| self.state.seal("refresh_token", t)).transpose()?;
+        let previous = replaced.map(|t| self.state.seal("previous_refresh_token", t)).transpose()?;
         let now = now_ms();
         let committed = self.state.update(|latest| {
             if latest.generation != generation || latest.grant.is_none() {
@@ -234,8 +322,9 @@ impl ConnectionTokens {
             g.access_expires_at_ms = set.expires_at_ms();
             g.access_lifetime_ms = set.lifetime.as_millis() as i64;
             if let Some(rt) = &new_refresh {
-                if let Some(old) = g.refresh_token.replace(rt.clone()) {
-                    g.previous_refresh_token = Some(old);
+                // Same generation: the stored refresh token is still the one opened as `replaced`.
+                if g.refresh_token.replace(rt.clone()).is_some() {
+                    g.previous_refresh_token = previous.clone();
                     g.rotated_at_ms = Some(now);
                 }
             }
@@ -247,8 +336,10 @@ impl ConnectionTokens {
             latest.generation += 1;
             latest.lease = None;
             latest.reauth = None;
+            latest.refresh_failure = None;
             Ok(true)
         })?;
+        held.gone = true;
         if !committed {
             return Ok(Outcome::Retry);
         }
@@ -265,7 +356,8 @@ impl ConnectionTokens {
     }
 
     /// Marks the connection `reauth_required` (unless newer tokens arrived meanwhile) and says so.
-    fn give_up(&self, owner: &str, generation: u64, reason: &str) -> Result<Outcome> {
+    fn give_up(&self, held: &mut Held<'_>, generation: u64, reason: &str) -> Result<Outcome> {
+        let owner = held.owner.as_str();
         let marked = self.state.update(|latest| {
             if latest.lease.as_ref().is_some_and(|l| l.owner == owner) {
                 latest.lease = None;
@@ -276,6 +368,7 @@ impl ConnectionTokens {
             latest.reauth = Some(Reauth { reason: reason.to_owned(), since_ms: now_ms() });
             Ok(true)
         })?;
+        held.gone = true;
         if !marked {
             return Ok(Outcome::Retry);
         }
@@ -288,11 +381,16 @@ impl ConnectionTokens {
     }
 
     /// Keeps the lease for another attempt; `false` when it was lost (the caller starts over).
-    fn extend_lease(&self, owner: &str, generation: u64, in_doubt_since: Option<i64>) -> Result<bool> {
+    fn extend_lease(&self, held: &mut Held<'_>, generation: u64) -> Result<bool> {
         let ttl = self.lease_ttl_ms();
-        self.state.update(|latest| {
+        let (owner, in_doubt_since) = (held.owner.as_str(), held.in_doubt_since);
+        let extended = self.state.update(|latest| {
             let mine = latest.generation == generation && latest.lease.as_ref().is_some_and(|l| l.owner == owner);
             if !mine {
+                // Newer tokens were stored meanwhile: our lease, if it is still there, goes too.
+                if latest.lease.as_ref().is_some_and(|l| l.owner == owner) {
+                    latest.lease = None;
+                }
                 return Ok(false);
             }
             if let Some(l) = latest.lease.as_mut() {
@@ -302,21 +400,43 @@ impl ConnectionTokens {
                 g.refresh_in_doubt_since_ms.get_or_insert(t);
             }
             Ok(true)
-        })
+        })?;
+        if !extended {
+            held.gone = true;
+        }
+        Ok(extended)
     }
 
-    /// Lets go of the lease after a failed refresh, remembering a refresh that may have reached Xero.
-    fn release(&self, owner: &str, in_doubt_since: Option<i64>) -> Result<()> {
+    /// Lets go of the lease after a failed refresh, remembering a refresh that may have reached Xero and why it
+    /// failed (only through [`Held`]'s drop).
+    fn release(&self, owner: &str, in_doubt_since: Option<i64>, failure: Option<RefreshFailure>) -> Result<()> {
         self.state.update(|latest| {
             if latest.lease.as_ref().is_none_or(|l| l.owner != owner) {
                 return Ok(());
             }
             latest.lease = None;
+            if failure.is_some() {
+                latest.refresh_failure = failure.clone();
+            }
             if let (Some(t), Some(g)) = (in_doubt_since, latest.grant.as_mut()) {
                 g.refresh_in_doubt_since_ms.get_or_insert(t);
             }
             Ok(())
         })
+    }
+}
+
+impl ConnectionTokens {
+    /// A refresh token of a record whose access token opened with this key does not open: the key is not what is
+    /// wrong, and an operator must not be sent looking for another one.
+    fn the_key_is_right(&self, grant: &GrantRecord, mut e: Error) -> Error {
+        if e.code == ErrorCode::Store && self.state.sealer.encrypts() && grant.access_token.is_encrypted() {
+            e.message.push_str(
+                "; the access_token of the same record opens with this key, so key and connection are right: this \
+                 value was written for another field or is damaged (a new sign-in replaces it)",
+            );
+        }
+        e
     }
 }
 

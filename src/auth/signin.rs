@@ -167,6 +167,7 @@ fn commit_grant(
         record.grant = Some(grant.clone());
         record.reauth = None;
         record.lease = None;
+        record.refresh_failure = None;
         record.generation += 1;
         if let Some(t) = &tenant {
             record.tenant = Some(t.clone());

@@ -103,6 +103,15 @@ impl State {
     pub fn open(&self, field: &str, value: &Sealed) -> Result<Secret> {
         self.sealer.open(field, value)
     }
+
+    /// The refresh token a rotation replaced. Sealed for `previous_refresh_token` (rotations since this was fixed,
+    /// imports); rotations before moved it there still sealed for `refresh_token`, and those records must open
+    /// too. Either way it is a refresh token of this connection under this key: accepting both binds no less.
+    pub fn open_previous_refresh_token(&self, value: &Sealed) -> Result<Secret> {
+        self.sealer
+            .open("previous_refresh_token", value)
+            .or_else(|first| self.sealer.open("refresh_token", value).map_err(|_| first))
+    }
 }
 
 /// Compare-and-swap refusals in a row after which a change gives up.

@@ -259,6 +259,7 @@ pub fn disconnect(config: &Config, deadline: Deadline) -> Result<Disconnected> {
         record.tenant = None;
         record.reauth = None;
         record.lease = None;
+        record.refresh_failure = None;
         record.pending.clear();
         record.generation += 1;
         Ok(())
@@ -302,7 +303,7 @@ fn remove_at_xero(config: &Config, record: &AuthRecord, deadline: Deadline) -> R
 #[derive(Debug, Clone, Serialize)]
 pub struct Status {
     pub connection: String,
-    /// Signed in and usable (not waiting for a new sign-in).
+    /// Signed in and usable: not waiting for a new sign-in, and every stored token opens with this configuration.
     pub signed_in: bool,
     pub grant_type: Option<GrantType>,
     pub signed_in_at: Option<String>,
@@ -315,6 +316,11 @@ pub struct Status {
     pub reauth_since: Option<String>,
     /// A refresh whose answer was lost, being recovered within Xero's 30-minute grace window.
     pub refresh_in_doubt_since: Option<String>,
+    /// Why the last refresh failed (in any process sharing the state), until one succeeds.
+    pub last_refresh_error: Option<RefreshError>,
+    /// Which stored token does not open with this configuration (its `encryption_key`), and why: the connection
+    /// cannot be used from here until that is put right.
+    pub tokens_unreadable: Option<String>,
     pub pending_sign_ins: usize,
     pub tokens_encrypted: bool,
     /// Where the sign-in state is kept: `sqlite` (in `state_dir`) or `host` (the host's store callbacks).
@@ -326,14 +332,32 @@ pub struct Status {
     pub rate_limits: Option<serde_json::Value>,
 }
 
+/// A failed refresh as `status` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RefreshError {
+    pub code: String,
+    pub message: String,
+    pub at: String,
+}
+
+/// The first stored token of `grant` that does not open with this configuration, and why.
+fn unreadable_token(state: &crate::auth::state::State, grant: &crate::store::tokens::GrantRecord) -> Option<String> {
+    let opened = state
+        .open("access_token", &grant.access_token)
+        .and_then(|_| grant.refresh_token.as_ref().map(|t| state.open("refresh_token", t)).transpose())
+        .and_then(|_| grant.previous_refresh_token.as_ref().map(|t| state.open_previous_refresh_token(t)).transpose());
+    opened.err().map(|e| e.message)
+}
+
 pub fn status(config: &Config) -> Result<Status> {
     let source = tokens(config)?;
     let record = source.state().load()?.record;
     let now = now_ms();
     let grant = record.grant.as_ref();
+    let tokens_unreadable = grant.and_then(|g| unreadable_token(source.state(), g));
     Ok(Status {
         connection: config.connection.clone(),
-        signed_in: grant.is_some() && record.reauth.is_none(),
+        signed_in: grant.is_some() && record.reauth.is_none() && tokens_unreadable.is_none(),
         grant_type: grant.map(|g| g.grant_type),
         signed_in_at: grant.map(|g| rfc3339(g.signed_in_at_ms)),
         refreshed_at: grant.and_then(|g| g.refreshed_at_ms).map(rfc3339),
@@ -344,6 +368,12 @@ pub fn status(config: &Config) -> Result<Status> {
         reauth_reason: record.reauth.as_ref().map(|r| r.reason.clone()),
         reauth_since: record.reauth.as_ref().map(|r| rfc3339(r.since_ms)),
         refresh_in_doubt_since: grant.and_then(|g| g.refresh_in_doubt_since_ms).map(rfc3339),
+        last_refresh_error: record.refresh_failure.as_ref().map(|f| RefreshError {
+            code: f.code.clone(),
+            message: f.message.clone(),
+            at: rfc3339(f.at_ms),
+        }),
+        tokens_unreadable,
         pending_sign_ins: record.pending.iter().filter(|p| p.expires_at_ms > now).count(),
         tokens_encrypted: source.state().sealer.encrypts(),
         state_store: config.state_store,
@@ -425,8 +455,14 @@ pub fn import(config: &Config, exported: Exported, force: bool) -> Result<Import
         };
         g.access_token = reseal("access_token", &g.access_token)?;
         g.refresh_token = g.refresh_token.as_ref().map(|t| reseal("refresh_token", t)).transpose()?;
-        g.previous_refresh_token =
-            g.previous_refresh_token.as_ref().map(|t| reseal("previous_refresh_token", t)).transpose()?;
+        g.previous_refresh_token = g
+            .previous_refresh_token
+            .as_ref()
+            .map(|t| {
+                let token = state.open_previous_refresh_token(t).map_err(|e| e.at("state.grant"))?;
+                state.seal("previous_refresh_token", &token)
+            })
+            .transpose()?;
     }
     let generation = state.update(|record| {
         if record.generation > exported.generation && !force {
@@ -444,6 +480,7 @@ pub fn import(config: &Config, exported: Exported, force: bool) -> Result<Import
         record.tenant = exported.tenant.clone();
         record.reauth = exported.reauth.clone();
         record.lease = None;
+        record.refresh_failure = None;
         record.generation = record.generation.max(exported.generation) + 1;
         Ok(record.generation)
     })?;

@@ -91,23 +91,29 @@ impl Sealer {
         Ok(Sealed(format!("{AES}{}", hex::encode(out))))
     }
 
+    /// The value of `field`; a `store` error naming the field (detail `field`) when it does not open.
     pub fn open(&self, field: &str, sealed: &Sealed) -> Result<Secret> {
+        let unreadable = |why: &str| {
+            Error::new(
+                ErrorCode::Store,
+                format!("the sign-in state of `{}` cannot be read: the stored `{field}` {why}", self.connection),
+            )
+            .with("field", field)
+        };
         if let Some(plain) = sealed.0.strip_prefix(PLAIN) {
             return Ok(Secret::new(plain));
         }
         let Some(hex_text) = sealed.0.strip_prefix(AES) else {
-            return Err(unreadable(&self.connection, "a stored value has an unknown format"));
+            return Err(unreadable("has an unknown format"));
         };
         let Some(cipher) = &self.cipher else {
             return Err(unreadable(
-                &self.connection,
-                "the stored tokens are encrypted but the connection has no encryption_key: configure the key they were written with",
+                "is encrypted but the connection has no encryption_key: configure the key it was written with",
             ));
         };
-        let bytes =
-            hex::decode(hex_text).map_err(|_| unreadable(&self.connection, "a sealed value is not hexadecimal"))?;
+        let bytes = hex::decode(hex_text).map_err(|_| unreadable("is damaged (not hexadecimal)"))?;
         if bytes.len() < NONCE_LEN + 16 {
-            return Err(unreadable(&self.connection, "a sealed value is too short"));
+            return Err(unreadable("is damaged (too short)"));
         }
         let (nonce, ciphertext) = bytes.split_at(NONCE_LEN);
         let aad = self.aad(field);
@@ -115,18 +121,12 @@ impl Sealer {
             .decrypt(Nonce::from_slice(nonce), Payload { msg: ciphertext, aad: aad.as_bytes() })
             .map_err(|_| {
                 unreadable(
-                    &self.connection,
-                    "the stored tokens do not open with this encryption_key (another key, or written for another connection)",
+                    "does not open with this encryption_key: it was sealed with another key, for another connection \
+                     or another field, or it is damaged",
                 )
             })?;
-        String::from_utf8(plain)
-            .map(Secret::new)
-            .map_err(|_| unreadable(&self.connection, "a sealed value is not text"))
+        String::from_utf8(plain).map(Secret::new).map_err(|_| unreadable("is damaged (not text)"))
     }
-}
-
-fn unreadable(connection: &str, why: &str) -> Error {
-    Error::new(ErrorCode::Store, format!("the sign-in state of `{connection}` cannot be read: {why}"))
 }
 
 #[cfg(test)]
@@ -150,9 +150,14 @@ mod tests {
         assert!(b.open("refresh_token", &s1).is_err(), "bound to the connection");
         let other_key = Secret::new(KEY.replace("00", "ff"));
         assert!(Sealer::new("xero-a", Some(&other_key)).unwrap().open("refresh_token", &s1).is_err());
+        let err = a.open("access_token", &s1).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Store);
+        assert!(err.message.contains("the stored `access_token` does not open"), "{}", err.message);
+        assert_eq!(err.details["field"], "access_token");
         let plain = Sealer::new("xero-a", None).unwrap();
         let err = plain.open("refresh_token", &s1).unwrap_err();
         assert_eq!(err.code, ErrorCode::Store);
+        assert!(err.message.contains("`refresh_token` is encrypted but the connection has no encryption_key"));
         assert!(!format!("{s1:?}").contains("aes"));
     }
 

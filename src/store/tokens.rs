@@ -47,6 +47,18 @@ pub struct AuthRecord {
     /// Raised with every new token set (sign-in, refresh, import): an older export never overwrites a newer state.
     #[serde(default)]
     pub generation: u64,
+    /// Why the last refresh failed, by whichever process tried it; cleared by the next one that succeeds, a sign-in,
+    /// an import or a disconnect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_failure: Option<RefreshFailure>,
+}
+
+/// A refresh that failed: the error its caller got (never a secret).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefreshFailure {
+    pub code: String,
+    pub message: String,
+    pub at_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

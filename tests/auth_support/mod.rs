@@ -185,3 +185,26 @@ pub fn expect_success(child: std::process::Child) -> String {
     assert!(stdout.contains("1 passed"), "the child test did not run:\n{stdout}\n{stderr}");
     stdout
 }
+
+// ----- the record in state_dir's database -----
+
+/// A connection's record as stored in `dir`'s database.
+pub fn stored_record(dir: &Path, connection: &str) -> Value {
+    let db = rusqlite::Connection::open(dir.join("xero-link.sqlite3")).unwrap();
+    let text: String =
+        db.query_row("SELECT record FROM auth_state WHERE connection = ?1", [connection], |r| r.get(0)).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Replaces a connection's record in `dir`'s database as another writer would (a new revision).
+pub fn store_record(dir: &Path, connection: &str, record: &Value) {
+    let db = rusqlite::Connection::open(dir.join("xero-link.sqlite3")).unwrap();
+    db.busy_timeout(Duration::from_secs(30)).unwrap();
+    let changed = db
+        .execute(
+            "UPDATE auth_state SET record = ?2, revision = revision + 1 WHERE connection = ?1",
+            rusqlite::params![connection, record.to_string()],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+}

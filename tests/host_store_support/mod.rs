@@ -1,5 +1,6 @@
 //! Host state stores written as a C host would write them, registered through `xero_set_state_store`:
-//! - [`Mem`]: a map with revisions in this process (values handed out as `CString`s, freed by `free_fn`);
+//! - [`Mem`]: a map with revisions in this process (values handed out as `CString`s, freed by `free_fn`), whose
+//!   loads and compare-and-swaps of one key can be made to fail ([`Mem::inject`]);
 //! - [`file`]: a JSON file shared by processes (values `strdup`ed, freed with libc `free`), the stand-in for a
 //!   database shared by several machines: an exclusive `flock` makes its compare-and-swap atomic.
 #![allow(dead_code)]
@@ -32,6 +33,46 @@ pub struct Mem {
     pub conflicts: AtomicU64,
     pub handed_out: AtomicU64,
     pub freed: AtomicU64,
+    /// Failures to inject, by key.
+    pub faults: Mutex<HashMap<String, Faults>>,
+}
+
+/// Failures injected on one key: after `skip` calls that work, the next `fail` calls answer `XERO_STATE_ERROR`
+/// (nothing read, nothing written).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Countdown {
+    pub skip: u32,
+    pub fail: u32,
+}
+
+impl Countdown {
+    pub fn fail(fail: u32) -> Self {
+        Countdown { skip: 0, fail }
+    }
+
+    pub fn after(skip: u32, fail: u32) -> Self {
+        Countdown { skip, fail }
+    }
+
+    /// Whether this call fails (and counts it).
+    fn fires(&mut self) -> bool {
+        if self.skip > 0 {
+            self.skip -= 1;
+            false
+        } else if self.fail > 0 {
+            self.fail -= 1;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// The failures injected on one key's loads and compare-and-swaps.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Faults {
+    pub load: Countdown,
+    pub cas: Countdown,
 }
 
 impl Mem {
@@ -41,6 +82,27 @@ impl Mem {
 
     pub fn writes_of(&self, key: &str) -> Vec<String> {
         self.writes.lock().unwrap().iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+    }
+
+    /// Replaces the value of `key` as another writer would (a new revision).
+    pub fn put(&self, key: &str, value: &Value) {
+        let mut map = self.map.lock().unwrap();
+        let revision = map.get(key).map(|(r, _)| *r).unwrap_or(0) + 1;
+        map.insert(key.to_owned(), (revision, value.to_string()));
+    }
+
+    /// The next calls on `key` fail as `faults` says (replacing what was injected before).
+    pub fn inject(&self, key: &str, faults: Faults) {
+        self.faults.lock().unwrap().insert(key.to_owned(), faults);
+    }
+
+    /// What is left of the failures injected on `key`.
+    pub fn faults_left(&self, key: &str) -> Faults {
+        self.faults.lock().unwrap().get(key).copied().unwrap_or_default()
+    }
+
+    fn fault(&self, key: &str, which: impl FnOnce(&mut Faults) -> &mut Countdown) -> bool {
+        self.faults.lock().unwrap().get_mut(key).is_some_and(|f| which(f).fires())
     }
 }
 
@@ -61,6 +123,9 @@ pub unsafe extern "C" fn mem_load(
     let store = unsafe { mem(user_data) };
     store.loads.fetch_add(1, Ordering::Relaxed);
     let key = unsafe { key_of(key) };
+    if store.fault(&key, |f| &mut f.load) {
+        return XERO_STATE_ERROR;
+    }
     match store.map.lock().unwrap().get(&key) {
         None => XERO_STATE_NOT_FOUND,
         Some((revision, value)) => {
@@ -83,6 +148,9 @@ pub unsafe extern "C" fn mem_cas(
     let store = unsafe { mem(user_data) };
     let key = unsafe { key_of(key) };
     let Ok(value) = unsafe { CStr::from_ptr(value) }.to_str() else { return XERO_STATE_ERROR };
+    if store.fault(&key, |f| &mut f.cas) {
+        return XERO_STATE_ERROR;
+    }
     let mut map = store.map.lock().unwrap();
     let current = map.get(&key).map(|(r, _)| *r).unwrap_or(0);
     if current != expected {
