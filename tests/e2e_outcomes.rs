@@ -25,7 +25,8 @@ fn mixed_case_day() -> (Vec<Value>, Vec<Value>, Vec<Value>, Vec<Value>) {
         json!({"code": "SUP-Mx1", "role": "creditor", "name": "Mixed Case Supplier"}),
     ];
     let items = vec![json!({"code": "Beam-6M", "name": "Beam 6 m", "sales_price": "120.00", "purchase_price": "80"})];
-    let line = |account: &str| json!({"description": "Work", "quantity": "2", "unit_price": "50.00", "account": account});
+    let line =
+        |account: &str| json!({"description": "Work", "quantity": "2", "unit_price": "50.00", "account": account});
     let invoices = vec![
         json!({"number": "SI-Mx-1001", "type": "sales", "debtor": "Deb-Mx1", "date": "2026-11-25",
                "due_date": "2026-12-25", "lines": [{"item": "Beam-6M", "quantity": "1"}, line("200")]}),
@@ -209,7 +210,10 @@ fn with_add_code_the_second_debtor_of_a_name_gets_its_code_in_the_name_for_good(
     let snapshot = sim.snapshot(&tenant).unwrap();
     let t2 = contact_named(&snapshot, "John Smith (T2)");
     assert_eq!(t2.len(), 1);
-    assert_eq!((t2[0]["ContactNumber"].as_str(), t2[0]["EmailAddress"].as_str()), (Some("T2"), Some("john@t2.example")));
+    assert_eq!(
+        (t2[0]["ContactNumber"].as_str(), t2[0]["EmailAddress"].as_str()),
+        (Some("T2"), Some("john@t2.example"))
+    );
     assert_eq!(contact_named(&snapshot, "John Smith")[0]["ContactNumber"], "T1");
 }
 
@@ -272,7 +276,10 @@ fn a_discount_on_a_credit_note_is_refused_before_anything_is_sent() {
     for (i, path) in [(0, "credit_notes[0].lines[0].discount"), (1, "credit_notes[1].lines[0].xero.DiscountRate")] {
         let r = &answer["results"][i];
         assert_eq!(r["outcome"], "failed", "{r}");
-        assert_eq!((r["errors"][0]["code"].as_str(), r["errors"][0]["path"].as_str()), (Some("validation"), Some(path)));
+        assert_eq!(
+            (r["errors"][0]["code"].as_str(), r["errors"][0]["path"].as_str()),
+            (Some("validation"), Some(path))
+        );
     }
     assert_eq!(writes(&sim), before, "nothing was sent");
 }
@@ -340,7 +347,8 @@ fn every_request_error_says_where_it_is() {
     assert_eq!(answer["results"][0]["errors"][0]["path"], "items[0].sales_price", "{answer}");
 
     // A call carries at most 10,000 records of a kind.
-    let many: Vec<Value> = (0..10_001).map(|n| json!({"code": format!("M{n}"), "role": "debtor", "name": "x"})).collect();
+    let many: Vec<Value> =
+        (0..10_001).map(|n| json!({"code": format!("M{n}"), "role": "debtor", "name": "x"})).collect();
     let e = error("push_contacts", &json!({"connection": name, "contacts": many}).to_string());
     assert_eq!((e["code"].as_str(), e["path"].as_str()), (Some("bad_request"), Some("contacts")), "{e}");
     assert!(e["message"].as_str().unwrap().contains("10000"), "{e}");
@@ -354,12 +362,20 @@ fn a_contact_archived_in_xero_after_it_was_pushed_is_restored_when_the_erp_uses_
     let debtor = json!({"code": "A1", "role": "debtor", "name": "Archived Later Ltd"});
     let id = push_contacts(name, json!([debtor.clone()]))["results"][0]["xero_id"].as_str().unwrap().to_owned();
     let archive = || {
-        by_hand(&sim, &tenant, &dir, name, "POST", "/Contacts",
-            json!({"Contacts": [{"ContactID": id, "ContactStatus": "ARCHIVED"}]}));
+        by_hand(
+            &sim,
+            &tenant,
+            &dir,
+            name,
+            "POST",
+            "/Contacts",
+            json!({"Contacts": [{"ContactID": id, "ContactStatus": "ARCHIVED"}]}),
+        );
     };
     let status = || {
         let snapshot = sim.snapshot(&tenant).unwrap();
-        let c = snapshot["Contacts"].as_array().unwrap().iter().find(|c| c["ContactID"] == id.as_str()).unwrap().clone();
+        let c =
+            snapshot["Contacts"].as_array().unwrap().iter().find(|c| c["ContactID"] == id.as_str()).unwrap().clone();
         c["ContactStatus"].as_str().unwrap().to_owned()
     };
     let invoice = |number: &str| {
@@ -381,8 +397,11 @@ fn a_contact_archived_in_xero_after_it_was_pushed_is_restored_when_the_erp_uses_
     assert_eq!(count(&sim, &tenant, "Invoices", "InvoiceNumber", "SI-AL-1"), 1);
     // Edited in the ERP: the update makes it usable again too.
     archive();
-    let edited = push_contacts(name, json!([{"code": "A1", "role": "debtor", "name": "Archived Later Ltd",
-                                             "email": "accounts@al.example"}]));
+    let edited = push_contacts(
+        name,
+        json!([{"code": "A1", "role": "debtor", "name": "Archived Later Ltd",
+                                             "email": "accounts@al.example"}]),
+    );
     assert_eq!(edited["results"][0]["outcome"], "updated");
     assert_eq!(status(), "ACTIVE", "never reported pushed while still unusable");
 }

@@ -219,15 +219,9 @@ pub struct Spec {
 
 enum Action {
     Done(Box<RecordResult>),
-    Adopt {
-        found: Value,
-        outcome: Outcome,
-    },
+    Adopt { found: Value, outcome: Outcome },
     Create,
-    Update {
-        id: String,
-        warning: Option<String>,
-    },
+    Update { id: String, warning: Option<String> },
 }
 
 fn error_of(code: &str, message: impl Into<String>, path: Option<String>) -> RecordError {

@@ -328,7 +328,9 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Record<T> {
                 let raw = match serde_json::from_str(raw.get()) {
                     Ok(v) => v,
                     // Read again with the unpaired surrogates replaced, only so the result can name the record.
-                    Err(_) => serde_json::from_str(&crate::json::replace_lone_surrogates(raw.get())).unwrap_or(Value::Null),
+                    Err(_) => {
+                        serde_json::from_str(&crate::json::replace_lone_surrogates(raw.get())).unwrap_or(Value::Null)
+                    }
                 };
                 if message.contains("hex escape") || message.contains("surrogate") {
                     message = format!(
