@@ -452,3 +452,43 @@ fn log_records_arrive_on_the_thread_that_made_the_call() {
     let elsewhere: Vec<&String> = ours.iter().filter(|(t, _)| *t != me).map(|(_, m)| m).collect();
     assert!(elsewhere.is_empty(), "records delivered on other threads: {elsewhere:?}");
 }
+
+#[test]
+fn verify_reports_a_document_voided_by_hand_in_xero() {
+    let (sim, tenant) = simulator(60.0, false);
+    let name = "xero-verify";
+    let dir = ready(name, &sim, json!({}));
+    let request = |verify: bool| {
+        json!({"connection": name, "verify": verify,
+            "contacts": [{"code": "V1", "role": "debtor", "name": "Verify Ltd"}],
+            "invoices": [
+                {"number": "SI-V-1", "type": "sales", "debtor": "V1", "date": "2026-11-25",
+                 "lines": [{"description": "x", "quantity": 1, "unit_price": "10.00"}]},
+                {"number": "SI-V-2", "type": "sales", "debtor": "V1", "date": "2026-11-25",
+                 "lines": [{"description": "y", "quantity": 2, "unit_price": "5.00"}]}]})
+        .to_string()
+    };
+    let first = ok(call_c(xero_push_invoices, &request(false)));
+    let voided = first["results"][0]["xero_id"].as_str().unwrap().to_owned();
+    by_hand(
+        &sim,
+        &tenant,
+        &dir,
+        name,
+        "POST",
+        "/Invoices",
+        json!({"Invoices": [{"InvoiceID": voided, "Status": "VOIDED"}]}),
+    );
+    // By default the ledger answers: no call, and nothing says Xero no longer has it.
+    let calls = e2e::api_calls(&sim);
+    let plain = ok(call_c(xero_push_invoices, &request(false)));
+    assert_eq!(plain["results"][0]["outcome"], "unchanged");
+    assert_eq!(e2e::api_calls(&sim), calls, "no call without verify");
+    // With verify, Xero is asked (one read for both) and the voided one is reported.
+    let verified = ok(call_c(xero_push_invoices, &request(true)));
+    let r = &verified["results"][0];
+    assert_eq!((r["outcome"].as_str(), r["errors"][0]["code"].as_str()), (Some("failed"), Some("conflict")), "{r}");
+    assert!(r["errors"][0]["message"].as_str().unwrap().contains("VOIDED"), "{r}");
+    assert_eq!(verified["results"][1]["outcome"], "unchanged", "{verified}");
+    assert_eq!(count(&sim, &tenant, "Invoices", "InvoiceNumber", "SI-V-2"), 1);
+}

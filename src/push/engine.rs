@@ -52,6 +52,8 @@ pub struct Ctx<'a> {
     pub api: &'a dyn XeroApi,
     pub deadline: Deadline,
     pub dry_run: bool,
+    /// Documents the ledger finds unchanged are read back from Xero all the same.
+    pub verify: bool,
     /// The reference data used for checks, and whether it was read during this call.
     refdata: OnceLock<std::result::Result<(Arc<RefData>, bool), Error>>,
     /// A fresh read, made when cached reference data finds a problem.
@@ -66,7 +68,17 @@ impl<'a> Ctx<'a> {
     pub fn new(config: &'a Config, api: &'a dyn XeroApi, deadline: Deadline, dry_run: bool) -> Result<Ctx<'a>> {
         let store = crate::store::open(&config.state_dir)?;
         let scope = Scope { connection: config.connection.clone(), tenant_id: api.tenant_id().to_owned() };
-        Ok(Ctx { config, scope, store, api, deadline, dry_run, refdata: OnceLock::new(), fresh: OnceLock::new() })
+        Ok(Ctx {
+            config,
+            scope,
+            store,
+            api,
+            deadline,
+            dry_run,
+            verify: false,
+            refdata: OnceLock::new(),
+            fresh: OnceLock::new(),
+        })
     }
 
     fn refdata_key(&self) -> String {
@@ -616,7 +628,8 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
     let mut open = Vec::new();
     for (i, c) in candidates.iter().enumerate() {
         let e = entry(c);
-        if e.xero_id.is_some() && e.hash.as_deref() == Some(c.hash.as_str()) && e.pending_hash.is_none() {
+        let verified = ctx.verify && spec.document;
+        if e.xero_id.is_some() && e.hash.as_deref() == Some(c.hash.as_str()) && e.pending_hash.is_none() && !verified {
             actions.push(Some(Action::Done(Box::new(spec.result_from_entry(c, Outcome::Unchanged, e)))));
         } else {
             actions.push(None);

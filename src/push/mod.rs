@@ -761,7 +761,8 @@ fn with_dependencies(mut response: PushResponse, deps: Dependencies) -> PushResp
 pub fn invoices(connection: &Connection, request: PushInvoicesRequest, api: &dyn XeroApi) -> Result<PushResponse> {
     let config = &connection.config;
     require_any(config, "pushing invoices", &[LinkFunction::SalesInvoices, LinkFunction::PurchaseInvoices])?;
-    let ctx = Ctx::new(config, api, deadline(config, request.deadline_ms), request.dry_run)?;
+    let mut ctx = Ctx::new(config, api, deadline(config, request.deadline_ms), request.dry_run)?;
+    ctx.verify = request.verify;
     let deps = push_dependencies(&ctx, &request.contacts, &request.items)?;
     let results = sync_invoices(&ctx, &deps, &request.invoices, "invoices", false)?;
     Ok(with_dependencies(response(request.dry_run, results), deps))
@@ -771,7 +772,8 @@ pub fn invoices(connection: &Connection, request: PushInvoicesRequest, api: &dyn
 pub fn invoice(connection: &Connection, request: PushInvoiceRequest, api: &dyn XeroApi) -> Result<PushResponse> {
     let config = &connection.config;
     require_any(config, "pushing invoices", &[LinkFunction::SalesInvoices, LinkFunction::PurchaseInvoices])?;
-    let ctx = Ctx::new(config, api, deadline(config, request.deadline_ms), request.dry_run)?;
+    let mut ctx = Ctx::new(config, api, deadline(config, request.deadline_ms), request.dry_run)?;
+    ctx.verify = request.verify;
     let deps = push_dependencies(&ctx, &request.contacts, &request.items)?;
     let results = sync_invoices(&ctx, &deps, std::slice::from_ref(&request.invoice), "invoice", true)?;
     Ok(with_dependencies(response(request.dry_run, results), deps))
@@ -982,7 +984,8 @@ pub fn credit_notes(
 ) -> Result<PushResponse> {
     let config = &connection.config;
     require_any(config, "pushing credit notes", &[LinkFunction::CreditNotes])?;
-    let ctx = Ctx::new(config, api, deadline(config, request.deadline_ms), request.dry_run)?;
+    let mut ctx = Ctx::new(config, api, deadline(config, request.deadline_ms), request.dry_run)?;
+    ctx.verify = request.verify;
     let deps = push_dependencies(&ctx, &request.contacts, &request.items)?;
     let results = sync_credit_notes(&ctx, &deps, &request.credit_notes)?;
     Ok(with_dependencies(response(request.dry_run, results), deps))
@@ -1102,6 +1105,21 @@ pub fn payments(connection: &Connection, request: PushPaymentsRequest, api: &dyn
 
 // ------------------------------------------------------------------------------------------------- schemas
 
+/// Dates are decoded as `YYYY-MM-DD` only; `format: date` alone is an annotation most validators do not check, so
+/// the pattern says it to every validator.
+fn date_patterns(schema: &mut serde_json::Value) {
+    match schema {
+        serde_json::Value::Object(map) => {
+            if map.get("format").and_then(serde_json::Value::as_str) == Some("date") {
+                map.insert("pattern".into(), "^[0-9]{4}-[0-9]{2}-[0-9]{2}$".into());
+            }
+            map.values_mut().for_each(date_patterns);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(date_patterns),
+        _ => {}
+    }
+}
+
 /// The published JSON Schemas (`schemas/<name>.json`), generated from the Rust types.
 pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
     fn s<T: schemars::JsonSchema>() -> serde_json::Value {
@@ -1124,6 +1142,7 @@ pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
     ];
     // Every request may carry `request_id`; the envelope takes it off before the operation decodes the rest.
     for (name, schema) in &mut schemas {
+        date_patterns(schema);
         if let Some(props) = schema.get_mut("properties").and_then(serde_json::Value::as_object_mut)
             && name.ends_with(".request")
         {

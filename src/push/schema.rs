@@ -53,10 +53,10 @@ pub struct ErpContact {
     #[serde(default)]
     pub currency: Option<String>,
     /// Postal address (Xero `POBOX` address).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "object_or_null")]
     pub address: Option<ErpAddress>,
     /// Street address (Xero `STREET` address).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "object_or_null")]
     pub street_address: Option<ErpAddress>,
     #[serde(default)]
     pub xero: XeroPassThrough,
@@ -374,6 +374,16 @@ impl<T> From<T> for Record<T> {
     }
 }
 
+/// An object member as the published schema has it: serde would also take a struct from an array of its values
+/// (`"address": []`), which the schema refuses.
+fn object_or_null<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        v @ Value::Object(_) => serde_json::from_value(v).map(Some).map_err(serde::de::Error::custom),
+        other => Err(serde::de::Error::custom(format!("expected an object, got {}", crate::json::kind_of(&other)))),
+    }
+}
+
 /// The most records of one kind a call carries. A call is answered whole, so its memory grows with what it
 /// carries: a host with more records splits them over calls (the library batches within a call anyway).
 pub const MAX_RECORDS: usize = 10_000;
@@ -440,6 +450,10 @@ pub struct PushInvoicesRequest {
     pub deadline_ms: Option<u64>,
     #[serde(default)]
     pub dry_run: bool,
+    /// Read back from Xero the documents the ledger finds unchanged (one GET per 100), so one voided or deleted
+    /// by hand in Xero is reported rather than taken as still there.
+    #[serde(default)]
+    pub verify: bool,
     #[serde(deserialize_with = "bounded_records")]
     #[schemars(length(max = 10000))]
     pub invoices: Vec<Record<ErpInvoice>>,
@@ -462,6 +476,10 @@ pub struct PushInvoiceRequest {
     pub deadline_ms: Option<u64>,
     #[serde(default)]
     pub dry_run: bool,
+    /// Read back from Xero the documents the ledger finds unchanged (one GET per 100), so one voided or deleted
+    /// by hand in Xero is reported rather than taken as still there.
+    #[serde(default)]
+    pub verify: bool,
     pub invoice: Record<ErpInvoice>,
     #[serde(default, deserialize_with = "bounded_records")]
     #[schemars(length(max = 10000))]
@@ -480,6 +498,10 @@ pub struct PushCreditNotesRequest {
     pub deadline_ms: Option<u64>,
     #[serde(default)]
     pub dry_run: bool,
+    /// Read back from Xero the documents the ledger finds unchanged (one GET per 100), so one voided or deleted
+    /// by hand in Xero is reported rather than taken as still there.
+    #[serde(default)]
+    pub verify: bool,
     #[serde(deserialize_with = "bounded_records")]
     #[schemars(length(max = 10000))]
     pub credit_notes: Vec<Record<ErpCreditNote>>,
