@@ -492,3 +492,21 @@ fn verify_reports_a_document_voided_by_hand_in_xero() {
     assert_eq!(verified["results"][1]["outcome"], "unchanged", "{verified}");
     assert_eq!(count(&sim, &tenant, "Invoices", "InvoiceNumber", "SI-V-2"), 1);
 }
+
+#[test]
+fn the_request_log_file_has_a_line_for_every_sign_in_exchange_too() {
+    let (sim, _tenant) = simulator(60.0, false);
+    let name = "xero-log-file";
+    let dir = ready(name, &sim, json!({"log_file": true}));
+    ok(call("connections", &json!({"connection": name}).to_string()));
+    let text = std::fs::read_to_string(dir.join("xero-link-requests.log")).unwrap();
+    let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let paths: Vec<(String, String)> = lines
+        .iter()
+        .map(|l| (l["method"].as_str().unwrap().to_owned(), l["path"].as_str().unwrap().to_owned()))
+        .collect();
+    for wanted in [("POST", "/connect/token"), ("GET", "/connections")] {
+        assert!(paths.iter().any(|(m, p)| (m.as_str(), p.as_str()) == wanted), "{wanted:?} in {paths:?}");
+    }
+    assert!(!text.contains("code=") && !text.contains("Bearer"), "nothing secret: {text}");
+}
