@@ -140,16 +140,22 @@ fn invalid_grant_requires_a_new_sign_in_and_says_so_until_then() {
     assert_eq!((s["signed_in"].clone(), s["reauth_required"].clone()), (json!(true), json!(false)));
 }
 
-#[test]
-fn an_encrypted_connection_keeps_refreshing() {
-    let sim = sim(sim_config(FAST));
-    let name = "xero-sealed-refresh";
+/// A signed-in connection with `encryption_key`, its tenant set; returns its state_dir and configuration.
+fn encrypted_connection(name: &str, sim: &xero_sim::SimHandle) -> (std::path::PathBuf, serde_json::Value) {
     let dir = common::temp_state_dir(name);
     let mut config = web_config(name, &dir, &sim.base_url());
     config["encryption_key"] = json!(KEY);
     configure(&config);
     sign_in(name);
     ok(op("set_tenant", json!({"connection": name, "tenant_id": xero_sim::HUGE_TENANT_ID})));
+    (dir, config)
+}
+
+#[test]
+fn an_encrypted_connection_keeps_refreshing() {
+    let sim = sim(sim_config(FAST));
+    let name = "xero-sealed-refresh";
+    let (dir, _) = encrypted_connection(name, &sim);
     sim.reset_counters();
     // The second rotation is the first to find a replaced refresh token in the record.
     for _ in 0..3 {
@@ -168,12 +174,7 @@ fn an_encrypted_connection_keeps_refreshing() {
 fn records_of_earlier_versions_still_open_the_replaced_refresh_token() {
     let sim = sim(sim_config(1.0));
     let name = "xero-sealed-old";
-    let dir = common::temp_state_dir(name);
-    let mut config = web_config(name, &dir, &sim.base_url());
-    config["encryption_key"] = json!(KEY);
-    configure(&config);
-    sign_in(name);
-    ok(op("set_tenant", json!({"connection": name, "tenant_id": xero_sim::HUGE_TENANT_ID})));
+    let (dir, config) = encrypted_connection(name, &sim);
     let first = stored_record(&dir, name)["grant"]["refresh_token"].clone();
     sim.expire_access_tokens();
     ok(op("connections", json!({"connection": name}))); // the first rotation

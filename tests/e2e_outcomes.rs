@@ -57,6 +57,12 @@ fn push_mixed_case_day(name: &str) -> Vec<Value> {
     out
 }
 
+/// A sales invoice of one line for `debtor`.
+fn sales_invoice(number: &str, debtor: &str) -> Value {
+    json!({"number": number, "type": "sales", "debtor": debtor, "date": "2026-11-25",
+           "lines": [{"description": "x", "quantity": 1, "unit_price": "10.00"}]})
+}
+
 /// How many live records of `collection` Xero holds under `number` in `field`.
 fn count(sim: &xero_sim::SimHandle, tenant: &str, collection: &str, field: &str, number: &str) -> usize {
     let snapshot = sim.snapshot(tenant).unwrap();
@@ -179,9 +185,7 @@ fn two_debtors_of_one_name_never_become_one_xero_contact() {
     // The refused debtor's invoice is not posted to the other debtor's account.
     let answer = ok(call_c(
         xero_push_invoices,
-        &json!({"connection": name, "invoices": [{"number": "SI-T2-1", "type": "sales", "debtor": "T2",
-            "date": "2026-11-25", "lines": [{"description": "x", "quantity": 1, "unit_price": "10.00"}]}]})
-        .to_string(),
+        &json!({"connection": name, "invoices": [sales_invoice("SI-T2-1", "T2")]}).to_string(),
     ));
     assert_eq!(answer["results"][0]["outcome"], "failed", "{answer}");
     assert_eq!(count(&sim, &tenant, "Invoices", "InvoiceNumber", "SI-T2-1"), 0);
@@ -381,9 +385,8 @@ fn a_contact_archived_in_xero_after_it_was_pushed_is_restored_when_the_erp_uses_
     let invoice = |number: &str| {
         ok(call_c(
             xero_push_invoices,
-            &json!({"connection": name, "contacts": [debtor.clone()], "invoices": [{"number": number, "type": "sales",
-                "debtor": "A1", "date": "2026-11-25", "lines": [{"description": "x", "quantity": 1, "unit_price": "10.00"}]}]})
-            .to_string(),
+            &json!({"connection": name, "contacts": [debtor.clone()], "invoices": [sales_invoice(number, "A1")]})
+                .to_string(),
         ))
     };
     // Unchanged in the ERP: no call for the contact; its invoice restores it, with a warning, and lands.
@@ -426,12 +429,7 @@ fn log_records_arrive_on_the_thread_that_made_the_call() {
     ready(name, &sim, json!({}));
     assert_eq!(unsafe { xero_set_log_callback(Some(log_with_thread), std::ptr::null_mut()) }, 0);
     // 120 invoices: three batches, written by helper threads at once.
-    let invoices: Vec<Value> = (0..120)
-        .map(|n| {
-            json!({"number": format!("LT-{n}"), "type": "sales", "debtor": "L1", "date": "2026-11-25",
-                   "lines": [{"description": "x", "quantity": 1, "unit_price": "10.00"}]})
-        })
-        .collect();
+    let invoices: Vec<Value> = (0..120).map(|n| sales_invoice(&format!("LT-{n}"), "L1")).collect();
     let answer = ok(call_c(
         xero_push_invoices,
         &json!({"connection": name, "contacts": [{"code": "L1", "role": "debtor", "name": "Log Thread Ltd"}],
@@ -461,11 +459,7 @@ fn verify_reports_a_document_voided_by_hand_in_xero() {
     let request = |verify: bool| {
         json!({"connection": name, "verify": verify,
             "contacts": [{"code": "V1", "role": "debtor", "name": "Verify Ltd"}],
-            "invoices": [
-                {"number": "SI-V-1", "type": "sales", "debtor": "V1", "date": "2026-11-25",
-                 "lines": [{"description": "x", "quantity": 1, "unit_price": "10.00"}]},
-                {"number": "SI-V-2", "type": "sales", "debtor": "V1", "date": "2026-11-25",
-                 "lines": [{"description": "y", "quantity": 2, "unit_price": "5.00"}]}]})
+            "invoices": [sales_invoice("SI-V-1", "V1"), sales_invoice("SI-V-2", "V1")]})
         .to_string()
     };
     let first = ok(call_c(xero_push_invoices, &request(false)));
