@@ -11,7 +11,7 @@ use std::fmt;
 
 /// Stable machine codes. The string forms are the public contract (documented in README.md and the header);
 /// codes are only ever added, never renamed or reused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The request is not a JSON text: NULL, empty, invalid UTF-8, malformed, too large or too deeply nested.
@@ -54,6 +54,12 @@ pub enum ErrorCode {
     Store,
     /// A bug in xero-link (including a caught panic). Please report it.
     Internal,
+    /// Per record only: Xero refused the element (its message as Xero worded it).
+    Xero,
+    /// Per record only: a contact, item or document the record needs is not in Xero.
+    Dependency,
+    /// Per record only: sent, but no answer came back; pushing again settles it without a duplicate.
+    Uncertain,
 }
 
 impl ErrorCode {
@@ -80,6 +86,9 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::Store => "store",
             ErrorCode::Internal => "internal",
+            ErrorCode::Xero => "xero",
+            ErrorCode::Dependency => "dependency",
+            ErrorCode::Uncertain => "uncertain",
         }
     }
 
@@ -89,7 +98,7 @@ impl ErrorCode {
     }
 
     /// Every code, in documentation order.
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 23] = [
         ErrorCode::BadJson,
         ErrorCode::BadRequest,
         ErrorCode::UnknownOperation,
@@ -110,7 +119,17 @@ impl ErrorCode {
         ErrorCode::NotFound,
         ErrorCode::Store,
         ErrorCode::Internal,
+        ErrorCode::Xero,
+        ErrorCode::Dependency,
+        ErrorCode::Uncertain,
     ];
+}
+
+/// A code equals its string form (`code == "xero"`), as hosts and tests read it in the envelope.
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 impl fmt::Display for ErrorCode {

@@ -34,7 +34,7 @@ fn line() -> Value {
 }
 
 fn errors_of(r: &RecordResult) -> Vec<(String, Option<String>)> {
-    r.errors.iter().map(|e| (e.code.clone(), e.path.clone())).collect()
+    r.errors.iter().map(|e| (e.code.to_string(), e.path.clone())).collect()
 }
 
 #[test]

@@ -11,7 +11,7 @@ use super::refdata::RefData;
 use super::schema::{DocumentTotals, Outcome, RecordError, RecordResult};
 use crate::config::Config;
 use crate::deadline::Deadline;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::store::Store;
 use crate::store::ledger::{self, Entry, Scope, Settled};
 use crate::transport::{ApiCall, CallError};
@@ -144,7 +144,7 @@ impl<'a> Ctx<'a> {
                 }
             };
             if let Some(message) = problem {
-                out.push(RecordError { code: "validation".into(), message, path: Some(path.clone()) });
+                out.push(RecordError { code: ErrorCode::Validation, message, path: Some(path.clone()) });
             }
         }
         out
@@ -236,8 +236,8 @@ enum Action {
     Update { id: String, warning: Option<String> },
 }
 
-fn error_of(code: &str, message: impl Into<String>, path: Option<String>) -> RecordError {
-    RecordError { code: code.into(), message: message.into(), path }
+fn error_of(code: ErrorCode, message: impl Into<String>, path: Option<String>) -> RecordError {
+    RecordError { code, message: message.into(), path }
 }
 
 fn call_error(e: &Error) -> RecordError {
@@ -245,7 +245,7 @@ fn call_error(e: &Error) -> RecordError {
     if e.retryable {
         message.push_str(" (retryable: push again later)");
     }
-    error_of(e.code.as_str(), message, e.path.clone())
+    error_of(e.code, message, e.path.clone())
 }
 
 /// Xero's totals of a document element.
@@ -711,7 +711,7 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
             (Some(_), true) => {
                 let mut r = spec.result_from_entry(c, Outcome::Failed, e);
                 r.errors.push(error_of(
-                    "conflict",
+                    ErrorCode::Conflict,
                     format!(
                         "this {} was already pushed with other values, and Xero never changes a {}: delete it in \
                          Xero and push the corrected one under a new id",
@@ -776,7 +776,7 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
             .filter(|i| {
                 written
                     .get(i)
-                    .is_some_and(|r| r.outcome == Outcome::Failed && r.errors.iter().any(|e| e.code == "xero"))
+                    .is_some_and(|r| r.outcome == Outcome::Failed && r.errors.iter().any(|e| e.code == ErrorCode::Xero))
             })
             .collect();
         let naturals: Vec<&str> = refused.iter().map(|&i| candidates[i].natural.as_str()).collect();
@@ -943,7 +943,7 @@ fn decide_existing(spec: &Spec, c: &Candidate, e: &Entry, found: &Value) -> Acti
     match spec.edit_refusal(found, &sent) {
         Some((refusal, _)) if !refusal.is_empty() => {
             let mut r = spec.result_from(c, Outcome::Failed, found);
-            r.errors.push(error_of("conflict", refusal, None));
+            r.errors.push(error_of(ErrorCode::Conflict, refusal, None));
             Action::Done(Box::new(r))
         }
         Some((_, warning)) => Action::Update { id, warning },
@@ -988,7 +988,7 @@ fn decide_natural(
                 c.index,
                 c.key.clone(),
                 vec![error_of(
-                    "conflict",
+                    ErrorCode::Conflict,
                     format!(
                         "Xero holds {n} {}s with this number for this contact and none is as pushed, so xero-link \
                          cannot tell which one is this record: void or delete the extra ones in Xero and push again",
@@ -1260,9 +1260,13 @@ fn write_batch(
                         let mut r = RecordResult::failed(c.index, c.key.clone(), Vec::new());
                         r.xero_id = existing.clone();
                         r.errors = if messages.is_empty() {
-                            vec![error_of("xero", "Xero did not save it: another element of the request failed", None)]
+                            vec![error_of(
+                                ErrorCode::Xero,
+                                "Xero did not save it: another element of the request failed",
+                                None,
+                            )]
                         } else {
-                            messages.into_iter().map(|m| error_of("xero", m, None)).collect()
+                            messages.into_iter().map(|m| error_of(ErrorCode::Xero, m, None)).collect()
                         };
                         refused.push(c.key.as_str());
                         results.insert(*i, r);
@@ -1355,7 +1359,7 @@ fn uncertain(candidates: &[Candidate], writes: &[Write], why: &str, results: &mu
         let mut r = RecordResult::new(c.index, c.key.clone(), Outcome::Uncertain);
         r.xero_id = existing.clone();
         let advice = "push it again: xero-link checks Xero first, so it is never created twice";
-        r.errors.push(error_of("uncertain", format!("{why}; {advice}"), None));
+        r.errors.push(error_of(ErrorCode::Uncertain, format!("{why}; {advice}"), None));
         results.insert(*i, r);
     }
 }

@@ -6,6 +6,7 @@ use super::amount::Amount;
 use super::element::Element;
 use super::schema::*;
 use crate::config::Config;
+use crate::error::ErrorCode;
 use crate::xero;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
@@ -47,7 +48,7 @@ pub struct Problems(pub Vec<RecordError>);
 impl Problems {
     /// `path` is formatted only here, when there is a problem to report: checks of valid fields stay cheap.
     pub fn add(&mut self, path: impl Display, message: impl Into<String>) {
-        self.0.push(RecordError { code: "validation".into(), message: message.into(), path: Some(path.to_string()) });
+        self.0.push(RecordError { code: ErrorCode::Validation, message: message.into(), path: Some(path.to_string()) });
     }
 
     pub fn is_empty(&self) -> bool {

@@ -76,7 +76,7 @@ fn require_any(config: &Config, what: &str, functions: &[LinkFunction]) -> Resul
 
 fn record_disabled(function: LinkFunction, path: &str) -> RecordError {
     RecordError {
-        code: "function_disabled".into(),
+        code: ErrorCode::FunctionDisabled,
         message: format!("the link function `{}` is not ticked in the connection's functions", function.as_str()),
         path: Some(path.to_owned()),
     }
@@ -84,7 +84,7 @@ fn record_disabled(function: LinkFunction, path: &str) -> RecordError {
 
 fn decode_error(prefix: &str, message: &str, path: &str) -> RecordError {
     let full = if path.is_empty() { prefix.to_owned() } else { format!("{prefix}.{path}") };
-    RecordError { code: "validation".into(), message: message.to_owned(), path: Some(full) }
+    RecordError { code: ErrorCode::Validation, message: message.to_owned(), path: Some(full) }
 }
 
 /// The ERP key of a record that did not decode, when it has one.
@@ -240,7 +240,7 @@ fn ordered(n: usize, parts: Vec<RecordResult>, path_of: impl Fn(usize) -> String
 fn first_of_key(seen: &mut HashMap<String, usize>, key: &str, index: usize, prefix: &str) -> Option<RecordError> {
     match seen.get(&key.to_lowercase()) {
         Some(first) => Some(RecordError {
-            code: "validation".into(),
+            code: ErrorCode::Validation,
             message: format!("\"{key}\" is also {prefix}[{first}]: each record appears once per request"),
             path: Some(format!("{prefix}[{index}]")),
         }),
@@ -417,7 +417,7 @@ fn missing_dependency(
             "{what} \"{code}\" is not in Xero: push it first ({operation}) or carry it in this request's \"{carried_prefix}\""
         ),
     };
-    RecordError { code: "dependency".into(), message, path: Some(path.to_owned()) }
+    RecordError { code: ErrorCode::Dependency, message, path: Some(path.to_owned()) }
 }
 
 fn carried_map(results: &Option<Vec<RecordResult>>) -> HashMap<String, RecordResult> {
@@ -555,7 +555,7 @@ fn retry_archived_contacts(
     let refused: Vec<&Candidate> = candidates
         .iter()
         .zip(results.iter())
-        .filter(|(_, r)| r.outcome == Outcome::Failed && r.errors.iter().any(|e| e.code == "xero"))
+        .filter(|(_, r)| r.outcome == Outcome::Failed && r.errors.iter().any(|e| e.code == ErrorCode::Xero))
         .map(|(c, _)| c)
         .collect();
     let mut ids: Vec<&str> = refused.iter().filter_map(|c| contact_of.get(&c.index).map(String::as_str)).collect();
@@ -606,11 +606,7 @@ fn push_dependencies(
 fn fail_lookup(pending: Vec<Pending>, results: &mut Vec<RecordResult>, what: &str, e: &Error) {
     for p in pending {
         let message = format!("looking up its {what} failed: {}", e.message);
-        results.push(RecordResult::failed(
-            p.index,
-            p.key,
-            vec![RecordError { code: e.code.as_str().into(), message, path: None }],
-        ));
+        results.push(RecordResult::failed(p.index, p.key, vec![RecordError { code: e.code, message, path: None }]));
     }
 }
 
@@ -896,7 +892,7 @@ fn sync_allocations(
     path: &str,
 ) -> Result<Vec<RecordResult>> {
     let n = cn.allocations.len();
-    let fail_all = |message: String, code: &str| -> Vec<RecordResult> {
+    let fail_all = |message: String, code: ErrorCode| -> Vec<RecordResult> {
         cn.allocations
             .iter()
             .enumerate()
@@ -905,7 +901,7 @@ fn sync_allocations(
                     j,
                     &a.invoice,
                     vec![RecordError {
-                        code: code.into(),
+                        code,
                         message: message.clone(),
                         path: Some(format!("{path}.allocations[{j}]")),
                     }],
@@ -914,7 +910,7 @@ fn sync_allocations(
             .collect()
     };
     if matches!(cn_result.outcome, Outcome::Failed | Outcome::Uncertain) {
-        return Ok(fail_all("not allocated: the credit note itself was not pushed".into(), "dependency"));
+        return Ok(fail_all("not allocated: the credit note itself was not pushed".into(), ErrorCode::Dependency));
     }
     let Some(cn_id) = cn_result.xero_id.clone() else {
         // A dry run of a new credit note: its allocations would be made with it.
@@ -930,7 +926,7 @@ fn sync_allocations(
     let narrow = (cn.doc_type == DocumentType::Purchase).then_some(contact_id);
     let ids = match resolve_documents(ctx, &inv_spec, &invoice_numbers, narrow) {
         Ok(ids) => ids,
-        Err(e) => return Ok(fail_all(format!("looking up the invoices failed: {}", e.message), e.code.as_str())),
+        Err(e) => return Ok(fail_all(format!("looking up the invoices failed: {}", e.message), e.code)),
     };
     let mut results = Vec::new();
     let mut candidates = Vec::new();
@@ -951,7 +947,7 @@ fn sync_allocations(
                 j,
                 &a.invoice,
                 vec![RecordError {
-                    code: "dependency".into(),
+                    code: ErrorCode::Dependency,
                     message: message.clone(),
                     path: Some(format!("{path}.allocations[{j}].invoice")),
                 }],
@@ -960,7 +956,7 @@ fn sync_allocations(
                 j,
                 &a.invoice,
                 vec![RecordError {
-                    code: "dependency".into(),
+                    code: ErrorCode::Dependency,
                     message: format!("invoice \"{}\" is not in Xero: push it first (push_invoices)", a.invoice),
                     path: Some(format!("{path}.allocations[{j}].invoice")),
                 }],
@@ -1065,7 +1061,7 @@ pub fn payments(connection: &Connection, request: PushPaymentsRequest, api: &dyn
                     i,
                     &pay.id,
                     vec![RecordError {
-                        code: "dependency".into(),
+                        code: ErrorCode::Dependency,
                         message: message.clone(),
                         path: Some(format!("{prefix}[{i}].{field}")),
                     }],
@@ -1078,7 +1074,7 @@ pub fn payments(connection: &Connection, request: PushPaymentsRequest, api: &dyn
                     i,
                     &pay.id,
                     vec![RecordError {
-                        code: "dependency".into(),
+                        code: ErrorCode::Dependency,
                         message: format!(
                             "{} {what} \"{number}\" is not in Xero: push it first",
                             map::type_word(pay.doc_type)

@@ -12,7 +12,7 @@ use super::engine::{Ctx, fetch_values, lookup_chunks, or_where};
 use super::map::member;
 use super::schema::RecordError;
 use crate::config::ContactNames;
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
@@ -164,7 +164,7 @@ fn holder_of(
 
 fn refusal(p: &Planned<'_>, other: &str) -> RecordError {
     RecordError {
-        code: "conflict".into(),
+        code: ErrorCode::Conflict,
         message: format!(
             "{other} already holds the name \"{}\" in Xero, which keeps contact names unique (ignoring case) and \
              would merge the two: give \"{}\" a name of its own in the ERP, or set the connection's \

@@ -544,9 +544,9 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct RecordError {
     /// `validation` (ours), `xero` (Xero's validation message), `conflict` (Xero's state forbids the change),
-    /// `dependency` (a contact / item / document it needs is not in Xero), `function_disabled`, or the code of a
-    /// failed call (`network`, `rate_limited`, `timeout`, ...).
-    pub code: String,
+    /// `dependency` (a contact / item / document it needs is not in Xero), `function_disabled`, `uncertain`, or the
+    /// code of a failed call (`network`, `rate_limited`, `timeout`, ...): one vocabulary with the call's codes.
+    pub code: crate::error::ErrorCode,
     pub message: String,
     /// Request path of the offending field, e.g. `invoices[3].lines[2].quantity`; the record's own path
     /// (`invoices[3]`) when the problem names no field (Xero's validation messages, failed calls).
