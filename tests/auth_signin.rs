@@ -7,7 +7,7 @@ mod common;
 use auth_support::*;
 use common::temp_state_dir;
 use serde_json::json;
-use xero_sim::{AppConfig, ConsentMode};
+use xero_sim::ConsentMode;
 
 #[test]
 fn callback_sign_in_then_choose_the_tenant() {
@@ -225,19 +225,31 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// The consent URL of the loopback sign-in waiting on `port`, as a C host without threads learns it: from the
+/// log callback. Other tests' sign-ins log theirs too; the redirect URI in the URL tells them apart.
+fn consent_url_from_logs(port: u16, waiting: &std::thread::JoinHandle<serde_json::Value>) -> String {
+    let ours = [format!("127.0.0.1%3A{port}%2F"), format!("127.0.0.1:{port}/")];
+    loop {
+        let found = logs().iter().filter(|l| l.contains("open this URL in a browser")).find_map(|l| {
+            let url = &l[l.find("http://")?..];
+            ours.iter().any(|o| url.contains(o.as_str())).then(|| url.to_owned())
+        });
+        if let Some(url) = found {
+            return url;
+        }
+        assert!(!waiting.is_finished(), "authenticate ended before logging the consent URL");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 #[test]
-fn loopback_sign_in_for_hosts_without_a_web_server() {
-    let port = free_port();
-    let redirect = format!("http://127.0.0.1:{port}/callback");
-    let mut sim_cfg = sim_config(1.0);
-    let mut app = AppConfig::default_web();
-    app.client_id = "sim-loopback-client".into();
-    app.redirect_uris = vec![redirect.clone()];
-    sim_cfg.apps.push(app);
-    let sim = sim(sim_cfg);
+fn loopback_sign_in_with_the_simulators_default_app() {
+    // The default simulator registers a fixed-port loopback redirect URI for its default apps: nothing to add.
+    let redirect = xero_sim::LOOPBACK_REDIRECT_URI;
+    let port = url::Url::parse(redirect).unwrap().port().unwrap();
+    let sim = sim(sim_config(1.0));
     let dir = temp_state_dir("signin-loopback");
     let mut config = web_config("xero-loopback", &dir, &sim.base_url());
-    config["client_id"] = json!("sim-loopback-client");
     config["redirect_uri"] = json!(redirect);
     configure(&config);
     capture_logs();
@@ -245,18 +257,7 @@ fn loopback_sign_in_for_hosts_without_a_web_server() {
     let waiting = std::thread::spawn(|| {
         op("authenticate", json!({"connection": "xero-loopback", "loopback": {"timeout_ms": 20000}}))
     });
-    // The host learns the URL from the log callback, as a C host without threads would.
-    let url = loop {
-        let found = logs().iter().find_map(|l| l.split_once("open this URL").map(|(_, rest)| rest.to_owned()));
-        if let Some(rest) = found {
-            if let Some(i) = rest.find("http://") {
-                break rest[i..].to_owned();
-            }
-        }
-        assert!(!waiting.is_finished(), "authenticate ended early: {:?}", waiting.join());
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    };
-    assert!(url.contains(&format!("127.0.0.1%3A{port}")) || url.contains(&format!("127.0.0.1:{port}")), "{url}");
+    let url = consent_url_from_logs(port, &waiting);
     let back = consent(&url);
     assert_eq!(back.port(), Some(port));
     // A stray request to the listener does not end the wait.
