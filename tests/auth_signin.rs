@@ -272,6 +272,20 @@ fn loopback_sign_in_with_the_simulators_default_app() {
 }
 
 #[test]
+fn a_loopback_redirect_uri_with_port_0_is_refused_at_configure() {
+    // Port 0 would be sent to Xero as is; Xero sends the browser back only to a registered URI, exactly.
+    let dir = temp_state_dir("signin-port0");
+    let mut config = web_config("xero-port0", &dir, "http://127.0.0.1:9");
+    config["redirect_uri"] = json!("http://127.0.0.1:0/callback");
+    let err = assert_error(&op("configure", config), "validation");
+    assert_eq!(err["path"], "redirect_uri");
+    let message = err["message"].as_str().unwrap();
+    assert!(message.contains("Xero matches redirect URIs exactly, port included"), "{message}");
+    assert!(message.contains("fixed port registered with the app"), "{message}");
+    assert_error(&op("status", json!({"connection": "xero-port0"})), "not_configured");
+}
+
+#[test]
 fn loopback_gives_up_after_its_timeout() {
     let port = free_port();
     let sim = sim(sim_config(1.0));
