@@ -6,8 +6,9 @@ mod common;
 
 use auth_support::*;
 use common::temp_state_dir;
+use serde_json::Value;
 use serde_json::json;
-use xero_sim::ConsentMode;
+use xero_sim::{ConsentMode, SimConfig, SimHandle};
 
 #[test]
 fn callback_sign_in_then_choose_the_tenant() {
@@ -226,20 +227,34 @@ fn free_port() -> u16 {
 }
 
 /// The consent URL of the loopback sign-in waiting on `port`, as a C host without threads learns it: from the
-/// log callback. Other tests' sign-ins log theirs too; the redirect URI in the URL tells them apart.
-fn consent_url_from_logs(port: u16, waiting: &std::thread::JoinHandle<serde_json::Value>) -> String {
+/// log callback, in a record logged after the `since`th and containing `marker`. Other tests' sign-ins log
+/// theirs too; the redirect URI in the URL tells them apart.
+fn url_from_logs(marker: &str, port: u16, since: usize, waiting: &std::thread::JoinHandle<Value>) -> String {
     let ours = [format!("127.0.0.1%3A{port}%2F"), format!("127.0.0.1:{port}/")];
     loop {
-        let found = logs().iter().filter(|l| l.contains("open this URL in a browser")).find_map(|l| {
+        let found = logs().iter().skip(since).filter(|l| l.contains(marker)).find_map(|l| {
             let url = &l[l.find("http://")?..];
             ours.iter().any(|o| url.contains(o.as_str())).then(|| url.to_owned())
         });
         if let Some(url) = found {
             return url;
         }
-        assert!(!waiting.is_finished(), "authenticate ended before logging the consent URL");
+        assert!(!waiting.is_finished(), "authenticate ended before logging `{marker}`");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+}
+
+fn consent_url_from_logs(port: u16, since: usize, waiting: &std::thread::JoinHandle<Value>) -> String {
+    url_from_logs("open this URL in a browser", port, since, waiting)
+}
+
+/// A simulator whose default web app also registers `http://127.0.0.1:PORT/callback` on a free port (so tests
+/// running at once do not share the fixed default one); the port and the URI.
+fn sim_with_loopback_port(mut config: SimConfig) -> (SimHandle, u16, String) {
+    let port = free_port();
+    let redirect = format!("http://127.0.0.1:{port}/callback");
+    config.apps[0].redirect_uris.push(redirect.clone());
+    (sim(config), port, redirect)
 }
 
 #[test]
@@ -257,7 +272,7 @@ fn loopback_sign_in_with_the_simulators_default_app() {
     let waiting = std::thread::spawn(|| {
         op("authenticate", json!({"connection": "xero-loopback", "loopback": {"timeout_ms": 20000}}))
     });
-    let url = consent_url_from_logs(port, &waiting);
+    let url = consent_url_from_logs(port, 0, &waiting);
     let back = consent(&url);
     assert_eq!(back.port(), Some(port));
     // A stray request to the listener does not end the wait.
@@ -269,6 +284,64 @@ fn loopback_sign_in_with_the_simulators_default_app() {
     let answer = waiting.join().unwrap();
     assert_eq!(ok(answer)["grant_type"], "authorization_code");
     assert_eq!(status("xero-loopback")["signed_in"], true);
+}
+
+#[test]
+fn a_browser_that_cannot_be_opened_leaves_the_url_to_open_by_hand() {
+    let (sim, port, redirect) = sim_with_loopback_port(sim_config(1.0));
+    let dir = temp_state_dir("signin-open-fails");
+    let mut config = web_config("xero-open-fails", &dir, &sim.base_url());
+    config["redirect_uri"] = json!(redirect);
+    configure(&config);
+    capture_logs();
+    let authorize = format!("{}/identity/connect/authorize?", sim.base_url());
+
+    // The command cannot be started: the timeout says so, and why, and gives the URL.
+    let missing = "/nonexistent/xero-link-test-browser";
+    let err = assert_error(
+        &op(
+            "authenticate",
+            json!({"connection": "xero-open-fails", "loopback": {"timeout_ms": 300, "open_command": [missing]}}),
+        ),
+        "timeout",
+    );
+    let message = err["message"].as_str().unwrap();
+    assert!(message.contains("the browser could not be opened"), "{message}");
+    assert!(message.contains(&format!("`{missing}` could not be started")), "{message}");
+    assert!(message.contains("No such file"), "{message}");
+    let url = err["consent_url"].as_str().unwrap();
+    assert!(url.starts_with(&authorize) && message.ends_with(url), "{err}");
+    assert_eq!(err["path"], "loopback.open_command");
+    assert!(err["open_command_error"].as_str().unwrap().contains("could not be started"), "{err}");
+    // ... and the warning logged at once carries the URL too.
+    assert!(logs().iter().any(|l| l.contains("the browser could not be opened") && l.contains(url)));
+
+    // The command starts but fails (as xdg-open does without a desktop): its exit status is named.
+    let err = assert_error(
+        &op(
+            "authenticate",
+            json!({"connection": "xero-open-fails", "loopback": {"timeout_ms": 300, "open_command": ["false"]}}),
+        ),
+        "timeout",
+    );
+    let message = err["message"].as_str().unwrap();
+    assert!(message.contains("the browser could not be opened (open_command `false` exited with exit status: 1)"));
+    assert!(message.contains(err["consent_url"].as_str().unwrap()), "{message}");
+    assert_eq!(status("xero-open-fails")["signed_in"], false);
+
+    // The listener keeps waiting after the failure: the URL opened by hand completes the sign-in.
+    let since = logs().len();
+    let waiting = std::thread::spawn(|| {
+        op(
+            "authenticate",
+            json!({"connection": "xero-open-fails", "loopback": {"timeout_ms": 20000, "open_command": ["false"]}}),
+        )
+    });
+    let url = url_from_logs("the browser could not be opened", port, since, &waiting);
+    let page = browser().get(consent(&url).as_str()).send().unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    assert_eq!(ok(waiting.join().unwrap())["grant_type"], "authorization_code");
+    assert_eq!(status("xero-open-fails")["signed_in"], true);
 }
 
 #[test]
