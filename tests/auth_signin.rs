@@ -344,6 +344,67 @@ fn a_browser_that_cannot_be_opened_leaves_the_url_to_open_by_hand() {
     assert_eq!(status("xero-open-fails")["signed_in"], true);
 }
 
+/// Runs one loopback sign-in of `name` on `port`, consenting on the simulator's consent page with `tenants`
+/// ticked; returns the text of the page the browser is shown.
+fn loopback_round(sim: &SimHandle, name: &'static str, port: u16, tenants: &[&str]) -> String {
+    let since = logs().len();
+    let waiting =
+        std::thread::spawn(move || op("authenticate", json!({"connection": name, "loopback": {"timeout_ms": 20000}})));
+    let url = consent_url_from_logs(port, since, &waiting);
+    let html = browser().get(&url).send().unwrap().text().unwrap();
+    let marker = "name=\"request\" value=\"";
+    let start = html.find(marker).expect("the consent page") + marker.len();
+    let request = &html[start..start + html[start..].find('"').unwrap()];
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    form.append_pair("request", request).append_pair("action", "allow");
+    for tenant in tenants {
+        form.append_pair("tenant", tenant);
+    }
+    let allowed = browser()
+        .post(format!("{}/identity/connect/consent", sim.base_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form.finish())
+        .send()
+        .unwrap();
+    assert_eq!(allowed.status().as_u16(), 302);
+    let back = allowed.headers()["location"].to_str().unwrap().to_owned();
+    let page = browser().get(back).send().unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let text = page.text().unwrap();
+    ok(waiting.join().unwrap());
+    text
+}
+
+#[test]
+fn the_page_after_sign_in_says_what_comes_next() {
+    let (sim, port, redirect) = sim_with_loopback_port(SimConfig { consent: ConsentMode::Page, ..sim_config(1.0) });
+    let dir = temp_state_dir("signin-page");
+    let mut config = web_config("xero-page", &dir, &sim.base_url());
+    config["redirect_uri"] = json!(redirect);
+    configure(&config);
+    capture_logs();
+    let (huge, demo) = (xero_sim::HUGE_TENANT_ID, xero_sim::DEMO_TENANT_ID);
+
+    // No organisation chosen yet: signed in, but not linked; the page says what to do next.
+    let page = loopback_round(&sim, "xero-page", port, &[huge, demo]);
+    assert!(page.contains("<title>Signed in to Xero</title>"), "{page}");
+    assert!(page.contains("Return to the ERP and choose the organisation (Set Xero Tenant)"), "{page}");
+    assert!(!page.contains("now connected"), "{page}");
+
+    // Chosen, and connected again in this sign-in: ready.
+    ok(op("set_tenant", json!({"connection": "xero-page", "tenant_name": "Huge ERP Test Ltd"})));
+    let page = loopback_round(&sim, "xero-page", port, &[huge]);
+    assert!(page.contains("The ERP is ready: it sends its records to the organisation Huge ERP Test Ltd"), "{page}");
+    assert!(!page.contains("choose the organisation"), "{page}");
+
+    // Chosen before, but disconnected and left out on the consent screen this time: choose again.
+    assert_eq!(sim.revoke_connection(huge, None), 1);
+    let page = loopback_round(&sim, "xero-page", port, &[demo]);
+    assert!(page.contains("the organisation Huge ERP Test Ltd chosen before is no longer connected"), "{page}");
+    assert!(page.contains("choose the organisation (Set Xero Tenant)"), "{page}");
+    assert!(!page.contains("ready"), "{page}");
+}
+
 #[test]
 fn a_loopback_redirect_uri_with_port_0_is_refused_at_configure() {
     // Port 0 would be sent to Xero as is; Xero sends the browser back only to a registered URI, exactly.

@@ -10,6 +10,7 @@
 //! and if no answer comes, the timeout error names it and carries the URL (`consent_url`).
 
 use crate::auth::signin::{self, Callback, SignedIn};
+use crate::auth::tenants;
 use crate::config::{Config, GrantType};
 use crate::deadline::Deadline;
 use crate::error::{Error, ErrorCode, Result};
@@ -89,12 +90,7 @@ pub fn sign_in(
         }
         match signin::complete(config, callback, deadline) {
             Ok(signed_in) => {
-                respond(
-                    &mut stream,
-                    200,
-                    "Signed in to Xero",
-                    "The ERP is now connected to Xero. You can close this window.",
-                );
+                respond(&mut stream, 200, "Signed in to Xero", &what_next(config, &signed_in, deadline));
                 return Ok(signed_in);
             }
             Err(e) if e.path.as_deref() == Some("state") => {
@@ -145,6 +141,42 @@ pub fn sign_in(
         .at("loopback.open_command"),
     };
     Err(error.with("open_command_error", failure).with("consent_url", started.url))
+}
+
+/// The page's message after a sign-in: what the administrator does next. With no organisation chosen yet, the
+/// link is not ready: nothing reaches Xero until one is.
+fn what_next(config: &Config, signed_in: &SignedIn, deadline: Deadline) -> String {
+    let Some(tenant) = &signed_in.tenant else {
+        return "Signed in to Xero. Return to the ERP and choose the organisation (Set Xero Tenant): nothing is sent \
+                to Xero until then. You can close this window."
+            .to_owned();
+    };
+    // The organisation chosen earlier is kept; on Xero's consent screen it may have been left out this time.
+    let check = Deadline::after(Duration::from_secs(10)).min(deadline);
+    match tenants::list(config, check) {
+        Ok(list) if !list.iter().any(|c| c.tenant_id.eq_ignore_ascii_case(&tenant.tenant_id)) => format!(
+            "Signed in to Xero, but the organisation {} chosen before is no longer connected. Return to the ERP \
+             and choose the organisation (Set Xero Tenant). You can close this window.",
+            tenant.tenant_name
+        ),
+        Ok(_) => format!(
+            "Signed in to Xero. The ERP is ready: it sends its records to the organisation {}. You can close this \
+             window.",
+            tenant.tenant_name
+        ),
+        Err(e) => {
+            xlog!(
+                Level::Warn,
+                TARGET,
+                "{}: after signing in, the organisations could not be listed: {e}",
+                config.connection
+            );
+            format!(
+                "Signed in to Xero. The ERP keeps the organisation {} chosen before. You can close this window.",
+                tenant.tenant_name
+            )
+        }
+    }
 }
 
 /// The `open_command` run, watched so that its failure reaches the administrator with the URL.
