@@ -320,7 +320,7 @@ fn a_browser_that_cannot_be_opened_leaves_the_url_to_open_by_hand() {
     let err = assert_error(
         &op(
             "authenticate",
-            json!({"connection": "xero-open-fails", "loopback": {"timeout_ms": 300, "open_command": ["false"]}}),
+            json!({"connection": "xero-open-fails", "loopback": {"timeout_ms": 1500, "open_command": ["false"]}}),
         ),
         "timeout",
     );
