@@ -380,6 +380,17 @@ impl Config {
                     .at("redirect_uri"));
                 };
                 check_endpoint(redirect).map_err(|e| e.at("redirect_uri"))?;
+                // Port 0 would be advertised as such in the consent URL, and no browser is ever sent back to it.
+                // RFC 8252 §7.3 lets a loopback port vary, but Xero compares redirect URIs with the registered ones
+                // exactly (no wildcards: developer.xero.com/faq/oauth2), so the port is a fixed, registered one.
+                if redirect.port() == Some(0) {
+                    return Err(Error::validation(
+                        "redirect_uri has port 0: Xero matches redirect URIs exactly, port included, so the \
+                         loopback sign-in needs a fixed port registered with the app at Xero (e.g. \
+                         http://127.0.0.1:8765/callback), given here exactly as registered",
+                    )
+                    .at("redirect_uri"));
+                }
             }
             GrantType::ClientCredentials => {
                 if self.client_secret.is_none() {
@@ -565,6 +576,20 @@ mod tests {
             let err = Config::from_value(v).unwrap_err();
             assert!(err.path.as_deref().unwrap_or("").starts_with(field), "{field}: {err}");
         }
+    }
+
+    #[test]
+    fn a_redirect_uri_with_port_0_is_refused() {
+        for uri in ["http://127.0.0.1:0/callback", "http://localhost:0/callback", "http://[::1]:0/cb"] {
+            let mut v = base();
+            v["redirect_uri"] = json!(uri);
+            let err = Config::from_value(v).unwrap_err();
+            assert_eq!((err.code, err.path.as_deref()), (crate::error::ErrorCode::Validation, Some("redirect_uri")));
+            assert!(err.message.contains("exactly, port included"), "{err}");
+        }
+        let mut v = base();
+        v["redirect_uri"] = json!("http://127.0.0.1:8765/callback");
+        assert!(Config::from_value(v).is_ok());
     }
 
     #[test]

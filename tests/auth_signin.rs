@@ -6,8 +6,9 @@ mod common;
 
 use auth_support::*;
 use common::temp_state_dir;
+use serde_json::Value;
 use serde_json::json;
-use xero_sim::{AppConfig, ConsentMode};
+use xero_sim::{ConsentMode, SimConfig, SimHandle};
 
 #[test]
 fn callback_sign_in_then_choose_the_tenant() {
@@ -225,19 +226,45 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-#[test]
-fn loopback_sign_in_for_hosts_without_a_web_server() {
+/// The consent URL of the loopback sign-in waiting on `port`, as a C host without threads learns it: from the
+/// log callback, in a record logged after the `since`th and containing `marker`. Other tests' sign-ins log
+/// theirs too; the redirect URI in the URL tells them apart.
+fn url_from_logs(marker: &str, port: u16, since: usize, waiting: &std::thread::JoinHandle<Value>) -> String {
+    let ours = [format!("127.0.0.1%3A{port}%2F"), format!("127.0.0.1:{port}/")];
+    loop {
+        let found = logs().iter().skip(since).filter(|l| l.contains(marker)).find_map(|l| {
+            let url = &l[l.find("http://")?..];
+            ours.iter().any(|o| url.contains(o.as_str())).then(|| url.to_owned())
+        });
+        if let Some(url) = found {
+            return url;
+        }
+        assert!(!waiting.is_finished(), "authenticate ended before logging `{marker}`");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+fn consent_url_from_logs(port: u16, since: usize, waiting: &std::thread::JoinHandle<Value>) -> String {
+    url_from_logs("open this URL in a browser", port, since, waiting)
+}
+
+/// A simulator whose default web app also registers `http://127.0.0.1:PORT/callback` on a free port (so tests
+/// running at once do not share the fixed default one); the port and the URI.
+fn sim_with_loopback_port(mut config: SimConfig) -> (SimHandle, u16, String) {
     let port = free_port();
     let redirect = format!("http://127.0.0.1:{port}/callback");
-    let mut sim_cfg = sim_config(1.0);
-    let mut app = AppConfig::default_web();
-    app.client_id = "sim-loopback-client".into();
-    app.redirect_uris = vec![redirect.clone()];
-    sim_cfg.apps.push(app);
-    let sim = sim(sim_cfg);
+    config.apps[0].redirect_uris.push(redirect.clone());
+    (sim(config), port, redirect)
+}
+
+#[test]
+fn loopback_sign_in_with_the_simulators_default_app() {
+    // The default simulator registers a fixed-port loopback redirect URI for its default apps: nothing to add.
+    let redirect = xero_sim::LOOPBACK_REDIRECT_URI;
+    let port = url::Url::parse(redirect).unwrap().port().unwrap();
+    let sim = sim(sim_config(1.0));
     let dir = temp_state_dir("signin-loopback");
     let mut config = web_config("xero-loopback", &dir, &sim.base_url());
-    config["client_id"] = json!("sim-loopback-client");
     config["redirect_uri"] = json!(redirect);
     configure(&config);
     capture_logs();
@@ -245,18 +272,7 @@ fn loopback_sign_in_for_hosts_without_a_web_server() {
     let waiting = std::thread::spawn(|| {
         op("authenticate", json!({"connection": "xero-loopback", "loopback": {"timeout_ms": 20000}}))
     });
-    // The host learns the URL from the log callback, as a C host without threads would.
-    let url = loop {
-        let found = logs().iter().find_map(|l| l.split_once("open this URL").map(|(_, rest)| rest.to_owned()));
-        if let Some(rest) = found {
-            if let Some(i) = rest.find("http://") {
-                break rest[i..].to_owned();
-            }
-        }
-        assert!(!waiting.is_finished(), "authenticate ended early: {:?}", waiting.join());
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    };
-    assert!(url.contains(&format!("127.0.0.1%3A{port}")) || url.contains(&format!("127.0.0.1:{port}")), "{url}");
+    let url = consent_url_from_logs(port, 0, &waiting);
     let back = consent(&url);
     assert_eq!(back.port(), Some(port));
     // A stray request to the listener does not end the wait.
@@ -268,6 +284,139 @@ fn loopback_sign_in_for_hosts_without_a_web_server() {
     let answer = waiting.join().unwrap();
     assert_eq!(ok(answer)["grant_type"], "authorization_code");
     assert_eq!(status("xero-loopback")["signed_in"], true);
+}
+
+#[test]
+fn a_browser_that_cannot_be_opened_leaves_the_url_to_open_by_hand() {
+    let (sim, port, redirect) = sim_with_loopback_port(sim_config(1.0));
+    let dir = temp_state_dir("signin-open-fails");
+    let mut config = web_config("xero-open-fails", &dir, &sim.base_url());
+    config["redirect_uri"] = json!(redirect);
+    configure(&config);
+    capture_logs();
+    let authorize = format!("{}/identity/connect/authorize?", sim.base_url());
+
+    // The command cannot be started: the timeout says so, and why, and gives the URL.
+    let missing = "/nonexistent/xero-link-test-browser";
+    let err = assert_error(
+        &op(
+            "authenticate",
+            json!({"connection": "xero-open-fails", "loopback": {"timeout_ms": 300, "open_command": [missing]}}),
+        ),
+        "timeout",
+    );
+    let message = err["message"].as_str().unwrap();
+    assert!(message.contains("the browser could not be opened"), "{message}");
+    assert!(message.contains(&format!("`{missing}` could not be started")), "{message}");
+    assert!(message.contains("No such file"), "{message}");
+    let url = err["consent_url"].as_str().unwrap();
+    assert!(url.starts_with(&authorize) && message.ends_with(url), "{err}");
+    assert_eq!(err["path"], "loopback.open_command");
+    assert!(err["open_command_error"].as_str().unwrap().contains("could not be started"), "{err}");
+    // ... and the warning logged at once carries the URL too.
+    assert!(logs().iter().any(|l| l.contains("the browser could not be opened") && l.contains(url)));
+
+    // The command starts but fails (as xdg-open does without a desktop): its exit status is named.
+    let err = assert_error(
+        &op(
+            "authenticate",
+            json!({"connection": "xero-open-fails", "loopback": {"timeout_ms": 1500, "open_command": ["false"]}}),
+        ),
+        "timeout",
+    );
+    let message = err["message"].as_str().unwrap();
+    assert!(message.contains("the browser could not be opened (open_command `false` exited with exit status: 1)"));
+    assert!(message.contains(err["consent_url"].as_str().unwrap()), "{message}");
+    assert_eq!(status("xero-open-fails")["signed_in"], false);
+
+    // The listener keeps waiting after the failure: the URL opened by hand completes the sign-in.
+    let since = logs().len();
+    let waiting = std::thread::spawn(|| {
+        op(
+            "authenticate",
+            json!({"connection": "xero-open-fails", "loopback": {"timeout_ms": 20000, "open_command": ["false"]}}),
+        )
+    });
+    let url = url_from_logs("the browser could not be opened", port, since, &waiting);
+    let page = browser().get(consent(&url).as_str()).send().unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    assert_eq!(ok(waiting.join().unwrap())["grant_type"], "authorization_code");
+    assert_eq!(status("xero-open-fails")["signed_in"], true);
+}
+
+/// Runs one loopback sign-in of `name` on `port`, consenting on the simulator's consent page with `tenants`
+/// ticked; returns the text of the page the browser is shown.
+fn loopback_round(sim: &SimHandle, name: &'static str, port: u16, tenants: &[&str]) -> String {
+    let since = logs().len();
+    let waiting =
+        std::thread::spawn(move || op("authenticate", json!({"connection": name, "loopback": {"timeout_ms": 20000}})));
+    let url = consent_url_from_logs(port, since, &waiting);
+    let html = browser().get(&url).send().unwrap().text().unwrap();
+    let marker = "name=\"request\" value=\"";
+    let start = html.find(marker).expect("the consent page") + marker.len();
+    let request = &html[start..start + html[start..].find('"').unwrap()];
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    form.append_pair("request", request).append_pair("action", "allow");
+    for tenant in tenants {
+        form.append_pair("tenant", tenant);
+    }
+    let allowed = browser()
+        .post(format!("{}/identity/connect/consent", sim.base_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form.finish())
+        .send()
+        .unwrap();
+    assert_eq!(allowed.status().as_u16(), 302);
+    let back = allowed.headers()["location"].to_str().unwrap().to_owned();
+    let page = browser().get(back).send().unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let text = page.text().unwrap();
+    ok(waiting.join().unwrap());
+    text
+}
+
+#[test]
+fn the_page_after_sign_in_says_what_comes_next() {
+    let (sim, port, redirect) = sim_with_loopback_port(SimConfig { consent: ConsentMode::Page, ..sim_config(1.0) });
+    let dir = temp_state_dir("signin-page");
+    let mut config = web_config("xero-page", &dir, &sim.base_url());
+    config["redirect_uri"] = json!(redirect);
+    configure(&config);
+    capture_logs();
+    let (huge, demo) = (xero_sim::HUGE_TENANT_ID, xero_sim::DEMO_TENANT_ID);
+
+    // No organisation chosen yet: signed in, but not linked; the page says what to do next.
+    let page = loopback_round(&sim, "xero-page", port, &[huge, demo]);
+    assert!(page.contains("<title>Signed in to Xero</title>"), "{page}");
+    assert!(page.contains("Return to the ERP and choose the organisation (Set Xero Tenant)"), "{page}");
+    assert!(!page.contains("now connected"), "{page}");
+
+    // Chosen, and connected again in this sign-in: ready.
+    ok(op("set_tenant", json!({"connection": "xero-page", "tenant_name": "Huge ERP Test Ltd"})));
+    let page = loopback_round(&sim, "xero-page", port, &[huge]);
+    assert!(page.contains("The ERP is ready: it sends its records to the organisation Huge ERP Test Ltd"), "{page}");
+    assert!(!page.contains("choose the organisation"), "{page}");
+
+    // Chosen before, but disconnected and left out on the consent screen this time: choose again.
+    assert_eq!(sim.revoke_connection(huge, None), 1);
+    let page = loopback_round(&sim, "xero-page", port, &[demo]);
+    assert!(page.contains("the organisation Huge ERP Test Ltd chosen before is no longer connected"), "{page}");
+    assert!(page.contains("choose the organisation (Set Xero Tenant)"), "{page}");
+    assert!(!page.contains("ready"), "{page}");
+}
+
+#[test]
+fn a_loopback_redirect_uri_with_port_0_is_refused_at_configure() {
+    // Port 0 would be sent to Xero as is; Xero sends the browser back only to a registered URI, exactly.
+    let dir = temp_state_dir("signin-port0");
+    let mut config = web_config("xero-port0", &dir, "http://127.0.0.1:9");
+    config["redirect_uri"] = json!("http://127.0.0.1:0/callback");
+    let err = assert_error(&op("configure", config), "validation");
+    assert_eq!(err["path"], "redirect_uri");
+    let message = err["message"].as_str().unwrap();
+    assert!(message.contains("Xero matches redirect URIs exactly, port included"), "{message}");
+    assert!(message.contains("fixed port registered with the app"), "{message}");
+    assert_error(&op("status", json!({"connection": "xero-port0"})), "not_configured");
 }
 
 #[test]

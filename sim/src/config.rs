@@ -134,9 +134,18 @@ fn default_scope_model() -> ScopeModel {
     ScopeModel::Granular
 }
 
+/// The default apps' redirect URI for a client that listens on loopback for the browser's return (the library's
+/// loopback sign-in): a fixed port, because redirect URIs match exactly, port included, as at Xero. RFC 8252
+/// §7.3 lets a loopback port vary; Xero documents no such exception (developer.xero.com/faq/oauth2: no
+/// wildcards), and desktop clients register each port they listen on (littleearth/delphiXERO wiki). 9376 spells
+/// XERO on a phone keypad and lies below Linux's ephemeral range (32768-60999), so no simulator or client socket
+/// is ever given it by the system.
+pub const LOOPBACK_REDIRECT_URI: &str = "http://127.0.0.1:9376/callback";
+
 fn default_redirect_uris() -> Vec<String> {
     vec![
         "http://127.0.0.1/callback".into(),
+        LOOPBACK_REDIRECT_URI.into(),
         "http://localhost/callback".into(),
         "https://erp.example.com/csp/sys/oauth2/OAuth2.Response.cls".into(),
     ]

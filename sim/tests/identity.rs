@@ -36,6 +36,35 @@ fn authorize_never_redirects_to_unknown_client_or_unregistered_uri() {
     }
 }
 
+#[test]
+fn default_apps_have_a_fixed_port_loopback_redirect_uri() {
+    // A client listening on loopback for the browser's return needs a registered URI with its port: matching is
+    // exact, so the port-less http://127.0.0.1/callback never sends the browser to a listener's port.
+    let loopback = url::Url::parse(xero_sim::LOOPBACK_REDIRECT_URI).unwrap();
+    assert_eq!((loopback.scheme(), loopback.host_str()), ("http", Some("127.0.0.1")));
+    assert!(loopback.port().is_some_and(|p| p != 0), "an explicit, fixed port: {loopback}");
+    let sim = start_default();
+    let c = client();
+    let base = sim.base_url();
+    for app in ["sim-client", "sim-pkce-client"] {
+        let challenge = xero_sim::pkce_challenge(VERIFIER);
+        let url = authorize_url(&base, app, xero_sim::LOOPBACK_REDIRECT_URI, SCOPES, "lb", Some(&challenge));
+        let r = c.get(url).send().unwrap();
+        assert_eq!(r.status(), 302, "{app}");
+        let location = url::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
+        assert_eq!((location.port(), location.path()), (loopback.port(), "/callback"), "{app}");
+        assert!(param(&query_of(location.as_str()), "code").is_some());
+    }
+    // Another port is another URI: refused, never redirected to.
+    let other = format!("http://127.0.0.1:{}/callback", loopback.port().unwrap() + 1);
+    let r = c.get(authorize_url(&base, "sim-client", &other, SCOPES, "lb", None)).send().unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.headers().get("location").is_none());
+    // The start-up description lists it.
+    let info: Value = c.get(format!("{base}/_sim/info")).send().unwrap().json().unwrap();
+    assert!(info["apps"][0]["redirect_uris"].as_array().unwrap().iter().any(|u| u == xero_sim::LOOPBACK_REDIRECT_URI));
+}
+
 fn authorize_error(c: &reqwest::blocking::Client, url: String) -> (String, Option<String>) {
     let r = c.get(url).send().unwrap();
     assert_eq!(r.status(), 302);

@@ -4,8 +4,13 @@
 //! The consent URL reaches the host through the log callback (level info, target `xero_link::auth`, a message
 //! starting `open this URL`) and, when given, an `open_command` run with the URL as its last argument (no shell).
 //! A URL from an earlier `authorize_url` works too, as long as the listener is up when the browser returns.
+//!
+//! An `open_command` that cannot be started, or that exits with a failure status, does not end the wait: the
+//! URL can still be opened by hand while the listener is up. The failure is logged at once (warn, with the URL),
+//! and if no answer comes, the timeout error names it and carries the URL (`consent_url`).
 
 use crate::auth::signin::{self, Callback, SignedIn};
+use crate::auth::tenants;
 use crate::config::{Config, GrantType};
 use crate::deadline::Deadline;
 use crate::error::{Error, ErrorCode, Result};
@@ -13,6 +18,7 @@ use crate::log::Level;
 use crate::xlog;
 use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::process::Child;
 use std::time::Duration;
 
 const TARGET: &str = "xero_link::auth";
@@ -58,13 +64,12 @@ pub fn sign_in(
     listener.set_nonblocking(true).map_err(|e| Error::internal(format!("listener: {e}")))?;
     let started = signin::start(config)?;
     xlog!(Level::Info, TARGET, "open this URL in a browser to sign in to Xero (waiting on {address}): {}", started.url);
-    if let Some(command) = open_command {
-        open_browser(command, &started.url);
-    }
+    let mut opener = Opener::start(open_command, &started.url);
     let redirect_path = config.redirect_uri.as_ref().map(|u| u.path().to_owned()).unwrap_or_default();
     let wait_until = Deadline::after(wait).min(deadline);
     let mut last_refusal: Option<Error> = None;
     while !wait_until.expired() {
+        opener.notice_failure(address, &started.url);
         let stream = match listener.accept() {
             Ok((stream, _)) => stream,
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
@@ -85,12 +90,7 @@ pub fn sign_in(
         }
         match signin::complete(config, callback, deadline) {
             Ok(signed_in) => {
-                respond(
-                    &mut stream,
-                    200,
-                    "Signed in to Xero",
-                    "The ERP is now connected to Xero. You can close this window.",
-                );
+                respond(&mut stream, 200, "Signed in to Xero", &what_next(config, &signed_in, deadline));
                 return Ok(signed_in);
             }
             Err(e) if e.path.as_deref() == Some("state") => {
@@ -104,27 +104,136 @@ pub fn sign_in(
             }
         }
     }
-    Err(last_refusal.unwrap_or_else(|| {
-        Error::new(
+    opener.notice_failure(address, &started.url);
+    let Some(failure) = opener.failure.take() else {
+        return Err(last_refusal.unwrap_or_else(|| {
+            Error::new(
+                ErrorCode::Timeout,
+                format!(
+                    "no sign-in answer reached {address} within {} ms: open the consent URL and sign in, then try \
+                     again",
+                    wait.as_millis()
+                ),
+            )
+        }));
+    };
+    // The administrator never saw a browser: say why, and give the URL to open by hand. Until the pending sign-in
+    // expires, any loopback listener of this connection completes it.
+    let by_hand = format!(
+        "open this consent URL in a browser by hand while authenticate with loopback waits (without open_command, or \
+         with one that works); it is valid until {}: {}",
+        started.expires_at, started.url
+    );
+    let error = match last_refusal {
+        Some(refusal) => {
+            let message =
+                format!("{}; besides, the browser could not be opened ({failure}): {by_hand}", refusal.message);
+            Error { message, ..refusal }
+        }
+        None => Error::new(
             ErrorCode::Timeout,
             format!(
-                "no sign-in answer reached {address} within {} ms: open the consent URL and sign in, then try again",
+                "the browser could not be opened ({failure}) and no sign-in answer reached {address} within {} ms: \
+                 {by_hand}",
                 wait.as_millis()
             ),
         )
-    }))
+        .at("loopback.open_command"),
+    };
+    Err(error.with("open_command_error", failure).with("consent_url", started.url))
 }
 
-fn open_browser(command: &[String], url: &str) {
-    let Some((program, args)) = command.split_first() else { return };
-    match std::process::Command::new(program).args(args).arg(url).spawn() {
-        Ok(mut child) => {
-            // Reap it in the background so it never lingers as a zombie.
+/// The page's message after a sign-in: what the administrator does next. With no organisation chosen yet, the
+/// link is not ready: nothing reaches Xero until one is.
+fn what_next(config: &Config, signed_in: &SignedIn, deadline: Deadline) -> String {
+    let Some(tenant) = &signed_in.tenant else {
+        return "Signed in to Xero. Return to the ERP and choose the organisation (Set Xero Tenant): nothing is sent \
+                to Xero until then. You can close this window."
+            .to_owned();
+    };
+    // The organisation chosen earlier is kept; on Xero's consent screen it may have been left out this time.
+    let check = Deadline::after(Duration::from_secs(10)).min(deadline);
+    match tenants::list(config, check) {
+        Ok(list) if !list.iter().any(|c| c.tenant_id.eq_ignore_ascii_case(&tenant.tenant_id)) => format!(
+            "Signed in to Xero, but the organisation {} chosen before is no longer connected. Return to the ERP \
+             and choose the organisation (Set Xero Tenant). You can close this window.",
+            tenant.tenant_name
+        ),
+        Ok(_) => format!(
+            "Signed in to Xero. The ERP is ready: it sends its records to the organisation {}. You can close this \
+             window.",
+            tenant.tenant_name
+        ),
+        Err(e) => {
+            xlog!(
+                Level::Warn,
+                TARGET,
+                "{}: after signing in, the organisations could not be listed: {e}",
+                config.connection
+            );
+            format!(
+                "Signed in to Xero. The ERP keeps the organisation {} chosen before. You can close this window.",
+                tenant.tenant_name
+            )
+        }
+    }
+}
+
+/// The `open_command` run, watched so that its failure reaches the administrator with the URL.
+struct Opener {
+    program: String,
+    child: Option<Child>,
+    /// Why the browser could not be opened, until reported.
+    failure: Option<String>,
+    /// The failure was logged.
+    logged: bool,
+}
+
+impl Opener {
+    fn start(command: Option<&[String]>, url: &str) -> Opener {
+        let mut opener = Opener { program: String::new(), child: None, failure: None, logged: false };
+        let Some((program, args)) = command.and_then(<[String]>::split_first) else { return opener };
+        opener.program = program.clone();
+        match std::process::Command::new(program).args(args).arg(url).spawn() {
+            Ok(child) => opener.child = Some(child),
+            Err(e) => opener.failure = Some(format!("open_command `{program}` could not be started: {e}")),
+        }
+        opener
+    }
+
+    /// Notes a command that has exited with a failure status, and logs a failure once, with the URL.
+    fn notice_failure(&mut self, address: SocketAddr, url: &str) {
+        if let Some(child) = &mut self.child {
+            match child.try_wait() {
+                Ok(None) => {}
+                Ok(Some(status)) => {
+                    self.child = None;
+                    if !status.success() {
+                        self.failure = Some(format!("open_command `{}` exited with {status}", self.program));
+                    }
+                }
+                Err(_) => {} // Asked again next time; the drop reaps it in any case.
+            }
+        }
+        if let (Some(failure), false) = (&self.failure, self.logged) {
+            self.logged = true;
+            xlog!(
+                Level::Warn,
+                TARGET,
+                "the browser could not be opened ({failure}): still waiting on {address}; open the URL by hand: {url}"
+            );
+        }
+    }
+}
+
+impl Drop for Opener {
+    fn drop(&mut self) {
+        // A browser may outlive the sign-in: reap it in the background so it never lingers as a zombie.
+        if let Some(mut child) = self.child.take() {
             std::thread::spawn(move || {
                 let _ = child.wait();
             });
         }
-        Err(e) => xlog!(Level::Warn, TARGET, "open_command `{program}` could not be started: {e}"),
     }
 }
 

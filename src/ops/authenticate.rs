@@ -2,7 +2,9 @@
 //! - `{"callback_url": "..."}` or `{"code", "state"}` (or `{"error", "state"}`): the host's web server received
 //!   Xero's redirect;
 //! - `{"loopback": {"timeout_ms": N, "open_command": [...]}}`: the library listens on the redirect URI's loopback
-//!   port; the consent URL goes to the log callback (info) and to `open_command` when given;
+//!   port; the consent URL goes to the log callback (info) and to `open_command` when given; an `open_command`
+//!   that fails leaves the listener waiting for the URL opened by hand, and a timeout then names the failure and
+//!   gives the URL (`consent_url`);
 //! - nothing more, for `client_credentials` connections: no browser; the tenant is set from Xero's connections.
 
 use crate::auth::{loopback, signin};
