@@ -108,9 +108,10 @@ impl Limits {
         }
     }
 
-    /// The budgets without counting a call.
-    pub(crate) fn peek(&mut self, client: &str, tenant: &str, now: i64) -> Remaining {
-        self.remaining_of(client, tenant, now)
+    /// The budgets without counting a call, as the `X-*Limit-Remaining` headers show them: `None` while the
+    /// limits are off (calls are still counted, for the control API, but nothing is sent).
+    pub(crate) fn shown(&mut self, client: &str, tenant: &str, now: i64) -> Option<Remaining> {
+        self.cfg.enabled.then(|| self.remaining_of(client, tenant, now))
     }
 
     /// Admits one call (counting it and taking a concurrency slot) or refuses it.

@@ -168,10 +168,14 @@ fn rate_limited(problem_name: &str, retry_after_real_secs: Option<u64>) -> Resp 
     r
 }
 
-fn with_limits(mut r: Resp, rem: Remaining) -> Resp {
-    header(&mut r, "X-MinLimit-Remaining", rem.minute);
-    header(&mut r, "X-DayLimit-Remaining", rem.day);
-    header(&mut r, "X-AppMinLimit-Remaining", rem.app_minute);
+/// Adds the `X-*Limit-Remaining` headers, when the limits are on (`None` when they are off: a client pacing
+/// to them would wait for budgets nothing enforces).
+fn with_limits(mut r: Resp, rem: Option<Remaining>) -> Resp {
+    if let Some(rem) = rem {
+        header(&mut r, "X-MinLimit-Remaining", rem.minute);
+        header(&mut r, "X-DayLimit-Remaining", rem.day);
+        header(&mut r, "X-AppMinLimit-Remaining", rem.app_minute);
+    }
     r
 }
 
@@ -421,7 +425,7 @@ async fn api(
 ) -> Result<Resp, Dropped> {
     let now = sim.clock.now_ms();
     let tenant_header = headers.get("xero-tenant-id").and_then(|v| v.to_str().ok()).map(str::trim);
-    let peek = |client: &str| sim.limits.lock().peek(client, tenant_header.unwrap_or(""), now);
+    let peek = |client: &str| sim.limits.lock().shown(client, tenant_header.unwrap_or(""), now);
 
     let Some(token) = auth_param(headers, "Bearer") else {
         return Ok(with_limits(unauthorized("AuthenticationUnsuccessful"), peek("")));
@@ -448,7 +452,10 @@ async fn api(
     }
 
     // Limits: count the call and take a concurrency slot.
-    let admitted = sim.limits.lock().admit(&tok.client_id, &tenant, now);
+    let (admitted, shown) = {
+        let mut limits = sim.limits.lock();
+        (limits.admit(&tok.client_id, &tenant, now), limits.cfg.enabled)
+    };
     let remaining = match admitted {
         Ok((rem, in_flight)) => {
             sim.stats.with(|c| {
@@ -456,12 +463,12 @@ async fn api(
                 let m = c.max_in_flight.entry(tenant.clone()).or_default();
                 *m = (*m).max(in_flight);
             });
-            rem
+            shown.then_some(rem)
         }
         Err(refusal) => {
             sim.stats.with(|c| *c.rate_limited.entry(refusal.problem.to_string()).or_default() += 1);
             let retry = refusal.retry_after_ms.map(|ms| sim.clock.real_secs(ms));
-            return Ok(with_limits(rate_limited(refusal.problem, retry), refusal.remaining));
+            return Ok(with_limits(rate_limited(refusal.problem, retry), Some(refusal.remaining)));
         }
     };
     let _slot = Slot { sim, client: tok.client_id.clone(), tenant: tenant.clone() };

@@ -107,11 +107,54 @@ fn day_limit_via_runtime_lowered_budget() {
     let retry: u64 = header(&r, "retry-after").unwrap().parse().unwrap();
     assert!(retry > 80_000 && retry <= 86_400, "{retry}");
     assert_eq!(sim.counters().rate_limited.get("day"), Some(&1));
-    // switched off at runtime: served again, headers still sent
+    // switched off at runtime: served again, and no budget is shown (nothing enforces one)
     sim.set_limits(&LimitsPatch { enabled: Some(false), ..LimitsPatch::default() });
     let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap();
     assert_eq!(r.status(), 200);
+    assert_eq!(header(&r, "x-daylimit-remaining"), None);
+    // still counted: switched on again, the day's budget is spent
+    sim.set_limits(&LimitsPatch { enabled: Some(true), ..LimitsPatch::default() });
+    let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap();
+    assert_eq!(r.status(), 429);
     assert_eq!(remaining(&r).1, 0);
+}
+
+#[test]
+fn limits_off_send_no_remaining_headers() {
+    // Xero always sends them; with the limits off the simulator sends none, so a client that paces to them (as
+    // it should against Xero) is not held back by budgets nothing enforces.
+    let mut cfg = SimConfig::default();
+    cfg.limits.enabled = false;
+    let sim = start(cfg);
+    let c = client();
+    let base = sim.base_url();
+    let token = access(&login(&c, &base));
+    let none = |r: &reqwest::blocking::Response, what: &str| {
+        for h in ["x-minlimit-remaining", "x-daylimit-remaining", "x-appminlimit-remaining"] {
+            assert_eq!(header(r, h), None, "{what}: {h}");
+        }
+    };
+    for i in 0..70 {
+        let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap();
+        assert_eq!(r.status(), 200, "call {i}: past the minute's 60, nothing refused");
+        none(&r, "200");
+    }
+    let r = api(&c, &base, "GET", "/Invoices", &token, None).send().unwrap();
+    assert_eq!(r.status(), 403);
+    none(&r, "403");
+    sim.add_fault(FaultSpec::next("GET", INVOICES, FaultKind::Error500, 1));
+    let r = api(&c, &base, "GET", "/Invoices", &token, Some(DEMO_TENANT_ID)).send().unwrap();
+    assert_eq!(r.status(), 500);
+    none(&r, "500");
+    // The calls are still counted (the control API shows them) ...
+    let limits: Value = c.get(format!("{base}/_sim/limits")).send().unwrap().json().unwrap();
+    let ours = limits["tenants"].as_array().unwrap().iter().find(|t| t["tenant_id"] == DEMO_TENANT_ID).unwrap();
+    assert_eq!(ours["remaining"]["day"], 5000 - 71, "{limits}");
+    // ... and switched on, the headers come back.
+    sim.set_limits(&LimitsPatch { enabled: Some(true), ..LimitsPatch::default() });
+    let r = api(&c, &base, "GET", "/Items", &token, Some(DEMO_TENANT_ID)).send().unwrap();
+    assert_eq!(r.status(), 429, "the minute's budget was spent while off");
+    assert_eq!(remaining(&r).0, 0);
 }
 
 #[test]
