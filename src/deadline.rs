@@ -1,16 +1,20 @@
 //! The point in time by which an operation must answer: from the request's `deadline_ms`, or the connection's
-//! configured default. Waits that would pass it are not slept through.
+//! configured default, with the time it was given in all (its budget). Waits that would pass it are not slept
+//! through, nor waits that would leave too little of the budget for the work after them
+//! (`transport::pacing::acquire`).
 
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Deadline {
     at: Instant,
+    /// The time the operation was given in all.
+    budget: Duration,
 }
 
 impl Deadline {
     pub fn after(duration: Duration) -> Self {
-        Deadline { at: Instant::now() + duration }
+        Deadline { at: Instant::now() + duration, budget: duration }
     }
 
     pub fn after_ms(ms: u64) -> Self {
@@ -24,6 +28,16 @@ impl Deadline {
 
     pub fn instant(&self) -> Instant {
         self.at
+    }
+
+    /// The time the operation was given in all.
+    pub fn budget(&self) -> Duration {
+        self.budget
+    }
+
+    /// This deadline, moved to `at` if that is sooner; the budget stays the operation's.
+    pub fn no_later_than(self, at: Instant) -> Self {
+        Deadline { at: self.at.min(at), budget: self.budget }
     }
 
     /// Time left; zero once passed.

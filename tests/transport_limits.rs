@@ -106,6 +106,56 @@ fn a_deadline_shorter_than_the_minute_wait_gets_rate_limited_at_once() {
     assert_eq!(counter(&sim.counters().handled, "PUT /api.xro/2.0/Contacts"), 3, "the fourth never left");
 }
 
+/// Fills the organisation's window of 3 calls (a minute of 1 s); returns when the first answer came.
+fn fill_the_window(sim: &xero_sim::SimHandle, config: &xero_link::config::Config, tokens: &SimTokens) -> Instant {
+    let before = counter(&sim.counters().handled, "GET /api.xro/2.0/Contacts");
+    send(config, tokens, &get("/Contacts"), 5_000).expect("within the budget");
+    let first = Instant::now();
+    for _ in 0..2 {
+        send(config, tokens, &get("/Contacts"), 5_000).expect("within the budget");
+    }
+    assert_eq!(counter(&sim.counters().handled, "GET /api.xro/2.0/Contacts"), before + 3);
+    first
+}
+
+#[test]
+fn a_wait_that_leaves_no_time_for_the_work_after_it_gets_rate_limited_at_once() {
+    // Reported (issue 10, item 9): a push started right after a killed one, whose calls had spent the minute,
+    // waited for the window to end just before its deadline, then had no time left for its calls: every record
+    // failed with `timeout`. A wait that ends too near the deadline for the work after it must be refused at
+    // once, like one that passes it.
+    let _serial = SERIAL.lock();
+    let app = "pace-no-time-left";
+    let sim = start_sim(app);
+    let config = config(&sim.base_url(), app, serde_json::json!({"limits": {"minute_ms": MINUTE_MS, "per_minute": 3}}));
+    let tokens = SimTokens::new(&config);
+    let filled = fill_the_window(&sim, &config, &tokens);
+    // Xero now takes 150 ms to answer; a slot frees up 1 s after the window's first answer.
+    sim.add_fault(xero_sim::FaultSpec {
+        delay_ms: Some(150),
+        count: None,
+        ..xero_sim::FaultSpec::next("GET", "/api.xro/2.0/Contacts", xero_sim::FaultKind::Delay, 0)
+    });
+
+    // A deadline 1.05 s away: the wait would end some 50 ms before it, too late for the call.
+    let deadline_ms = (MINUTE_MS + 50).saturating_sub(filled.elapsed().as_millis() as u64);
+    let started = Instant::now();
+    let err = send(&config, &tokens, &get("/Contacts"), deadline_ms).unwrap_err();
+    assert_eq!(err.error.code, ErrorCode::RateLimited, "{}", err.error);
+    assert!(started.elapsed() < Duration::from_millis(300), "answered without waiting: {:?}", started.elapsed());
+    assert_eq!(err.error.details["limit"], "minute");
+    assert!(err.error.details["retry_after"].as_u64().is_some_and(|s| s >= 1), "{:?}", err.error.details);
+    assert!(!err.uncertain);
+    assert_eq!(counter(&sim.counters().handled, "GET /api.xro/2.0/Contacts"), 3, "nothing was sent");
+
+    // With time left after the wait, the call waits for the window and is answered.
+    std::thread::sleep(Duration::from_millis(MINUTE_MS));
+    let filled = fill_the_window(&sim, &config, &tokens);
+    let answer = send(&config, &tokens, &get("/Contacts"), 3 * MINUTE_MS).expect("waited, then answered");
+    assert_eq!(answer.status, 200);
+    assert!(filled.elapsed() >= Duration::from_millis(MINUTE_MS), "it waited for the window: {:?}", filled.elapsed());
+}
+
 const CHILD_ENV: &str = "XERO_LINK_TRANSPORT_CHILD_SIM";
 const SHARED_APP: &str = "pace-two-processes";
 const PER_PROCESS: usize = 90;

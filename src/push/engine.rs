@@ -60,7 +60,9 @@ pub struct Ctx<'a> {
     fresh: OnceLock<std::result::Result<Arc<RefData>, Error>>,
 }
 
-/// Reference data by organisation (state dir, API base, connection, tenant), with when it was read.
+/// Reference data by organisation (state dir, API base, connection, tenant), with until when it may be reused.
+/// Entries past that are dropped whenever one is stored: the cache holds only the organisations pushed to in the
+/// last few minutes, however many connections the process has had.
 static REFDATA: Lazy<Mutex<HashMap<String, CachedRefData>>> = Lazy::new(Default::default);
 type CachedRefData = (Arc<RefData>, Instant);
 
@@ -94,8 +96,15 @@ impl<'a> Ctx<'a> {
     /// Reads the reference data from Xero and keeps it for later calls.
     fn load_refdata(&self) -> std::result::Result<Arc<RefData>, Error> {
         let rd = Arc::new(RefData::load(self.api, self.deadline)?);
-        REFDATA.lock().insert(self.refdata_key(), (rd.clone(), Instant::now()));
+        let now = Instant::now();
+        let mut cache = REFDATA.lock();
+        cache.retain(|_, (_, until)| *until > now);
+        cache.insert(self.refdata_key(), (rd.clone(), now + self.refdata_ttl()));
         Ok(rd)
+    }
+
+    fn refdata_ttl(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.config.limits.minute_ms.saturating_mul(REFDATA_MINUTES))
     }
 
     /// The organisation's reference data: read on first use, or reused from a call a few minutes ago (it costs
@@ -103,11 +112,9 @@ impl<'a> Ctx<'a> {
     fn refdata(&self) -> std::result::Result<&(Arc<RefData>, bool), Error> {
         self.refdata
             .get_or_init(|| {
-                let ttl =
-                    std::time::Duration::from_millis(self.config.limits.minute_ms.saturating_mul(REFDATA_MINUTES));
                 let cached = REFDATA.lock().get(&self.refdata_key()).cloned();
                 match cached {
-                    Some((rd, at)) if at.elapsed() < ttl => Ok((rd, false)),
+                    Some((rd, until)) if Instant::now() < until => Ok((rd, false)),
                     _ => self.load_refdata().map(|rd| (rd, true)),
                 }
             })

@@ -193,10 +193,8 @@ impl<'a> Call<'a> {
     /// The deadline of the next attempt: the caller's, or the key's retention if sooner.
     fn attempt_deadline(&self) -> Deadline {
         match self.retry_horizon() {
-            Some(horizon) if horizon < self.deadline.instant() => {
-                Deadline::after(horizon.saturating_duration_since(Instant::now()))
-            }
-            _ => self.deadline,
+            Some(horizon) => self.deadline.no_later_than(horizon),
+            None => self.deadline,
         }
     }
 

@@ -354,14 +354,28 @@ fn release(slot: Slot, limits: &Limits, observed: &Observed) {
     SHARED.changed.notify_all();
 }
 
-/// Waits for a slot, or returns `rate_limited` at once when the wait would pass `deadline`.
-/// `on_wait` runs (without the pacer's lock) when the request starts waiting for a limit with a known end.
+/// The share of an operation's deadline a wait for a limit must leave for the work after it: the request itself
+/// and the operation's other calls (a push reads reference data and looks records up before it writes).
+pub const RESERVE_DIVISOR: u32 = 4;
+
+/// The latest moment a wait for a limit may end within `deadline`: a quarter of the operation's time before it.
+pub fn latest_wait_end(deadline: Deadline) -> Instant {
+    let reserve = deadline.budget() / RESERVE_DIVISOR;
+    deadline.instant().checked_sub(reserve).unwrap_or_else(|| deadline.instant())
+}
+
+/// Waits for a slot, or returns `rate_limited` at once when the wait would end too near `deadline` for the work
+/// after it ([`latest_wait_end`]; a wait that ended just before the deadline left the call no time to be
+/// answered, and it failed with `timeout` instead). A wait of unknown end (a slot in use, the day's probe)
+/// lasts until then at most. `on_wait` runs (without the pacer's lock) when the request starts waiting for a
+/// limit with a known end.
 pub fn acquire(
     key: &PaceKey,
     limits: &Limits,
     deadline: Deadline,
     mut on_wait: impl FnMut(Duration, LimitKind),
 ) -> Result<Permit, Error> {
+    let latest = latest_wait_end(deadline);
     let mut reported: Option<LimitKind> = None;
     let mut guard = SHARED.pacer.lock();
     loop {
@@ -371,11 +385,11 @@ pub fn acquire(
             Err(wait) => wait,
         };
         if let Some(until) = wait.until {
-            if until >= deadline.instant() {
+            if until >= latest {
                 return Err(rate_limited(wait.limit, until.saturating_duration_since(now)));
             }
         }
-        if deadline.expired() {
+        if now >= latest {
             return Err(rate_limited(wait.limit, Duration::from_millis(limits.minute_ms / 60)));
         }
         if let (Some(until), true) = (wait.until, reported != Some(wait.limit)) {
@@ -383,7 +397,7 @@ pub fn acquire(
             parking_lot::MutexGuard::unlocked(&mut guard, || on_wait(until.saturating_duration_since(now), wait.limit));
             continue;
         }
-        let wake = wait.until.map_or(deadline.instant(), |u| u.min(deadline.instant()));
+        let wake = wait.until.map_or(latest, |u| u.min(latest));
         SHARED.changed.wait_until(&mut guard, wake);
     }
 }
@@ -548,6 +562,16 @@ mod tests {
         assert_eq!(LimitKind::from_problem("AppMinute"), Some(LimitKind::AppMinute));
         assert_eq!(LimitKind::from_problem("app_minute"), Some(LimitKind::AppMinute));
         assert_eq!(LimitKind::from_problem("weird"), None);
+    }
+
+    #[test]
+    fn a_wait_must_leave_a_quarter_of_the_deadline() {
+        let d = Deadline::after(Duration::from_secs(60));
+        let latest = latest_wait_end(d);
+        assert_eq!(d.instant() - latest, Duration::from_secs(15));
+        // A deadline moved sooner (a write's key retention) keeps the operation's reserve.
+        let sooner = d.no_later_than(d.instant() - Duration::from_secs(20));
+        assert_eq!(sooner.instant() - latest_wait_end(sooner), Duration::from_secs(15));
     }
 
     #[test]
