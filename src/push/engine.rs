@@ -607,20 +607,21 @@ fn idempotency_key(ctx: &Ctx<'_>, call: &ApiCall) -> String {
 /// (Idempotency-Key in Xero's accounting spec): sent again, a batch Xero refused would get the old refusal even
 /// after its cause was fixed (an archived contact restored, an account added). Only a lost answer needs the
 /// replay, so a key whose answer came back is not used again.
-static ANSWERED_KEYS: Lazy<Mutex<HashSet<String>>> = Lazy::new(Default::default);
-/// Keys remembered at most (they matter for 6 minutes only).
-const ANSWERED_KEYS_MAX: usize = 100_000;
+static ANSWERED_KEYS: Lazy<Mutex<HashMap<String, Instant>>> = Lazy::new(Default::default);
+/// Keys remembered before those past Xero's retention are dropped.
+const ANSWERED_KEYS_PRUNE_AT: usize = 1_024;
 
-/// `key`, or a new one when `key`'s answer was already received.
-fn unanswered_key(key: String) -> String {
+/// `key`, or a new one when `key`'s answer was already received within Xero's retention (6 of its minutes).
+fn unanswered_key(ctx: &Ctx<'_>, key: String) -> String {
+    let retention = std::time::Duration::from_millis(ctx.config.limits.minute_ms.saturating_mul(6));
     let mut answered = ANSWERED_KEYS.lock();
-    if answered.len() > ANSWERED_KEYS_MAX {
-        answered.clear();
+    if answered.len() >= ANSWERED_KEYS_PRUNE_AT {
+        answered.retain(|_, at| at.elapsed() < retention);
     }
-    if !answered.contains(&key) {
-        return key;
+    match answered.get(&key) {
+        Some(at) if at.elapsed() < retention => format!("{key}-{:016x}", rand::random::<u64>()),
+        _ => key,
     }
-    format!("{key}-{:016x}", rand::random::<u64>())
 }
 
 /// Makes Xero agree with `candidates` (records of one kind); one result per candidate, in candidate order.
@@ -1235,13 +1236,13 @@ fn write_batch(
             body: Some(batch_body(spec.collection, todo.iter().map(|(_, el, _)| el.as_ref()))),
             idempotency_key: None,
         };
-        call.idempotency_key = Some(unanswered_key(idempotency_key(ctx, &call)));
+        call.idempotency_key = Some(unanswered_key(ctx, idempotency_key(ctx, &call)));
         let outcome_of =
             |existing: &Option<String>| if existing.is_some() { Outcome::Updated } else { Outcome::Created };
         match ctx.send(&call) {
             Ok(response) => {
                 if let Some(key) = &call.idempotency_key {
-                    ANSWERED_KEYS.lock().insert(key.clone());
+                    ANSWERED_KEYS.lock().insert(key.clone(), Instant::now());
                 }
                 let parsed = super::answer::elements(&response.body, spec.collection, &spec.answer_members())
                     .filter(|a| a.len() == todo.len());
