@@ -13,14 +13,15 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use url::Url;
 
-/// Xero's real endpoints (xero-facts §1).
+/// Xero's real endpoints (the securitySchemes of Xero's accounting OpenAPI spec; `xero-identity.yaml`).
 pub const XERO_AUTHORIZE_URL: &str = "https://login.xero.com/identity/connect/authorize";
 pub const XERO_TOKEN_URL: &str = "https://identity.xero.com/connect/token";
 pub const XERO_REVOCATION_URL: &str = "https://identity.xero.com/connect/revocation";
 pub const XERO_CONNECTIONS_URL: &str = "https://api.xero.com/connections";
 pub const XERO_ACCOUNTING_URL: &str = "https://api.xero.com/api.xro/2.0";
 
-/// The minimal granular scope set for apps created at Xero since 2 March 2026 (xero-facts §3).
+/// The minimal granular scope set for apps created at Xero since 2 March 2026
+/// (developer.xero.com/documentation/guides/oauth2/scopes).
 /// Items are reachable through `accounting.invoices`; tracking categories and accounts are only read.
 pub const GRANULAR_SCOPES: &[&str] = &[
     "offline_access",
@@ -279,7 +280,8 @@ pub enum ContactNames {
     AddCode,
 }
 
-/// Xero's rate limits (xero-facts §5). The transport keeps under them instead of bumping into them.
+/// Xero's rate limits (developer.xero.com/documentation/guides/oauth2/limits). The transport keeps under them
+/// instead of bumping into them.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Limits {

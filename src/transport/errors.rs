@@ -1,6 +1,7 @@
-//! Xero's answers turned into errors a person can act on (xero-facts §11). Every error names Xero's HTTP
-//! status and, when Xero gave one, its correlation id (`http_status`, `xero_correlation_id`), so support at
-//! Xero can find the request.
+//! Xero's answers turned into errors a person can act on (the `Error`, `Element` and `ValidationError` schemas
+//! of Xero's accounting OpenAPI spec; developer.xero.com/documentation/api/accounting/responsecodes). Every error
+//! names Xero's HTTP status and, when Xero gave one, its correlation id (`http_status`, `xero_correlation_id`),
+//! so support at Xero can find the request.
 //!
 //! Bodies are read defensively: JSON problem documents, `ValidationException`s, plain-text maintenance pages
 //! and form-encoded OAuth errors all give a message; nothing in a body can break the mapping.
@@ -162,7 +163,7 @@ fn missing_scope(facts: &Facts<'_>) -> Error {
     }
 }
 
-/// The scope an Accounting API path needs (xero-facts §3).
+/// The scope an Accounting API path needs (developer.xero.com/documentation/guides/oauth2/scopes).
 fn scope_for(path: &str, method: Option<&http::Method>, profile: ScopeProfile) -> Option<&'static str> {
     let read = method.is_none_or(|m| *m == http::Method::GET);
     let resource = path.trim_start_matches('/').split(['/', '?']).next()?.to_ascii_lowercase();

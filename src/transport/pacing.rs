@@ -1,4 +1,5 @@
-//! Pacing within Xero's rate limits (xero-facts §5), shared by every thread of the process.
+//! Pacing within Xero's rate limits (developer.xero.com/documentation/guides/oauth2/limits), shared by every
+//! thread of the process.
 //!
 //! Per organisation: at most `concurrent` requests in flight, at most `per_minute` in any rolling window of
 //! `minute_ms`, and the day budget Xero reports in `X-DayLimit-Remaining`. Per app: `app_per_minute`.
