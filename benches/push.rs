@@ -276,8 +276,9 @@ fn child(base: &str, mode: &str, count: &str) {
                     .iter()
                     .map(|v| {
                         let inv: ErpInvoice = serde_json::from_value(v.clone()).unwrap();
-                        let (_, contact, lines, _) = xero_link::push::map::check_invoice(&inv, "i", &config);
-                        xero_link::push::map::invoice(&inv, &contact_id(&contact.unwrap()), lines).value()
+                        let checked = xero_link::push::map::check_invoice(&inv, "i", &config).unwrap();
+                        xero_link::push::map::invoice(&inv, &contact_id(&checked.contact.unwrap()), checked.lines)
+                            .value()
                     })
                     .collect()
             })

@@ -5,7 +5,8 @@ mod push_support;
 
 use push_support::{SimApi, connection, request};
 use serde_json::json;
-use xero_link::push::{self, reference};
+use xero_link::push;
+use xero_link::read as reference;
 
 #[test]
 fn reference_data_lists_active_entries_and_marks_the_mapped_categories() {

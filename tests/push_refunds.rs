@@ -5,7 +5,8 @@ mod push_support;
 
 use push_support::{SimApi, as_json, connection, request};
 use serde_json::json;
-use xero_link::push::{self, reference};
+use xero_link::push;
+use xero_link::read as reference;
 
 fn credit_state(conn: &xero_link::registry::Connection, api: &SimApi, t: &str, number: &str) -> (String, String) {
     let r = reference::documents(

@@ -8,7 +8,7 @@ fn committed_schemas_match_the_types() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
     let update = std::env::var_os("XERO_UPDATE_SCHEMAS").is_some();
     let mut stale = Vec::new();
-    for (name, schema) in xero_link::push::json_schemas() {
+    for (name, schema) in xero_link::schemas::json_schemas() {
         let path = dir.join(format!("{name}.json"));
         let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
         if update {
@@ -26,7 +26,7 @@ fn committed_schemas_match_the_types() {
 
 #[test]
 fn the_invoice_schema_documents_the_erp_fields() {
-    let schemas = xero_link::push::json_schemas();
+    let schemas = xero_link::schemas::json_schemas();
     let (_, invoices) = schemas.iter().find(|(n, _)| *n == "push_invoices.request").unwrap();
     let text = invoices.to_string();
     for field in

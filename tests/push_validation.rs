@@ -220,10 +220,12 @@ fn a_paid_invoice_is_not_rewritten_and_the_result_says_what_to_do() {
 fn functions_not_ticked_are_refused_per_operation_and_per_record() {
     let conn = connection("functions", |v| v["functions"] = json!(["debtors", "sales_invoices"]));
     let api = SimApi::new();
-    let err = push::payments(&conn, request(json!({"connection": "xero-hugeerp", "payments": []})), &*api).unwrap_err();
+    // Each operation declares the functions it needs; the operation checks them before signing in.
+    let err = push::payments::NEEDS.check(&conn.config).unwrap_err();
     assert_eq!(err.code, ErrorCode::FunctionDisabled);
-    let err = push::items(&conn, request(json!({"connection": "xero-hugeerp", "items": []})), &*api).unwrap_err();
+    let err = push::items::NEEDS.check(&conn.config).unwrap_err();
     assert_eq!(err.code, ErrorCode::FunctionDisabled);
+    assert!(push::contacts::NEEDS.check(&conn.config).is_ok());
     let r = push::contacts(
         &conn,
         request(json!({"connection": "xero-hugeerp", "contacts": [

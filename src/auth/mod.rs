@@ -7,6 +7,7 @@
 //! - [`state`]: the durable record (through `store::tokens`), [`oauth`] and [`http`]: talking to Xero.
 
 pub mod http;
+#[allow(unsafe_code)]
 mod lease;
 pub mod loopback;
 pub mod oauth;

@@ -1,8 +1,8 @@
-//! `get_accounts`: see `push::reference::accounts`. Schemas: `schemas/get_accounts.request.json`, `schemas/get_accounts.response.json`.
+//! `get_accounts`: see `read::accounts`. Schemas: `schemas/get_accounts.request.json`, `schemas/get_accounts.response.json`.
 
 use crate::error::Result;
 use crate::push::SessionApi;
-use crate::push::reference::{self, AccountsResponse, LookupRequest};
+use crate::read::{self, AccountsResponse, LookupRequest};
 use crate::{auth, registry};
 use serde_json::value::RawValue;
 
@@ -13,5 +13,5 @@ pub fn run(request: &[crate::json::Member<'_>]) -> Result<Box<RawValue>> {
 fn handle(request: LookupRequest) -> Result<AccountsResponse> {
     let connection = registry::get(&request.connection)?;
     let api = SessionApi::new(auth::session(&connection)?);
-    reference::accounts(&connection, request, &api)
+    read::accounts(&connection, request, &api)
 }

@@ -1,8 +1,8 @@
-//! `get_documents`: see `push::reference::documents`. Schemas: `schemas/get_documents.request.json`, `schemas/get_documents.response.json`.
+//! `get_documents`: see `read::documents`. Schemas: `schemas/get_documents.request.json`, `schemas/get_documents.response.json`.
 
 use crate::error::Result;
 use crate::push::SessionApi;
-use crate::push::reference::{self, GetDocumentsRequest, GetDocumentsResponse};
+use crate::read::{self, GetDocumentsRequest, GetDocumentsResponse};
 use crate::{auth, registry};
 use serde_json::value::RawValue;
 
@@ -13,5 +13,5 @@ pub fn run(request: &[crate::json::Member<'_>]) -> Result<Box<RawValue>> {
 fn handle(request: GetDocumentsRequest) -> Result<GetDocumentsResponse> {
     let connection = registry::get(&request.connection)?;
     let api = SessionApi::new(auth::session(&connection)?);
-    reference::documents(&connection, request, &api)
+    read::documents(&connection, request, &api)
 }

@@ -1,8 +1,8 @@
-//! `get_tax_rates`: see `push::reference::tax_rates`. Schemas: `schemas/get_tax_rates.request.json`, `schemas/get_tax_rates.response.json`.
+//! `get_tax_rates`: see `read::tax_rates`. Schemas: `schemas/get_tax_rates.request.json`, `schemas/get_tax_rates.response.json`.
 
 use crate::error::Result;
 use crate::push::SessionApi;
-use crate::push::reference::{self, LookupRequest, TaxRatesResponse};
+use crate::read::{self, LookupRequest, TaxRatesResponse};
 use crate::{auth, registry};
 use serde_json::value::RawValue;
 
@@ -13,5 +13,5 @@ pub fn run(request: &[crate::json::Member<'_>]) -> Result<Box<RawValue>> {
 fn handle(request: LookupRequest) -> Result<TaxRatesResponse> {
     let connection = registry::get(&request.connection)?;
     let api = SessionApi::new(auth::session(&connection)?);
-    reference::tax_rates(&connection, request, &api)
+    read::tax_rates(&connection, request, &api)
 }

@@ -1,8 +1,8 @@
-//! `get_tracking_categories`: see `push::reference::tracking_categories`. Schemas: `schemas/get_tracking_categories.request.json`, `schemas/get_tracking_categories.response.json`.
+//! `get_tracking_categories`: see `read::tracking_categories`. Schemas: `schemas/get_tracking_categories.request.json`, `schemas/get_tracking_categories.response.json`.
 
 use crate::error::Result;
 use crate::push::SessionApi;
-use crate::push::reference::{self, LookupRequest, TrackingCategoriesResponse};
+use crate::read::{self, LookupRequest, TrackingCategoriesResponse};
 use crate::{auth, registry};
 use serde_json::value::RawValue;
 
@@ -13,5 +13,5 @@ pub fn run(request: &[crate::json::Member<'_>]) -> Result<Box<RawValue>> {
 fn handle(request: LookupRequest) -> Result<TrackingCategoriesResponse> {
     let connection = registry::get(&request.connection)?;
     let api = SessionApi::new(auth::session(&connection)?);
-    reference::tracking_categories(&connection, request, &api)
+    read::tracking_categories(&connection, request, &api)
 }

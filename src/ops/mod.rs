@@ -115,6 +115,20 @@ pub fn envelope(result: Result<Box<RawValue>>, request_id: Option<Value>) -> Str
     })
 }
 
+/// Runs a push operation on the connection named `connection`: its link functions are checked first (so a
+/// connection without them answers `function_disabled` whatever its sign-in state), then the session is opened.
+fn push<Req>(
+    connection: &str,
+    needs: &crate::push::Needs,
+    request: Req,
+    run: fn(&crate::registry::Connection, Req, &dyn crate::push::XeroApi) -> Result<crate::push::schema::PushResponse>,
+) -> Result<crate::push::schema::PushResponse> {
+    let connection = crate::registry::get(connection)?;
+    needs.check(&connection.config)?;
+    let api = crate::push::SessionApi::new(crate::auth::session(&connection)?);
+    run(&connection, request, &api)
+}
+
 /// Decodes the typed request, runs the handler, encodes the typed result.
 pub(crate) fn typed<Req, Res>(
     members: &[crate::json::Member<'_>],

@@ -1,9 +1,8 @@
-//! `push_credit_notes`: see `push::credit_notes`. Request and answer schemas: `schemas/push_credit_notes.request.json`, `schemas/push.response.json`.
+//! `push_credit_notes`: see `push::credit_notes::push`. Request and answer schemas: `schemas/push_credit_notes.request.json`, `schemas/push.response.json`.
 
 use crate::error::Result;
+use crate::push::credit_notes;
 use crate::push::schema::{PushCreditNotesRequest, PushResponse};
-use crate::push::{self, SessionApi};
-use crate::{auth, registry};
 use serde_json::value::RawValue;
 
 pub fn run(request: &[crate::json::Member<'_>]) -> Result<Box<RawValue>> {
@@ -11,8 +10,6 @@ pub fn run(request: &[crate::json::Member<'_>]) -> Result<Box<RawValue>> {
 }
 
 fn handle(request: PushCreditNotesRequest) -> Result<PushResponse> {
-    let connection = registry::get(&request.connection)?;
-    push::ensure_enabled(&connection.config, "push_credit_notes")?;
-    let api = SessionApi::new(auth::session(&connection)?);
-    push::credit_notes(&connection, request, &api)
+    let connection = request.connection.clone();
+    super::push(&connection, &credit_notes::NEEDS, request, credit_notes::push)
 }

@@ -1,9 +1,8 @@
-//! `push_items`: see `push::items`. Request and answer schemas: `schemas/push_items.request.json`, `schemas/push.response.json`.
+//! `push_items`: see `push::items::push`. Request and answer schemas: `schemas/push_items.request.json`, `schemas/push.response.json`.
 
 use crate::error::Result;
+use crate::push::items;
 use crate::push::schema::{PushItemsRequest, PushResponse};
-use crate::push::{self, SessionApi};
-use crate::{auth, registry};
 use serde_json::value::RawValue;
 
 pub fn run(request: &[crate::json::Member<'_>]) -> Result<Box<RawValue>> {
@@ -11,8 +10,6 @@ pub fn run(request: &[crate::json::Member<'_>]) -> Result<Box<RawValue>> {
 }
 
 fn handle(request: PushItemsRequest) -> Result<PushResponse> {
-    let connection = registry::get(&request.connection)?;
-    push::ensure_enabled(&connection.config, "push_items")?;
-    let api = SessionApi::new(auth::session(&connection)?);
-    push::items(&connection, request, &api)
+    let connection = request.connection.clone();
+    super::push(&connection, &items::NEEDS, request, items::push)
 }

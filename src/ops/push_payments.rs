@@ -1,9 +1,8 @@
-//! `push_payments`: see `push::payments`. Request and answer schemas: `schemas/push_payments.request.json`, `schemas/push.response.json`.
+//! `push_payments`: see `push::payments::push`. Request and answer schemas: `schemas/push_payments.request.json`, `schemas/push.response.json`.
 
 use crate::error::Result;
+use crate::push::payments;
 use crate::push::schema::{PushPaymentsRequest, PushResponse};
-use crate::push::{self, SessionApi};
-use crate::{auth, registry};
 use serde_json::value::RawValue;
 
 pub fn run(request: &[crate::json::Member<'_>]) -> Result<Box<RawValue>> {
@@ -11,8 +10,6 @@ pub fn run(request: &[crate::json::Member<'_>]) -> Result<Box<RawValue>> {
 }
 
 fn handle(request: PushPaymentsRequest) -> Result<PushResponse> {
-    let connection = registry::get(&request.connection)?;
-    push::ensure_enabled(&connection.config, "push_payments")?;
-    let api = SessionApi::new(auth::session(&connection)?);
-    push::payments(&connection, request, &api)
+    let connection = request.connection.clone();
+    super::push(&connection, &payments::NEEDS, request, payments::push)
 }

@@ -37,7 +37,6 @@ use errors::{Body, Facts};
 use pacing::{Observed, PaceKey};
 use rand::Rng;
 use reqwest::header::HeaderMap;
-use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
 use url::Url;
 
@@ -90,7 +89,8 @@ impl From<Error> for CallError {
     }
 }
 
-/// Xero keeps an `Idempotency-Key` this many of its minutes from the first call (xero-facts §6).
+/// Xero keeps an `Idempotency-Key` this many of its minutes from the first call (the `Idempotency-Key`
+/// parameter of Xero's accounting OpenAPI spec).
 pub const KEY_RETENTION_MINUTES: u64 = 6;
 /// Longest `Idempotency-Key` Xero accepts.
 pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 128;
@@ -101,20 +101,6 @@ const MAX_RATE_LIMITED: u32 = 20;
 const BACKOFF_BASE: Duration = Duration::from_millis(200);
 const BACKOFF_CAP: Duration = Duration::from_secs(10);
 const TARGET: &str = "xero_link::transport";
-
-/// The `Idempotency-Key` of one document's write: the same document with the same content always gets the
-/// same key, so a retry is recognised by Xero; a changed document gets a new one. 67 characters:
-/// `xl-` and the SHA-256 (hex) of the kind, the ERP's key and the content's own hash. To write the same
-/// content again deliberately after Xero cached an error for it, put a generation number into `kind`.
-pub fn idempotency_key(kind: &str, erp_key: &str, content: &[u8]) -> String {
-    let mut hasher = Sha256::new();
-    for part in [kind.as_bytes(), erp_key.as_bytes()] {
-        hasher.update((part.len() as u64).to_be_bytes());
-        hasher.update(part);
-    }
-    hasher.update(Sha256::digest(content));
-    format!("xl-{}", hex::encode(hasher.finalize()))
-}
 
 /// The rate-limit figures Xero last reported for a connection's organisation (`None` before the first call).
 pub fn limits_seen(config: &Config, tenant_id: &str) -> Option<LimitsSeen> {
@@ -486,18 +472,6 @@ fn network_error(e: &reqwest::Error, timeout: Duration) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn idempotency_key_is_deterministic_short_and_content_bound() {
-        let a = idempotency_key("invoice", "INV-1", b"{\"Total\":\"10.00\"}");
-        assert_eq!(a, idempotency_key("invoice", "INV-1", b"{\"Total\":\"10.00\"}"));
-        assert!(a.len() <= MAX_IDEMPOTENCY_KEY_LEN && a.bytes().all(|b| b.is_ascii_graphic()));
-        assert_ne!(a, idempotency_key("invoice", "INV-1", b"{\"Total\":\"10.01\"}"));
-        assert_ne!(a, idempotency_key("invoice", "INV-2", b"{\"Total\":\"10.00\"}"));
-        assert_ne!(a, idempotency_key("contact", "INV-1", b"{\"Total\":\"10.00\"}"));
-        // Parts are length-prefixed: moving a character from one to the other changes the key.
-        assert_ne!(idempotency_key("ab", "c", b""), idempotency_key("a", "bc", b""));
-    }
 
     #[test]
     fn urls_join_base_path_and_query() {

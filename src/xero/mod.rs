@@ -229,6 +229,36 @@ pub struct Totals {
     pub remaining_credit: Option<Decimal>,
 }
 
+/// Xero's document types: the `Type` of an invoice or credit note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocType {
+    /// A sales invoice.
+    Accrec,
+    /// A bill.
+    Accpay,
+    /// A sales credit note.
+    AccrecCredit,
+    /// A supplier credit note.
+    AccpayCredit,
+}
+
+impl DocType {
+    /// As Xero writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocType::Accrec => "ACCREC",
+            DocType::Accpay => "ACCPAY",
+            DocType::AccrecCredit => "ACCRECCREDIT",
+            DocType::AccpayCredit => "ACCPAYCREDIT",
+        }
+    }
+
+    /// Bills and supplier credit notes: their numbers are the supplier's, unique only per contact.
+    pub fn is_purchase(self) -> bool {
+        matches!(self, DocType::Accpay | DocType::AccpayCredit)
+    }
+}
+
 /// An invoice (`ACCREC`) or bill (`ACCPAY`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]

@@ -1,11 +1,12 @@
-//! Lookups for the ERP: the organisation's accounts, tax rates and tracking categories (what the administrator
-//! maps to), and the Xero state of pushed documents (status, totals, amount due).
+//! The read-only operations (`get_*`): the organisation's accounts, tax rates and tracking categories (what the
+//! administrator maps to), and the Xero state of pushed documents (status, totals, amount due).
 
-use super::api::{XeroApi, fetch, get};
-use super::engine::{self, Ctx};
-use super::schema::DocumentType;
-use super::{credit_note_spec, invoice_spec};
 use crate::error::Result;
+use crate::push::api::{XeroApi, fetch, get};
+use crate::push::documents::{credit_note_spec, invoice_spec, resolve_documents};
+use crate::push::engine::{self, Ctx};
+use crate::push::map::{member, member_decimal};
+use crate::push::schema::DocumentType;
 use crate::registry::Connection;
 use crate::store::ledger;
 use rust_decimal::Decimal;
@@ -54,7 +55,7 @@ pub struct TaxRateInfo {
     pub name: Option<String>,
     pub status: Option<String>,
     /// Percent, exact (`"10.0000"`).
-    #[serde(serialize_with = "super::amount::as_string_option::serialize")]
+    #[serde(serialize_with = "crate::push::amount::as_string_option::serialize")]
     #[schemars(with = "Option<String>")]
     pub rate: Option<Decimal>,
 }
@@ -215,11 +216,11 @@ pub struct DocumentState {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xero_status: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub totals: Option<super::schema::DocumentTotals>,
-    #[serde(serialize_with = "super::amount::as_string_option::serialize")]
+    pub totals: Option<crate::push::schema::DocumentTotals>,
+    #[serde(serialize_with = "crate::push::amount::as_string_option::serialize")]
     #[schemars(with = "Option<String>")]
     pub amount_paid: Option<Decimal>,
-    #[serde(serialize_with = "super::amount::as_string_option::serialize")]
+    #[serde(serialize_with = "crate::push::amount::as_string_option::serialize")]
     #[schemars(with = "Option<String>")]
     pub amount_credited: Option<Decimal>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -251,7 +252,7 @@ pub fn documents(
             DocumentKind::CreditNote => credit_note_spec(t),
         };
         let numbers: Vec<String> = indices.iter().map(|&i| request.documents[i].number.clone()).collect();
-        let ids = match super::resolve_documents(&ctx, &spec, &numbers, None) {
+        let ids = match resolve_documents(&ctx, &spec, &numbers, None) {
             Ok(ids) => ids,
             Err(e) => {
                 for &i in &indices {
@@ -277,7 +278,7 @@ pub fn documents(
             match engine::fetch_values(&ctx, "reading documents", &format!("/{collection}"), query, collection, true) {
                 Ok(v) => {
                     for d in v {
-                        if let Some(id) = super::map::member(&d, spec.id_field) {
+                        if let Some(id) = member(&d, spec.id_field) {
                             found.insert(id.to_lowercase(), d);
                         }
                     }
@@ -303,7 +304,7 @@ pub fn documents(
                 None => None,
             };
             if let Some(d) = doc {
-                if let Some(status) = super::map::member(d, "Status") {
+                if let Some(status) = member(d, "Status") {
                     ledger::set_status(&ctx.store, &ctx.scope, spec.ledger_kind, number, status)?;
                 }
             }
@@ -314,19 +315,17 @@ pub fn documents(
 }
 
 fn state(index: usize, number: &str, doc: Option<&serde_json::Value>, error: Option<String>) -> DocumentState {
-    let m = |k: &str| doc.and_then(|d| super::map::member_decimal(d, k));
+    let m = |k: &str| doc.and_then(|d| member_decimal(d, k));
     DocumentState {
         index,
         number: number.to_owned(),
         found: doc.is_some(),
-        xero_id: doc
-            .and_then(|d| super::map::member(d, "InvoiceID").or_else(|| super::map::member(d, "CreditNoteID")))
-            .map(str::to_owned),
-        xero_status: doc.and_then(|d| super::map::member(d, "Status")).map(str::to_owned),
+        xero_id: doc.and_then(|d| member(d, "InvoiceID").or_else(|| member(d, "CreditNoteID"))).map(str::to_owned),
+        xero_status: doc.and_then(|d| member(d, "Status")).map(str::to_owned),
         totals: doc.map(engine::totals_of),
         amount_paid: m("AmountPaid"),
         amount_credited: m("AmountCredited").or_else(|| m("AppliedAmount")),
-        currency: doc.and_then(|d| super::map::member(d, "CurrencyCode")).map(str::to_owned),
+        currency: doc.and_then(|d| member(d, "CurrencyCode")).map(str::to_owned),
         error,
     }
 }
