@@ -289,6 +289,24 @@ fn a_discount_on_a_credit_note_is_refused_before_anything_is_sent() {
 }
 
 #[test]
+fn a_credit_note_twice_in_one_request_is_named_in_words() {
+    let (sim, _tenant) = simulator(60.0, false);
+    let name = "xero-cn-twice";
+    ready(name, &sim, json!({}));
+    push_contacts(name, json!([{"code": "D1", "role": "debtor", "name": "Twice Debtor"}]));
+    let note = json!({"number": "CN-T1", "type": "sales", "debtor": "D1", "date": "2026-11-26",
+                      "lines": [{"description": "Refund", "quantity": 1, "unit_price": "10.00", "account": "200"}]});
+    let answer = ok(call_c(
+        xero_push_credit_notes,
+        &json!({"connection": name, "dry_run": true, "credit_notes": [note.clone(), note]}).to_string(),
+    ));
+    let error = &answer["results"][1]["errors"][0];
+    assert_eq!(error["path"], "credit_notes[1]", "{answer}");
+    // The message names the record as a person would, without the library's internal key separator.
+    assert_eq!(error["message"], "sales credit note CN-T1 appears twice in the request", "{answer}");
+}
+
+#[test]
 fn a_bill_for_a_tracked_item_is_created_by_the_dry_run_and_by_the_push_alike() {
     let (sim, tenant) = simulator(60.0, false);
     let name = "xero-tracked-bill";
