@@ -1250,9 +1250,15 @@ fn write_batch(
                     let err = status_error(&format!("pushing {}s", spec.noun), &response);
                     let keys: Vec<&str> = todo.iter().map(|(i, _, _)| candidates[*i].key.as_str()).collect();
                     ledger::clear_pending(&ctx.store, &ctx.scope, spec.ledger_kind, &keys)?;
+                    let unreadable = unreadable_answer(&response);
+                    if unreadable.is_some() && todo.len() > 1 {
+                        results.extend(write_singly(ctx, spec, candidates, &todo, method.clone())?);
+                        return Ok(results);
+                    }
+                    let error = unreadable.map_or_else(|| call_error(&err), |m| unreadable_error(spec, &m));
                     for (i, _, _) in todo.iter() {
                         let c = &candidates[*i];
-                        results.insert(*i, RecordResult::failed(c.index, c.key.clone(), vec![call_error(&err)]));
+                        results.insert(*i, RecordResult::failed(c.index, c.key.clone(), vec![error.clone()]));
                     }
                     return Ok(results);
                 };
@@ -1292,9 +1298,15 @@ fn write_batch(
             Err(CallError { error, uncertain: false }) => {
                 let keys: Vec<&str> = todo.iter().map(|(i, _, _)| candidates[*i].key.as_str()).collect();
                 ledger::clear_pending(&ctx.store, &ctx.scope, spec.ledger_kind, &keys)?;
+                let unreadable = unreadable_call(&error);
+                if unreadable.is_some() && todo.len() > 1 {
+                    results.extend(write_singly(ctx, spec, candidates, &todo, method.clone())?);
+                    return Ok(results);
+                }
+                let record_error = unreadable.map_or_else(|| call_error(&error), |m| unreadable_error(spec, &m));
                 for (i, _, existing) in todo.iter() {
                     let c = &candidates[*i];
-                    let mut r = RecordResult::failed(c.index, c.key.clone(), vec![call_error(&error)]);
+                    let mut r = RecordResult::failed(c.index, c.key.clone(), vec![record_error.clone()]);
                     r.xero_id = existing.clone();
                     results.insert(*i, r);
                 }
@@ -1357,6 +1369,42 @@ fn write_batch(
         }
     }
     uncertain(candidates, &todo, "sent to Xero twice without an answer", &mut results);
+    Ok(results)
+}
+
+/// Xero refused a whole write because it could not read the post data (400 `PostDataInvalidException`,
+/// ErrorNumber 14: a member of the wrong type or not one of Xero's values, e.g. from a record's `xero`
+/// pass-through); Xero names no element then, and saves none. Its message, from the call's error.
+fn unreadable_call(error: &Error) -> Option<String> {
+    (error.details.get("xero_error_type").and_then(Value::as_str) == Some("PostDataInvalidException"))
+        .then(|| error.message.strip_prefix("Xero refused the request: ").unwrap_or(&error.message).to_owned())
+}
+
+/// The same, from an answer handed over as it came (an `XeroApi` that maps no status to an error).
+fn unreadable_answer(response: &crate::transport::ApiResponse) -> Option<String> {
+    let body: Value = serde_json::from_slice(&response.body).ok().filter(|_| response.status == 400)?;
+    (body.get("Type").and_then(Value::as_str) == Some("PostDataInvalidException"))
+        .then(|| body.get("Message").and_then(Value::as_str).unwrap_or_default().to_owned())
+}
+
+/// The error of the one record Xero could not read: Xero's message, as a per-record `xero` error.
+fn unreadable_error(spec: &Spec, message: &str) -> RecordError {
+    error_of(ErrorCode::Xero, format!("Xero could not read this {} and saved nothing (PostDataInvalidException): {message}", spec.noun), None)
+}
+
+/// A batch Xero could not read as a whole, sent again one element per request: the readable ones land, the
+/// unreadable one fails alone with Xero's message.
+fn write_singly(
+    ctx: &Ctx<'_>,
+    spec: &Spec,
+    candidates: &[Candidate],
+    writes: &[Write],
+    method: http::Method,
+) -> Result<HashMap<usize, RecordResult>> {
+    let mut results = HashMap::new();
+    for w in writes {
+        results.extend(write_batch(ctx, spec, candidates, std::slice::from_ref(w), method.clone())?);
+    }
     Ok(results)
 }
 

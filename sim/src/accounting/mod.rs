@@ -88,6 +88,8 @@ pub struct Organisation {
     pub(crate) allocations: Vec<Allocation>,
     pub(crate) next_invoice_number: u32,
     pub(crate) next_credit_note_number: u32,
+    /// Spec checks of this organisation's requests and responses, and what broke the spec (see [`crate::spec`]).
+    pub(crate) spec: crate::spec::Checks,
 }
 
 impl Organisation {
@@ -115,7 +117,22 @@ impl Organisation {
             allocations: Vec::new(),
             next_invoice_number: 1,
             next_credit_note_number: 1,
+            spec: Default::default(),
         }
+    }
+
+    /// Turns the checking of response bodies against Xero's OpenAPI spec, and the recording of spec violations,
+    /// on or off (default on, unless `XERO_SIM_VALIDATE_SPEC=0`). A request body the spec's schema cannot read
+    /// is refused either way, as Xero refuses it (400 `PostDataInvalidException`).
+    pub fn set_spec_validation(&mut self, on: bool) {
+        self.spec.enabled = on;
+    }
+
+    /// The spec violations recorded so far (requests sent, responses given), oldest first, forgotten once
+    /// taken. Whoever drops the organisation with violations left panics: a test that breaks the spec on
+    /// purpose takes them.
+    pub fn take_spec_violations(&mut self) -> Vec<String> {
+        self.spec.take()
     }
 
     /// Everything stored, for inspection by tests, in Xero's shapes (unit amounts at 4 dp).
@@ -287,7 +304,50 @@ pub fn handle(org: &mut Organisation, req: &ApiRequest<'_>) -> ApiResponse {
 /// `If-Modified-Since`: the list endpoints that declare it in Xero's spec (Accounts, Contacts, Invoices,
 /// CreditNotes, Items, Payments) return only records whose `UpdatedDateUTC` is after it; a value that is not a
 /// date is ignored, as HTTP says of this header.
+///
+/// Every write's body is first read as Xero's spec describes it: a member of the wrong type or outside its
+/// enumeration (`"LineAmountTypes": "Sideways"`, `"Quantity": "one"`) makes the whole request a 400
+/// `PostDataInvalidException` (ErrorNumber 14), as Xero answers post data it cannot deserialise (body shape:
+/// freakboy3742/pyxero#214, XeroAPI/xero-php-oauth2#205 (with `summarizeErrors=false` too), pyxero#255). With
+/// spec validation on (the default), every violation of the spec by a request or by the response is recorded
+/// on the organisation (see [`Organisation::take_spec_violations`]).
 pub fn handle_with_headers(org: &mut Organisation, req: &ApiRequest<'_>, headers: &[(&str, &str)]) -> ApiResponse {
+    if let Some(refused) = check_request(org, req) {
+        return refused;
+    }
+    let out = serve(org, req, headers);
+    if org.spec.enabled {
+        let found = crate::spec::spec().response_violations(req.method, req.path, out.status, &out.body);
+        for v in found.unwrap_or_default() {
+            org.spec.record(format!("response to {} {} ({}): {v}", req.method, req.path, out.status));
+        }
+    }
+    out
+}
+
+/// A write whose body the spec's schema cannot read (wrong type, value outside an enumeration, malformed
+/// UUID): Xero's 400 `PostDataInvalidException`. Other violations (a missing `required` member, a length over
+/// `maxLength`) are only recorded: Xero checks those per element, as the handlers do.
+fn check_request(org: &mut Organisation, req: &ApiRequest<'_>) -> Option<ApiResponse> {
+    if !matches!(req.method.to_ascii_uppercase().as_str(), "PUT" | "POST") {
+        return None;
+    }
+    let body: Value = serde_json::from_slice(req.body?).ok()?;
+    let found = crate::spec::spec().request_violations(&req.method.to_ascii_uppercase(), req.path, &body)?;
+    if org.spec.enabled {
+        for v in &found {
+            org.spec.record(format!("request {} {}: {v} (value {})", req.method, req.path, v.value));
+        }
+    }
+    let bad = found.iter().find(|v| v.unreadable)?;
+    // The wording is the simulator's, in the form of the .NET reader's messages Xero passes on.
+    Some(errors::post_data_invalid(&format!(
+        "JSON for post data was invalid,Error converting value {} at Path '{}': {}.",
+        bad.value, bad.path, bad.message
+    )))
+}
+
+fn serve(org: &mut Organisation, req: &ApiRequest<'_>, headers: &[(&str, &str)]) -> ApiResponse {
     let modified_since = headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("If-Modified-Since"))
