@@ -111,6 +111,11 @@ impl SimHandle {
         self.sim.snapshot(tenant_id)
     }
 
+    /// Changes an organisation's settings (day rates, ...); `None`: no such organisation.
+    pub fn patch_org(&self, tenant_id: &str, patch: &accounting::OrgPatch) -> Option<Result<(), String>> {
+        self.sim.patch_org(tenant_id, patch)
+    }
+
     pub fn counters(&self) -> Counters {
         self.sim.counters()
     }

@@ -97,7 +97,8 @@ impl Spec {
         let mut best: Option<(usize, &str, &Value)> = None;
         for (tpl, item) in paths {
             let t: Vec<&str> = tpl.split('/').filter(|s| !s.is_empty()).collect();
-            if t.len() != segs.len() || !t.iter().zip(&segs).all(|(a, b)| a.starts_with('{') || a.eq_ignore_ascii_case(b))
+            if t.len() != segs.len()
+                || !t.iter().zip(&segs).all(|(a, b)| a.starts_with('{') || a.eq_ignore_ascii_case(b))
             {
                 continue;
             }
@@ -161,7 +162,9 @@ fn violations(v: &Validator, instance: &Value) -> Vec<Violation> {
             Violation {
                 unreadable: matches!(
                     e.kind(),
-                    ValidationErrorKind::Type { .. } | ValidationErrorKind::Enum { .. } | ValidationErrorKind::Format { .. }
+                    ValidationErrorKind::Type { .. }
+                        | ValidationErrorKind::Enum { .. }
+                        | ValidationErrorKind::Format { .. }
                 ),
                 message: e.to_string(),
                 value: value.chars().take(200).collect(),
@@ -258,7 +261,10 @@ mod tests {
     #[test]
     fn literal_paths_win_and_unknown_operations_have_no_schema() {
         let s = spec();
-        assert_eq!(s.operation("PUT", "/CreditNotes/x/Allocations").map(|(t, _)| t), Some("/CreditNotes/{CreditNoteID}/Allocations"));
+        assert_eq!(
+            s.operation("PUT", "/CreditNotes/x/Allocations").map(|(t, _)| t),
+            Some("/CreditNotes/{CreditNoteID}/Allocations")
+        );
         assert!(s.request_violations("PUT", "/Nothing", &json!({})).is_none());
     }
 }

@@ -1389,7 +1389,11 @@ fn unreadable_answer(response: &crate::transport::ApiResponse) -> Option<String>
 
 /// The error of the one record Xero could not read: Xero's message, as a per-record `xero` error.
 fn unreadable_error(spec: &Spec, message: &str) -> RecordError {
-    error_of(ErrorCode::Xero, format!("Xero could not read this {} and saved nothing (PostDataInvalidException): {message}", spec.noun), None)
+    error_of(
+        ErrorCode::Xero,
+        format!("Xero could not read this {} and saved nothing (PostDataInvalidException): {message}", spec.noun),
+        None,
+    )
 }
 
 /// A batch Xero could not read as a whole, sent again one element per request: the readable ones land, the

@@ -66,6 +66,33 @@ pub struct OrgSeed {
     pub tracking_categories: Option<Vec<seed::TrackingSeed>>,
 }
 
+/// A change to an organisation's settings, as the control API takes it (`POST /_sim/orgs/{tenant_id}/settings`,
+/// `SimHandle::patch_org`). Every member optional.
+///
+/// `{"day_rates": [{"currency": "USD", "date": "2026-11-25", "rate": "0.651234"}]}`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgPatch {
+    /// Xero's day rates: from `date` on (until a later one), a document in `currency` without a `CurrencyRate`
+    /// takes `rate` (units per one unit of base currency, up to 6 decimal places).
+    #[serde(default)]
+    pub day_rates: Vec<DayRate>,
+    /// Xero's "high volume threshold": with more records of a kind than this (Contacts, Invoices), a `where` on a
+    /// field outside the kind's optimised filters is refused with a 400. `0` turns it off (the default).
+    #[serde(default)]
+    pub unoptimised_filter_threshold: Option<usize>,
+}
+
+/// One day rate (see [`OrgPatch::day_rates`]).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DayRate {
+    pub currency: String,
+    pub date: chrono::NaiveDate,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub rate: rust_decimal::Decimal,
+}
+
 /// One organisation's state.
 #[derive(Debug, Clone)]
 pub struct Organisation {
@@ -90,6 +117,10 @@ pub struct Organisation {
     pub(crate) next_credit_note_number: u32,
     /// Spec checks of this organisation's requests and responses, and what broke the spec (see [`crate::spec`]).
     pub(crate) spec: crate::spec::Checks,
+    /// Xero's day rates (units per one unit of base currency) by currency and the date from which each holds.
+    pub(crate) day_rates: std::collections::BTreeMap<(String, chrono::NaiveDate), rust_decimal::Decimal>,
+    /// Xero's high volume threshold for `where` filters that are not optimised (None: off; see `query`).
+    pub(crate) filter_threshold: Option<usize>,
 }
 
 impl Organisation {
@@ -118,6 +149,43 @@ impl Organisation {
             next_invoice_number: 1,
             next_credit_note_number: 1,
             spec: Default::default(),
+            day_rates: Default::default(),
+            filter_threshold: None,
+        }
+    }
+
+    /// Sets Xero's day rate of `currency` (units per one unit of base currency) from `date` on, until a later
+    /// date's rate. Documents dated before every set date take the currency's seeded rate.
+    pub fn set_day_rate(&mut self, currency: &str, date: chrono::NaiveDate, rate: rust_decimal::Decimal) {
+        self.day_rates.insert((currency.to_ascii_uppercase(), date), rate);
+    }
+
+    /// Applies a settings change.
+    pub fn apply(&mut self, patch: &OrgPatch) -> Result<(), String> {
+        for r in &patch.day_rates {
+            if r.rate <= rust_decimal::Decimal::ZERO || self.currency(&r.currency).is_none() {
+                return Err(format!(
+                    "day rate {} {} for {}: a positive rate of an enabled currency",
+                    r.currency, r.rate, r.date
+                ));
+            }
+        }
+        for r in &patch.day_rates {
+            self.set_day_rate(&r.currency, r.date, r.rate.round_dp(6));
+        }
+        if let Some(n) = patch.unoptimised_filter_threshold {
+            self.filter_threshold = (n > 0).then_some(n);
+        }
+        Ok(())
+    }
+
+    /// The day rate Xero uses for a document in `currency` dated `date` that names no `CurrencyRate`.
+    pub fn day_rate(&self, currency: &str, date: chrono::NaiveDate) -> rust_decimal::Decimal {
+        let code = currency.to_ascii_uppercase();
+        let from = (code.clone(), chrono::NaiveDate::MIN);
+        match self.day_rates.range(from..=(code.clone(), date)).next_back() {
+            Some((_, r)) => *r,
+            None => self.currency(&code).map(|c| c.rate).unwrap_or(rust_decimal::Decimal::ONE),
         }
     }
 
@@ -281,11 +349,13 @@ pub(crate) struct Ctx<'a> {
     pub query: &'a [(String, String)],
     /// `If-Modified-Since`, in milliseconds (None: absent or not a date).
     pub modified_since: Option<i64>,
+    /// The organisation's high volume threshold for unoptimised `where` filters (None: off).
+    pub filter_threshold: Option<usize>,
 }
 
 impl<'a> Ctx<'a> {
     fn internal() -> Ctx<'static> {
-        Ctx { now_ms: 0, unitdp: 4, summarize: true, query: &[], modified_since: None }
+        Ctx { now_ms: 0, unitdp: 4, summarize: true, query: &[], modified_since: None, filter_threshold: None }
     }
     pub fn param(&self, name: &str) -> Option<&'a str> {
         self.query.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
@@ -354,6 +424,7 @@ fn serve(org: &mut Organisation, req: &ApiRequest<'_>, headers: &[(&str, &str)])
         .and_then(|(_, v)| dates::parse_instant(v));
     let ctx = Ctx {
         modified_since,
+        filter_threshold: org.filter_threshold,
         now_ms: req.now_ms,
         unitdp: if req.query.iter().any(|(k, v)| k.eq_ignore_ascii_case("unitdp") && v.trim() == "4") { 4 } else { 2 },
         summarize: !req
@@ -504,7 +575,9 @@ pub(crate) fn run_batch(
             Ok(id) => {
                 let mut v = render(org, ctx, *id);
                 if let Some(m) = v.as_object_mut() {
-                    m.insert("StatusAttributeString".into(), json!("OK"));
+                    // A saved element with notices says WARNING (Xero's spec: StatusAttributeString, Warnings).
+                    let warned = m.get("Warnings").and_then(Value::as_array).is_some_and(|w| !w.is_empty());
+                    m.insert("StatusAttributeString".into(), json!(if warned { "WARNING" } else { "OK" }));
                 }
                 v
             }
