@@ -165,3 +165,21 @@ fn a_lookup_on_a_filter_xero_does_not_optimise_fails_each_record_clearly_on_a_la
     let outcomes: Vec<&str> = r["results"].as_array().unwrap().iter().map(|x| x["outcome"].as_str().unwrap()).collect();
     assert_eq!(outcomes, ["unchanged", "unchanged", "unchanged", "unchanged", "created"], "{r}");
 }
+
+// §5: a document dated in a locked period fails on its own record with Xero's message; the others land.
+#[test]
+fn an_invoice_in_a_locked_period_fails_with_xeros_message() {
+    let (sim, tenant) = simulator(60.0, false);
+    let name = "xero-strict-lock";
+    ready(name, &sim, json!({}));
+    debtor(name);
+    let patch = serde_json::from_value(json!({"period_lock_date": "2026-11-24"})).unwrap();
+    sim.patch_org(&tenant, &patch).expect("the organisation").expect("a valid lock date");
+    let mut locked = sale("SI-LOCKED", json!({}));
+    locked["date"] = json!("2026-11-24");
+    let r = push(xero_push_invoices, name, "invoices", json!([locked, sale("SI-OPEN", json!({}))]));
+    assert_eq!(r["results"][0]["outcome"], "failed", "{r}");
+    assert_eq!(r["results"][0]["errors"][0]["code"], "xero");
+    assert!(r["results"][0]["errors"][0]["message"].as_str().unwrap().contains("period lock date"), "{r}");
+    assert_eq!(r["results"][1]["outcome"], "created", "{r}");
+}

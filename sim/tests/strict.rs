@@ -225,3 +225,18 @@ fn unoptimised_filters_are_refused_above_the_threshold() {
     sim.org.apply(&high).unwrap();
     assert_eq!(sim.call("GET", "/Contacts", &[("where", "ContactNumber==\"N1\"")], None).status, 200);
 }
+
+// §5: the period lock date: a document dated on or before it is refused per element.
+#[test]
+fn a_document_in_a_locked_period_is_refused() {
+    let mut sim = Sim::new();
+    let lock: xero_sim::accounting::OrgPatch =
+        serde_json::from_value(json!({ "period_lock_date": "2024-02-29" })).unwrap();
+    sim.org.apply(&lock).unwrap();
+    for date in ["2024-02-29", "2023-12-31"] {
+        let r = sim.put("/Invoices", json!({ "Invoices": [invoice_with(json!({ "Date": date }), json!({}))] }));
+        assert_validation(&r, 0, "The document date cannot be before the period lock date");
+    }
+    let r = sim.put("/Invoices", json!({ "Invoices": [invoice_with(json!({ "Date": "2024-03-01" }), json!({}))] }));
+    assert_eq!(r.status, 200, "{}", r.body);
+}

@@ -769,6 +769,12 @@ fn build(
             dates::today(ctx.now_ms)
         }),
     };
+    // Xero refuses a document in a locked period: "The document date cannot be before the period lock date"
+    // (a third-party integrator's note quoting Xero's message; Xero's help: transactions on or before the lock
+    // date cannot be entered). The date itself is locked too, as Xero's help says "on or before".
+    if let Some(lock) = org.period_lock_date.filter(|l| date <= *l) {
+        errs.push(format!("The document date cannot be before the period lock date of {}.", lock.format("%d %b %Y")));
+    }
     let due_date = opt_date(obj, "DueDate", None, &mut errs);
     let expected_payment_date = opt_date(obj, "ExpectedPaymentDate", None, &mut errs);
     let planned_payment_date = opt_date(obj, "PlannedPaymentDate", None, &mut errs);

@@ -81,6 +81,9 @@ pub struct OrgPatch {
     /// field outside the kind's optimised filters is refused with a 400. `0` turns it off (the default).
     #[serde(default)]
     pub unoptimised_filter_threshold: Option<usize>,
+    /// The period lock date: a document dated on or before it is refused (`null` or absent: unchanged).
+    #[serde(default)]
+    pub period_lock_date: Option<chrono::NaiveDate>,
 }
 
 /// One day rate (see [`OrgPatch::day_rates`]).
@@ -121,6 +124,8 @@ pub struct Organisation {
     pub(crate) day_rates: std::collections::BTreeMap<(String, chrono::NaiveDate), rust_decimal::Decimal>,
     /// Xero's high volume threshold for `where` filters that are not optimised (None: off; see `query`).
     pub(crate) filter_threshold: Option<usize>,
+    /// Documents dated on or before this are refused (Xero's period lock date; None: no lock).
+    pub(crate) period_lock_date: Option<chrono::NaiveDate>,
 }
 
 impl Organisation {
@@ -151,6 +156,7 @@ impl Organisation {
             spec: Default::default(),
             day_rates: Default::default(),
             filter_threshold: None,
+            period_lock_date: None,
         }
     }
 
@@ -172,6 +178,9 @@ impl Organisation {
         }
         for r in &patch.day_rates {
             self.set_day_rate(&r.currency, r.date, r.rate.round_dp(6));
+        }
+        if patch.period_lock_date.is_some() {
+            self.period_lock_date = patch.period_lock_date;
         }
         if let Some(n) = patch.unoptimised_filter_threshold {
             self.filter_threshold = (n > 0).then_some(n);
