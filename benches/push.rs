@@ -110,7 +110,7 @@ fn main() {
     let day = erp_day::generate(2026, erp_day::Scale::FULL);
 
     // (a) and (b): Xero's limits on, clock ×60.
-    let mut config = xero_sim::SimConfig { time_scale: SCALE, ..Default::default() };
+    let mut config = xero_sim::SimConfig { time_scale: SCALE, validate_spec: false, ..Default::default() };
     config.organisations.truncate(2);
     let sim = xero_sim::start(config).expect("the simulator starts");
     let base = sim.base_url();

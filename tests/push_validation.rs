@@ -97,6 +97,9 @@ fn a_mixed_batch_lands_every_valid_invoice_and_names_each_bad_field() {
         .map(|d| d["InvoiceNumber"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(numbers, vec!["OK-1", "OK-2"]);
+    // "XYZ" is not one of the spec's currency codes: the simulator recorded the request that carried it.
+    let broke = api.org.lock().take_spec_violations();
+    assert!(!broke.is_empty() && broke.iter().all(|v| v.contains("CurrencyCode")), "{broke:?}");
 }
 
 #[test]

@@ -232,6 +232,8 @@ fn xeros_refusals_become_errors_a_person_can_act_on() {
     assert_eq!(error.code, ErrorCode::Validation);
     assert_eq!(error.details["errors"][0]["index"], 0);
     assert!(error.details["errors"][0]["messages"][0].as_str().unwrap().contains("255"), "{error:?}");
+    // The 300-character name breaks Xero's spec on purpose: the simulator recorded it.
+    assert_eq!(sim.take_spec_violations().len(), 1);
 
     // Maintenance that outlasts the retries.
     sim.add_fault(FaultSpec {

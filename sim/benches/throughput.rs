@@ -55,7 +55,11 @@ fn run(name: &str, base: &str, token: &str, method: &str, idempotent: bool) {
 }
 
 fn main() {
-    let cfg = SimConfig { limits: LimitsConfig { enabled: false, ..LimitsConfig::default() }, ..SimConfig::default() };
+    let cfg = SimConfig {
+        limits: LimitsConfig { enabled: false, ..LimitsConfig::default() },
+        validate_spec: false,
+        ..SimConfig::default()
+    };
     let sim = xero_sim::start(cfg).expect("start");
     let base = sim.base_url();
     let token = token(&base);

@@ -31,6 +31,10 @@ pub struct SimConfig {
     pub idempotency_retention_secs: u64,
     /// Worker threads of the server's runtime.
     pub worker_threads: usize,
+    /// Checks every Accounting response against Xero's OpenAPI spec and records every request or response
+    /// that breaks it (see `xero_sim::spec`); the handle panics when dropped with violations nobody took.
+    /// Default on, unless the environment says `XERO_SIM_VALIDATE_SPEC=0`.
+    pub validate_spec: bool,
 }
 
 impl Default for SimConfig {
@@ -46,6 +50,7 @@ impl Default for SimConfig {
             lifetimes: Lifetimes::default(),
             idempotency_retention_secs: 360,
             worker_threads: 2,
+            validate_spec: crate::spec::default_enabled(),
         }
     }
 }

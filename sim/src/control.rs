@@ -55,6 +55,10 @@ impl Sim {
         self.org(tenant_id).map(|o| o.org.lock().snapshot())
     }
 
+    pub(crate) fn patch_org(&self, tenant_id: &str, patch: &crate::accounting::OrgPatch) -> Option<Result<(), String>> {
+        self.org(tenant_id).map(|o| o.org.lock().apply(patch))
+    }
+
     pub(crate) fn counters(&self) -> Counters {
         self.stats.snapshot()
     }
@@ -146,6 +150,14 @@ fn route(sim: &Sim, method: &str, path: &str, body: &[u8]) -> Answer {
             Some(s) => ok(s),
             None => Err((404, json!({ "error": format!("no organisation {id}") }))),
         },
+        ("POST", ["orgs", id, "settings"]) => {
+            let p: crate::accounting::OrgPatch = parse(body)?;
+            match sim.patch_org(id, &p) {
+                Some(Ok(())) => ok(json!({ "ok": true })),
+                Some(Err(e)) => Err(bad(&e)),
+                None => Err((404, json!({ "error": format!("no organisation {id}") }))),
+            }
+        }
         ("GET", ["counters"]) => ok(serde_json::to_value(sim.counters()).unwrap_or_default()),
         ("POST", ["counters", "reset"]) => {
             sim.stats.reset();

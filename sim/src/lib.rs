@@ -17,6 +17,7 @@ mod idempotency;
 pub mod identity;
 pub mod limits;
 mod server;
+pub mod spec;
 pub mod stats;
 
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -110,6 +111,11 @@ impl SimHandle {
         self.sim.snapshot(tenant_id)
     }
 
+    /// Changes an organisation's settings (day rates, ...); `None`: no such organisation.
+    pub fn patch_org(&self, tenant_id: &str, patch: &accounting::OrgPatch) -> Option<Result<(), String>> {
+        self.sim.patch_org(tenant_id, patch)
+    }
+
     pub fn counters(&self) -> Counters {
         self.sim.counters()
     }
@@ -176,6 +182,13 @@ impl SimHandle {
         self.sim.clock.now_ms()
     }
 
+    /// The violations of Xero's OpenAPI spec recorded by every organisation (requests the clients sent,
+    /// responses the simulator gave), forgotten once taken. A handle dropped with violations left panics, so
+    /// a test that breaks the spec on purpose takes them.
+    pub fn take_spec_violations(&self) -> Vec<String> {
+        self.sim.orgs.iter().flat_map(|o| o.org.lock().take_spec_violations()).collect()
+    }
+
     /// Stops the server and waits for its thread.
     pub fn stop(mut self) {
         self.shutdown_now();
@@ -187,6 +200,14 @@ impl SimHandle {
         }
         if let Some(t) = self.thread.take() {
             let _ = t.join();
+        }
+        let left = self.take_spec_violations();
+        if !left.is_empty() && !std::thread::panicking() {
+            panic!(
+                "xero-sim: {} violation(s) of Xero's OpenAPI spec were recorded and never taken:\n{}",
+                left.len(),
+                left.join("\n")
+            );
         }
     }
 }

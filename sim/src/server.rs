@@ -69,7 +69,8 @@ impl Sim {
             .organisations
             .iter()
             .map(|seed| {
-                let org = Organisation::new(seed);
+                let mut org = Organisation::new(seed);
+                org.set_spec_validation(cfg.validate_spec);
                 OrgEntry { tenant_id: org.tenant_id.clone(), name: org.name.clone(), org: Mutex::new(org) }
             })
             .collect();

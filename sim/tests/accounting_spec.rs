@@ -1,6 +1,6 @@
 //! The spec test: every response body of a realistic scenario (create, get, list, update and errors for each
-//! kind) validates against the response schema that Xero's OpenAPI spec (v16.1.0, `shared/xero-openapi/
-//! xero_accounting.yaml`) gives for that operation and status, and every request body the scenario sends
+//! kind) validates against the response schema that Xero's OpenAPI spec (v16.1.0, vendored as
+//! `sim/spec/xero_accounting.yaml`) gives for that operation and status, and every request body the scenario sends
 //! validates against the operation's request schema.
 //!
 //! How the OpenAPI 3.0 schemas are used as JSON Schema:
@@ -26,13 +26,9 @@ use std::collections::HashMap;
 use xero_sim::accounting::ApiResponse;
 
 fn load_spec() -> Value {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/xero-openapi/xero_accounting.yaml");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "the spec test needs Xero's OpenAPI spec at {} (shared/xero-openapi/xero_accounting.yaml beside the repo): {e}",
-            path.display()
-        )
-    });
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/xero_accounting.yaml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("the spec test needs Xero's OpenAPI spec vendored at {}: {e}", path.display()));
     let mut v: Value = serde_norway::from_str(&text).expect("the spec is valid YAML");
     convert_nullable(&mut v);
     v

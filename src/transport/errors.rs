@@ -133,7 +133,12 @@ fn validation(body: &Body) -> Error {
     let errors = body.element_errors();
     if errors.is_empty() {
         let message = body.summary().unwrap_or_else(|| "Xero refused the request as invalid (400)".into());
-        return Error::validation(format!("Xero refused the request: {message}"));
+        let error = Error::validation(format!("Xero refused the request: {message}"));
+        // e.g. `PostDataInvalidException`: Xero could not read the body at all (the push then sends it apart).
+        return match body.field("Type") {
+            Some(kind) => error.with("xero_error_type", kind),
+            None => error,
+        };
     }
     let total = errors.len();
     let first: Vec<String> =

@@ -126,7 +126,8 @@ impl TokenSource for SimTokens {
 /// `PUT /Contacts` creating one contact named `name`, with an Idempotency-Key when `keyed`.
 pub fn create_contact(name: &str, keyed: bool) -> ApiCall {
     let body = serde_json::to_vec(&json!({"Contacts": [{"Name": name}]})).unwrap();
-    let idempotency_key = keyed.then(|| format!("test-create-contact-{name}"));
+    let idempotency_key =
+        keyed.then(|| format!("test-create-contact-{}", name.bytes().map(|b| format!("{b:02x}")).collect::<String>()));
     ApiCall { method: http::Method::PUT, path: "/Contacts".into(), query: vec![], body: Some(body), idempotency_key }
 }
 

@@ -112,6 +112,11 @@ fn list(org: &Organisation, ctx: &Ctx) -> ApiResponse {
         paged: true,
         modified_since: true,
     };
+    // Optimised contact filters (CData's Xero documentation, see query::check_optimised).
+    let optimised = ["Name", "EmailAddress", "AccountNumber"];
+    if let Err(refused) = query::check_optimised(ctx, "contacts", &spec, &optimised, org.contacts.len()) {
+        return refused;
+    }
     match query::apply(ctx, &spec, records) {
         Ok((items, p)) => envelope(ctx, "Contacts", items, p),
         Err(e) => e,

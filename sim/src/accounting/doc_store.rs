@@ -102,6 +102,7 @@ mod tests {
             planned_payment_date: None,
             fully_paid_on: None,
             updated_ms: 0,
+            warnings: Vec::new(),
         }
     }
 

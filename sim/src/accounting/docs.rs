@@ -65,7 +65,14 @@ pub fn handle(
                 Some("HasErrors"),
                 elems,
                 |o, c, e| process(o, c, kind, e, mode, path_id),
-                |o, c, id| render(o, c, o.doc(id).expect("stored"), true),
+                |o, c, id| {
+                    let d = o.doc(id).expect("stored");
+                    let mut v = render(o, c, d, true);
+                    if !d.warnings.is_empty() {
+                        v["Warnings"] = Value::Array(d.warnings.iter().map(|w| json!({ "Message": w })).collect());
+                    }
+                    v
+                },
             )
         }
         _ => errors::method_not_allowed(),
@@ -162,6 +169,25 @@ fn list(org: &Organisation, ctx: &Ctx, kind: DocKind) -> ApiResponse {
             modified_since: true,
         },
     };
+    if kind == DocKind::Invoice {
+        // Optimised invoice filters (CData's Xero documentation, see query::check_optimised).
+        let optimised = [
+            "Status",
+            "Contact.ContactID",
+            "Contact.Name",
+            "Contact.ContactNumber",
+            "Reference",
+            "Date",
+            "Type",
+            "AmountDue",
+            "AmountPaid",
+            "DueDate",
+        ];
+        let total = org.docs.iter().filter(|d| d.kind == kind).count();
+        if let Err(refused) = query::check_optimised(ctx, "invoices", &spec, &optimised, total) {
+            return refused;
+        }
+    }
     match query::apply(ctx, &spec, records) {
         Ok((items, p)) => envelope(ctx, kind.collection(), items, p),
         Err(e) => e,
@@ -695,6 +721,15 @@ fn store(org: &mut Organisation, mut doc: Doc, contact: Option<Contact>, is_new:
 }
 
 /// Validates a whole document (new, or merged with the stored one) and computes its money.
+/// The notice given with a document saved at a `CurrencyRate` more than 10 % away from the day rate (Xero gives
+/// CurrencyRate warnings on saved elements, `StatusAttributeString: WARNING`; the threshold and wording are the
+/// simulator's, see sim/README.md "Unknowns").
+fn rate_notice(code: &str, rate: Decimal, day: Decimal, date: NaiveDate) -> Option<String> {
+    let off = ((rate - day) / day).abs();
+    (off > Decimal::new(10, 2))
+        .then(|| format!("The CurrencyRate {rate} differs from the {code} day rate {day} for {date} by more than 10%."))
+}
+
 fn build(
     org: &Organisation,
     ctx: &Ctx,
@@ -734,6 +769,12 @@ fn build(
             dates::today(ctx.now_ms)
         }),
     };
+    // Xero refuses a document in a locked period: "The document date cannot be before the period lock date"
+    // (a third-party integrator's note quoting Xero's message; Xero's help: transactions on or before the lock
+    // date cannot be entered). The date itself is locked too, as Xero's help says "on or before".
+    if let Some(lock) = org.period_lock_date.filter(|l| date <= *l) {
+        errs.push(format!("The document date cannot be before the period lock date of {}.", lock.format("%d %b %Y")));
+    }
     let due_date = opt_date(obj, "DueDate", None, &mut errs);
     let expected_payment_date = opt_date(obj, "ExpectedPaymentDate", None, &mut errs);
     let planned_payment_date = opt_date(obj, "PlannedPaymentDate", None, &mut errs);
@@ -775,18 +816,26 @@ fn build(
             }
         },
     };
+    // Without a CurrencyRate Xero takes its (XE.com) day rate for the document's date (Xero's spec, Invoice and
+    // CreditNote `CurrencyRate`: "If no rate is specified, the XE.com day rate is used").
+    let mut rate_warning = None;
     let currency_rate = if currency_code == org.base_currency {
         Decimal::ONE
     } else {
+        let day = org.day_rate(&currency_code, date);
         match get(obj, "CurrencyRate") {
             Some(v) => match money::parse(v) {
-                Some(r) if r > Decimal::ZERO => money::round(r, 6),
+                Some(r) if r > Decimal::ZERO => {
+                    let r = money::round(r, 6);
+                    rate_warning = rate_notice(&currency_code, r, day, date);
+                    r
+                }
                 _ => {
                     errs.push("CurrencyRate must be a number greater than zero.".into());
                     Decimal::ONE
                 }
             },
-            None => org.currency(&currency_code).map(|c| c.rate).unwrap_or(Decimal::ONE),
+            None => day,
         }
     };
     let number = str_of(obj, kind.number_field()).map(|s| s.trim().to_string()).unwrap_or_default();
@@ -897,6 +946,7 @@ fn build(
         planned_payment_date,
         fully_paid_on: None,
         updated_ms: ctx.now_ms,
+        warnings: rate_warning.into_iter().collect(),
     };
     Ok((doc, new_contact))
 }

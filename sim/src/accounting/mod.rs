@@ -66,6 +66,36 @@ pub struct OrgSeed {
     pub tracking_categories: Option<Vec<seed::TrackingSeed>>,
 }
 
+/// A change to an organisation's settings, as the control API takes it (`POST /_sim/orgs/{tenant_id}/settings`,
+/// `SimHandle::patch_org`). Every member optional.
+///
+/// `{"day_rates": [{"currency": "USD", "date": "2026-11-25", "rate": "0.651234"}]}`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgPatch {
+    /// Xero's day rates: from `date` on (until a later one), a document in `currency` without a `CurrencyRate`
+    /// takes `rate` (units per one unit of base currency, up to 6 decimal places).
+    #[serde(default)]
+    pub day_rates: Vec<DayRate>,
+    /// Xero's "high volume threshold": with more records of a kind than this (Contacts, Invoices), a `where` on a
+    /// field outside the kind's optimised filters is refused with a 400. `0` turns it off (the default).
+    #[serde(default)]
+    pub unoptimised_filter_threshold: Option<usize>,
+    /// The period lock date: a document dated on or before it is refused (`null` or absent: unchanged).
+    #[serde(default)]
+    pub period_lock_date: Option<chrono::NaiveDate>,
+}
+
+/// One day rate (see [`OrgPatch::day_rates`]).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DayRate {
+    pub currency: String,
+    pub date: chrono::NaiveDate,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub rate: rust_decimal::Decimal,
+}
+
 /// One organisation's state.
 #[derive(Debug, Clone)]
 pub struct Organisation {
@@ -88,6 +118,14 @@ pub struct Organisation {
     pub(crate) allocations: Vec<Allocation>,
     pub(crate) next_invoice_number: u32,
     pub(crate) next_credit_note_number: u32,
+    /// Spec checks of this organisation's requests and responses, and what broke the spec (see [`crate::spec`]).
+    pub(crate) spec: crate::spec::Checks,
+    /// Xero's day rates (units per one unit of base currency) by currency and the date from which each holds.
+    pub(crate) day_rates: std::collections::BTreeMap<(String, chrono::NaiveDate), rust_decimal::Decimal>,
+    /// Xero's high volume threshold for `where` filters that are not optimised (None: off; see `query`).
+    pub(crate) filter_threshold: Option<usize>,
+    /// Documents dated on or before this are refused (Xero's period lock date; None: no lock).
+    pub(crate) period_lock_date: Option<chrono::NaiveDate>,
 }
 
 impl Organisation {
@@ -115,7 +153,63 @@ impl Organisation {
             allocations: Vec::new(),
             next_invoice_number: 1,
             next_credit_note_number: 1,
+            spec: Default::default(),
+            day_rates: Default::default(),
+            filter_threshold: None,
+            period_lock_date: None,
         }
+    }
+
+    /// Sets Xero's day rate of `currency` (units per one unit of base currency) from `date` on, until a later
+    /// date's rate. Documents dated before every set date take the currency's seeded rate.
+    pub fn set_day_rate(&mut self, currency: &str, date: chrono::NaiveDate, rate: rust_decimal::Decimal) {
+        self.day_rates.insert((currency.to_ascii_uppercase(), date), rate);
+    }
+
+    /// Applies a settings change.
+    pub fn apply(&mut self, patch: &OrgPatch) -> Result<(), String> {
+        for r in &patch.day_rates {
+            if r.rate <= rust_decimal::Decimal::ZERO || self.currency(&r.currency).is_none() {
+                return Err(format!(
+                    "day rate {} {} for {}: a positive rate of an enabled currency",
+                    r.currency, r.rate, r.date
+                ));
+            }
+        }
+        for r in &patch.day_rates {
+            self.set_day_rate(&r.currency, r.date, r.rate.round_dp(6));
+        }
+        if patch.period_lock_date.is_some() {
+            self.period_lock_date = patch.period_lock_date;
+        }
+        if let Some(n) = patch.unoptimised_filter_threshold {
+            self.filter_threshold = (n > 0).then_some(n);
+        }
+        Ok(())
+    }
+
+    /// The day rate Xero uses for a document in `currency` dated `date` that names no `CurrencyRate`.
+    pub fn day_rate(&self, currency: &str, date: chrono::NaiveDate) -> rust_decimal::Decimal {
+        let code = currency.to_ascii_uppercase();
+        let from = (code.clone(), chrono::NaiveDate::MIN);
+        match self.day_rates.range(from..=(code.clone(), date)).next_back() {
+            Some((_, r)) => *r,
+            None => self.currency(&code).map(|c| c.rate).unwrap_or(rust_decimal::Decimal::ONE),
+        }
+    }
+
+    /// Turns the checking of response bodies against Xero's OpenAPI spec, and the recording of spec violations,
+    /// on or off (default on, unless `XERO_SIM_VALIDATE_SPEC=0`). A request body the spec's schema cannot read
+    /// is refused either way, as Xero refuses it (400 `PostDataInvalidException`).
+    pub fn set_spec_validation(&mut self, on: bool) {
+        self.spec.enabled = on;
+    }
+
+    /// The spec violations recorded so far (requests sent, responses given), oldest first, forgotten once
+    /// taken. Whoever drops the organisation with violations left panics: a test that breaks the spec on
+    /// purpose takes them.
+    pub fn take_spec_violations(&mut self) -> Vec<String> {
+        self.spec.take()
     }
 
     /// Everything stored, for inspection by tests, in Xero's shapes (unit amounts at 4 dp).
@@ -264,11 +358,13 @@ pub(crate) struct Ctx<'a> {
     pub query: &'a [(String, String)],
     /// `If-Modified-Since`, in milliseconds (None: absent or not a date).
     pub modified_since: Option<i64>,
+    /// The organisation's high volume threshold for unoptimised `where` filters (None: off).
+    pub filter_threshold: Option<usize>,
 }
 
 impl<'a> Ctx<'a> {
     fn internal() -> Ctx<'static> {
-        Ctx { now_ms: 0, unitdp: 4, summarize: true, query: &[], modified_since: None }
+        Ctx { now_ms: 0, unitdp: 4, summarize: true, query: &[], modified_since: None, filter_threshold: None }
     }
     pub fn param(&self, name: &str) -> Option<&'a str> {
         self.query.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
@@ -287,13 +383,57 @@ pub fn handle(org: &mut Organisation, req: &ApiRequest<'_>) -> ApiResponse {
 /// `If-Modified-Since`: the list endpoints that declare it in Xero's spec (Accounts, Contacts, Invoices,
 /// CreditNotes, Items, Payments) return only records whose `UpdatedDateUTC` is after it; a value that is not a
 /// date is ignored, as HTTP says of this header.
+///
+/// Every write's body is first read as Xero's spec describes it: a member of the wrong type or outside its
+/// enumeration (`"LineAmountTypes": "Sideways"`, `"Quantity": "one"`) makes the whole request a 400
+/// `PostDataInvalidException` (ErrorNumber 14), as Xero answers post data it cannot deserialise (body shape:
+/// freakboy3742/pyxero#214, XeroAPI/xero-php-oauth2#205 (with `summarizeErrors=false` too), pyxero#255). With
+/// spec validation on (the default), every violation of the spec by a request or by the response is recorded
+/// on the organisation (see [`Organisation::take_spec_violations`]).
 pub fn handle_with_headers(org: &mut Organisation, req: &ApiRequest<'_>, headers: &[(&str, &str)]) -> ApiResponse {
+    if let Some(refused) = check_request(org, req) {
+        return refused;
+    }
+    let out = serve(org, req, headers);
+    if org.spec.enabled {
+        let found = crate::spec::spec().response_violations(req.method, req.path, out.status, &out.body);
+        for v in found.unwrap_or_default() {
+            org.spec.record(format!("response to {} {} ({}): {v}", req.method, req.path, out.status));
+        }
+    }
+    out
+}
+
+/// A write whose body the spec's schema cannot read (wrong type, value outside an enumeration, malformed
+/// UUID): Xero's 400 `PostDataInvalidException`. Other violations (a missing `required` member, a length over
+/// `maxLength`) are only recorded: Xero checks those per element, as the handlers do.
+fn check_request(org: &mut Organisation, req: &ApiRequest<'_>) -> Option<ApiResponse> {
+    if !matches!(req.method.to_ascii_uppercase().as_str(), "PUT" | "POST") {
+        return None;
+    }
+    let body: Value = serde_json::from_slice(req.body?).ok()?;
+    let found = crate::spec::spec().request_violations(&req.method.to_ascii_uppercase(), req.path, &body)?;
+    if org.spec.enabled {
+        for v in &found {
+            org.spec.record(format!("request {} {}: {v} (value {})", req.method, req.path, v.value));
+        }
+    }
+    let bad = found.iter().find(|v| v.unreadable)?;
+    // The wording is the simulator's, in the form of the .NET reader's messages Xero passes on.
+    Some(errors::post_data_invalid(&format!(
+        "JSON for post data was invalid,Error converting value {} at Path '{}': {}.",
+        bad.value, bad.path, bad.message
+    )))
+}
+
+fn serve(org: &mut Organisation, req: &ApiRequest<'_>, headers: &[(&str, &str)]) -> ApiResponse {
     let modified_since = headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("If-Modified-Since"))
         .and_then(|(_, v)| dates::parse_instant(v));
     let ctx = Ctx {
         modified_since,
+        filter_threshold: org.filter_threshold,
         now_ms: req.now_ms,
         unitdp: if req.query.iter().any(|(k, v)| k.eq_ignore_ascii_case("unitdp") && v.trim() == "4") { 4 } else { 2 },
         summarize: !req
@@ -444,7 +584,9 @@ pub(crate) fn run_batch(
             Ok(id) => {
                 let mut v = render(org, ctx, *id);
                 if let Some(m) = v.as_object_mut() {
-                    m.insert("StatusAttributeString".into(), json!("OK"));
+                    // A saved element with notices says WARNING (Xero's spec: StatusAttributeString, Warnings).
+                    let warned = m.get("Warnings").and_then(Value::as_array).is_some_and(|w| !w.is_empty());
+                    m.insert("StatusAttributeString".into(), json!(if warned { "WARNING" } else { "OK" }));
                 }
                 v
             }

@@ -192,6 +192,8 @@ pub struct Doc {
     pub planned_payment_date: Option<NaiveDate>,
     pub fully_paid_on: Option<NaiveDate>,
     pub updated_ms: i64,
+    /// Notices given with the write that saved this version (`Warnings`), shown in that write's answer only.
+    pub warnings: Vec<String>,
 }
 
 impl Doc {

@@ -41,7 +41,15 @@ impl Sim {
         let r = match &mut self.transport {
             Some(send) => send(method, path, &q, bytes.as_deref()),
             None => {
-                handle(&mut self.org, &ApiRequest { method, path, query: &q, body: bytes.as_deref(), now_ms: self.now })
+                let r = handle(
+                    &mut self.org,
+                    &ApiRequest { method, path, query: &q, body: bytes.as_deref(), now_ms: self.now },
+                );
+                // These tests send bodies that break the spec on purpose; the simulator's answers never may.
+                let answers: Vec<String> =
+                    self.org.take_spec_violations().into_iter().filter(|v| v.starts_with("response")).collect();
+                assert!(answers.is_empty(), "{method} {path}: the answer breaks Xero's spec: {answers:?}");
+                r
             }
         };
         self.log.push((method.into(), path.into(), q, body, r.clone()));
@@ -131,4 +139,15 @@ pub fn assert_validation(r: &ApiResponse, i: usize, needle: &str) {
     assert_eq!(r.body["Message"], "A validation exception occurred");
     let msgs = messages(&r.body, "", i);
     assert!(msgs.iter().any(|m| m.contains(needle)), "no message containing {needle:?} in {msgs:?}");
+}
+
+/// Asserts Xero's answer to post data its reader cannot read: 400 `PostDataInvalidException` (ErrorNumber 14)
+/// whose message contains `needle`, and no `Elements` (nothing was read, so nothing is echoed).
+pub fn assert_post_data_invalid(r: &ApiResponse, needle: &str) {
+    assert_eq!(r.status, 400, "expected 400, got {}: {}", r.status, r.body);
+    assert_eq!(r.body["ErrorNumber"], 14, "{}", r.body);
+    assert_eq!(r.body["Type"], "PostDataInvalidException");
+    assert!(r.body.get("Elements").is_none(), "{}", r.body);
+    let m = r.body["Message"].as_str().unwrap_or_default();
+    assert!(m.contains(needle), "no {needle:?} in {m:?}");
 }

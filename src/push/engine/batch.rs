@@ -62,16 +62,19 @@ pub(super) fn write_batch(
     let mut todo: Cow<'_, [Write]> = Cow::Borrowed(batch);
     for attempt in 0..2u32 {
         let call = batch_call(ctx, spec, &todo, method.clone());
+        let method = method.clone();
         let error = match ctx.send(&call) {
             Ok(response) => {
                 if let Some(key) = &call.idempotency_key {
                     answered(key);
                 }
-                take_answer(ctx, spec, candidates, &todo, &response, &mut results)?;
+                take_answer(ctx, spec, candidates, (&todo, method), &response, &mut results)?;
                 return Ok(results);
             }
             Err(CallError { error, uncertain: false }) => {
-                refuse_all(ctx, spec, candidates, &todo, &call_error(&error), true, &mut results)?;
+                let refusal =
+                    Refusal { unreadable: unreadable_call(&error), error: call_error(&error), with_ids: true };
+                refuse_all(ctx, spec, candidates, (&todo, method), refusal, &mut results)?;
                 return Ok(results);
             }
             Err(CallError { error, uncertain: true }) => error,
@@ -123,7 +126,7 @@ fn take_answer(
     ctx: &Ctx<'_>,
     spec: &Spec,
     candidates: &[Candidate],
-    todo: &[Write],
+    (todo, method): (&[Write], http::Method),
     response: &ApiResponse,
     results: &mut Results,
 ) -> Result<()> {
@@ -131,7 +134,8 @@ fn take_answer(
         answer::elements(&response.body, spec.collection, &spec.answer_members()).filter(|a| a.len() == todo.len());
     let Some(elements) = parsed.filter(|_| response.status == 200 || response.status == 400) else {
         let err = status_error(&format!("pushing {}s", spec.noun), response);
-        return refuse_all(ctx, spec, candidates, todo, &call_error(&err), false, results);
+        let refusal = Refusal { unreadable: unreadable_answer(response), error: call_error(&err), with_ids: false };
+        return refuse_all(ctx, spec, candidates, (todo, method), refusal, results);
     };
     let mut ok_rows = Vec::new();
     let mut refused = Vec::new();
@@ -163,27 +167,66 @@ fn take_answer(
     Ok(())
 }
 
-/// Every record of `todo` failed with `error`, nothing written; `with_ids` keeps the Xero id of updates.
+/// Xero refused a whole batch, saving nothing.
+struct Refusal {
+    /// Xero's message when it could not read the post data at all.
+    unreadable: Option<String>,
+    /// The error each record gets otherwise.
+    error: RecordError,
+    /// Failed updates keep their Xero id.
+    with_ids: bool,
+}
+
+/// Every record of `todo` failed, nothing written. A batch Xero could not read is sent again one element per
+/// request instead: the readable ones land, the unreadable one fails alone with Xero's message.
 fn refuse_all(
     ctx: &Ctx<'_>,
     spec: &Spec,
     candidates: &[Candidate],
-    todo: &[Write],
-    error: &RecordError,
-    with_ids: bool,
+    (todo, method): (&[Write], http::Method),
+    refusal: Refusal,
     results: &mut Results,
 ) -> Result<()> {
     let keys: Vec<&str> = todo.iter().map(|w| candidates[w.index].key.as_str()).collect();
     ledger::clear_pending(&ctx.store, &ctx.scope, spec.ledger_kind, &keys)?;
+    if refusal.unreadable.is_some() && todo.len() > 1 {
+        for w in todo {
+            results.extend(write_batch(ctx, spec, candidates, std::slice::from_ref(w), method.clone())?);
+        }
+        return Ok(());
+    }
+    let error = refusal.unreadable.map_or(refusal.error, |m| unreadable_error(spec, &m));
     for w in todo {
         let c = &candidates[w.index];
         let mut r = RecordResult::failed(c.index, c.key.clone(), vec![error.clone()]);
-        if with_ids {
+        if refusal.with_ids {
             r.xero_id = w.xero_id.clone();
         }
         results.insert(w.index, r);
     }
     Ok(())
+}
+
+/// Xero refused a whole write because it could not read the post data (400 `PostDataInvalidException`,
+/// ErrorNumber 14: a member of the wrong type or not one of Xero's values, e.g. from a record's `xero`
+/// pass-through); Xero names no element then, and saves none. Its message, from the call's error.
+fn unreadable_call(error: &Error) -> Option<String> {
+    (error.details.get("xero_error_type").and_then(Value::as_str) == Some("PostDataInvalidException"))
+        .then(|| error.message.strip_prefix("Xero refused the request: ").unwrap_or(&error.message).to_owned())
+}
+
+/// The same, from an answer handed over as it came (an `XeroApi` that maps no status to an error).
+fn unreadable_answer(response: &ApiResponse) -> Option<String> {
+    let body: Value = serde_json::from_slice(&response.body).ok().filter(|_| response.status == 400)?;
+    (body.get("Type").and_then(Value::as_str) == Some("PostDataInvalidException"))
+        .then(|| body.get("Message").and_then(Value::as_str).unwrap_or_default().to_owned())
+}
+
+/// The error of the one record Xero could not read: Xero's message, as a per-record `xero` error.
+fn unreadable_error(spec: &Spec, message: &str) -> RecordError {
+    let noun = spec.noun;
+    let message = format!("Xero could not read this {noun} and saved nothing (PostDataInvalidException): {message}");
+    error_of(ErrorCode::Xero, message, None)
 }
 
 /// What Xero holds under the natural keys of the creates in `todo`.
