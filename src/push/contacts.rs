@@ -41,6 +41,20 @@ impl Finder for ByContactNumber {
     fn natural_of(&self, found: &Value) -> Option<String> {
         member(found, "ContactNumber").map(str::to_lowercase)
     }
+
+    /// `ContactNumber` is not among the filters Xero optimises, so on a large organisation Xero refuses it
+    /// (XeroAPI/xero-python#148); `searchTerm`, which Xero recommends there and which searches `ContactNumber`
+    /// among other fields ignoring case (Xero's accounting spec, GET /Contacts), finds each one instead: one
+    /// GET per contact the ledger does not know.
+    fn on_large_organisations(&self, naturals: &[&str]) -> Option<Vec<Query>> {
+        let search = |n: &&str| {
+            Query::new("looking up contacts", "/Contacts", "Contacts")
+                .param("searchTerm", *n)
+                .param("includeArchived", "true")
+                .paged()
+        };
+        Some(naturals.iter().map(search).collect())
+    }
 }
 
 /// What a contact is in Xero.

@@ -474,8 +474,9 @@ pub struct ListSpec<'a> {
 /// Xero's "high volume threshold": on an organisation holding more than `ctx.filter_threshold` records of a kind,
 /// a `where` naming a field that is not among that kind's optimised filters is refused with a 400 (CData's Xero
 /// driver documentation, which passes on Xero's lists: cdn.cdata.com/help/DXM/rcmd/pg_accountingtable-contacts.htm,
-/// .../pg_accountingtable-invoices.htm: "the Xero API will block the query"). The status is from those pages; the
-/// body's wording is the simulator's. Off unless a threshold is set (Xero's own is 500,000 for invoices).
+/// .../pg_accountingtable-invoices.htm: "the Xero API will block the query"). The body is Xero's
+/// `HighVolumeException` as reported in XeroAPI/xero-python#148 (a `ContactNumber==` filter refused on a large
+/// organisation). Off unless a threshold is set (Xero's own is 500,000 for invoices).
 pub fn check_optimised(
     ctx: &Ctx,
     kind: &str,
@@ -490,21 +491,21 @@ pub fn check_optimised(
         return Ok(());
     }
     let filter = Filter::parse(w, spec.fields).map_err(|e| errors::query_parse(&e))?;
-    match filter.used().iter().find(|f| !optimised.iter().any(|o| o.eq_ignore_ascii_case(f))) {
-        None => Ok(()),
-        Some(f) => Err(ApiResponse {
-            status: 400,
-            body: json!({
-                "ErrorNumber": 16,
-                "Type": "QueryParseException",
-                "Message": format!(
-                    "The where filter on '{f}' is not optimised: this organisation holds more than {threshold} {kind}, \
-                     above which only these filters are accepted: {}.",
-                    optimised.join(", ")
-                ),
-            }),
-        }),
+    if filter.used().iter().all(|f| optimised.iter().any(|o| o.eq_ignore_ascii_case(f))) {
+        return Ok(());
     }
+    let kind = kind.get(..1).map(str::to_uppercase).unwrap_or_default() + kind.get(1..).unwrap_or_default();
+    Err(ApiResponse {
+        status: 400,
+        body: json!({
+            "Type": "HighVolumeException",
+            "Message": format!(
+                "Your request is not filtering {kind} efficiently, given the extremely high volume for this \
+                 organisation. Please check https://developer.xero.com/documentation/api/efficient-data-retrieval \
+                 for tips on making {kind} retrieval more efficient."
+            ),
+        }),
+    })
 }
 
 /// Applies `where`, explicit lists, `order` and paging to rendered records.

@@ -67,7 +67,19 @@ pub fn lookup(ctx: &Ctx<'_>, spec: &Spec, naturals: &[&str]) -> std::result::Res
     let mut uniq: Vec<&str> = naturals.to_vec();
     uniq.sort_unstable();
     uniq.dedup();
-    run_queries(ctx, spec.lookup.queries(&uniq))
+    match run_queries(ctx, spec.lookup.queries(&uniq)) {
+        Err(e) if high_volume(&e) => match spec.lookup.on_large_organisations(&uniq) {
+            Some(queries) => run_queries(ctx, queries),
+            None => Err(e),
+        },
+        found => found,
+    }
+}
+
+/// Xero refused a filter it does not optimise, on an organisation with very many records
+/// (developer.xero.com/documentation/api/efficient-data-retrieval; XeroAPI/xero-python#148).
+fn high_volume(e: &Error) -> bool {
+    e.details.get("xero_error_type").and_then(Value::as_str) == Some("HighVolumeException")
 }
 
 /// Runs `queries`; the elements found, in order.

@@ -78,6 +78,11 @@ pub trait Finder: Send + Sync + std::fmt::Debug {
     fn by_ids(&self, _ids: &[&str]) -> Vec<Query> {
         Vec::new()
     }
+    /// The GETs to use instead when Xero refuses [`Finder::queries`]' filter on a large organisation (its
+    /// `HighVolumeException`, XeroAPI/xero-python#148); `None`: the refusal stands.
+    fn on_large_organisations(&self, _naturals: &[&str]) -> Option<Vec<Query>> {
+        None
+    }
     /// Whether a record never sent cannot be in Xero yet (allocations of a credit note this push created), so
     /// there is nothing to look up before its first write.
     fn nothing_before_first_write(&self) -> bool {
