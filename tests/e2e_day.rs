@@ -8,8 +8,7 @@ mod auth_support;
 mod common;
 #[path = "e2e_support/mod.rs"]
 mod e2e;
-#[path = "push_support/erp_day.rs"]
-mod erp_day;
+use xero_link_fixtures::erp_day;
 
 use auth_support::ok;
 use e2e::{all_results, assert_day_in_xero, push, ready, simulator, steps, writes};

@@ -38,8 +38,7 @@ fn the_invoice_schema_documents_the_erp_fields() {
     assert!(text.contains("decimal string") || text.contains("pattern"), "{text}");
 }
 
-#[path = "push_support/erp_day.rs"]
-mod erp_day;
+use xero_link_fixtures::erp_day;
 
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};

@@ -2,7 +2,8 @@
 //! faults injected on chosen write calls, and a connection whose state lives in a fresh directory.
 #![allow(dead_code)]
 
-pub mod erp_day;
+#[allow(unused_imports)]
+pub use xero_link_fixtures::erp_day;
 
 use parking_lot::Mutex;
 use serde_json::{Value, json};
