@@ -1,7 +1,6 @@
 //! Contacts: create, upsert, uniqueness, lengths, read-only flags, archived contacts.
 
-mod accounting_common;
-use accounting_common::*;
+use crate::support::accounting::*;
 use serde_json::json;
 
 #[test]

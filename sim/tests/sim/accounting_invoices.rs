@@ -1,7 +1,6 @@
 //! Invoices: creation rules, money, numbering, updates and status rules.
 
-mod accounting_common;
-use accounting_common::*;
+use crate::support::accounting::*;
 use serde_json::{Value, json};
 
 fn line(desc: &str, qty: &str, unit: &str) -> Value {

@@ -1,7 +1,6 @@
 //! Items: code rules, lengths, account/tax checks, tracked inventory, upsert, unitdp.
 
-mod accounting_common;
-use accounting_common::*;
+use crate::support::accounting::*;
 use serde_json::json;
 
 #[test]

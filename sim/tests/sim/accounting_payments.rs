@@ -1,7 +1,6 @@
 //! Payments, credit notes and allocations: AmountDue, Status, RemainingCredit.
 
-mod accounting_common;
-use accounting_common::*;
+use crate::support::accounting::*;
 use serde_json::{Value, json};
 
 fn pay(sim: &mut Sim, invoice_id: &Value, amount: &str) -> xero_sim::accounting::ApiResponse {

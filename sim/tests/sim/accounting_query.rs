@@ -1,7 +1,6 @@
 //! Batches (summarizeErrors both ways), paging and where-filters.
 
-mod accounting_common;
-use accounting_common::*;
+use crate::support::accounting::*;
 use serde_json::json;
 
 #[test]

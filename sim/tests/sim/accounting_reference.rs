@@ -1,7 +1,6 @@
 //! Seed and reference data: Organisation, Accounts, TaxRates, TrackingCategories, Currencies, scopes, routing.
 
-mod accounting_common;
-use accounting_common::*;
+use crate::support::accounting::*;
 use serde_json::json;
 use xero_sim::accounting::{OrgSeed, Organisation, required_scopes};
 

@@ -17,9 +17,8 @@
 //!   checked (registered explicitly: Draft 4 has no uuid format), the unknown formats `double` and `int32` are ignored.
 //! * Responses with no documented schema for their status (404/405 bodies) are counted as skipped, not passed.
 
-mod accounting_common;
-mod common;
-use accounting_common::*;
+use crate::support::accounting::*;
+use crate::support::http;
 use jsonschema::{Draft, Validator};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -345,14 +344,14 @@ fn every_response_and_request_matches_the_openapi_spec() {
 fn every_response_served_over_http_matches_the_openapi_spec() {
     let mut spec = Spec { doc: load_spec(), cache: HashMap::new() };
     // limits off: the scenario makes more than a minute's 60 calls
-    let server = common::start(xero_sim::SimConfig {
+    let server = http::start(xero_sim::SimConfig {
         limits: xero_sim::LimitsConfig { enabled: false, ..Default::default() },
         ..xero_sim::SimConfig::default()
     });
-    let c = common::client();
+    let c = http::client();
     let base = server.base_url();
     // a custom connection: the demo organisation, with the settings, contacts, invoices and payments scopes
-    let token = common::custom_token(&c, &base);
+    let token = http::custom_token(&c, &base);
     let send = move |method: &str, path: &str, query: &[(String, String)], body: Option<&[u8]>| {
         let path = if query.is_empty() {
             path.to_string()
@@ -360,13 +359,13 @@ fn every_response_served_over_http_matches_the_openapi_spec() {
             let q = form_urlencoded::Serializer::new(String::new()).extend_pairs(query).finish();
             format!("{path}?{q}")
         };
-        let mut rb = common::api(&c, &base, method, &path, &token, None);
+        let mut rb = http::api(&c, &base, method, &path, &token, None);
         if let Some(b) = body {
             rb = rb.header("content-type", "application/json").body(b.to_vec());
         }
         let r = rb.send().expect("a response");
         let status = r.status().as_u16();
-        let ct = common::header(&r, "content-type").unwrap_or_default();
+        let ct = http::header(&r, "content-type").unwrap_or_default();
         assert!(ct.starts_with("application/json"), "{method} {path} {status}: content-type {ct:?}");
         let body: Value = r.json().expect("a JSON body");
         ApiResponse { status, body }

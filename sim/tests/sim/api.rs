@@ -1,12 +1,10 @@
 //! The Accounting gate: tenant and scope checks, rate limits, Idempotency-Key, faults, control endpoint, with
 //! the real Accounting module behind it (what landed is read back from `SimHandle::snapshot`).
 
-mod common;
-
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::support::http::*;
 use serde_json::{Value, json};
 use xero_sim::{DEMO_TENANT_ID, FaultKind, FaultSpec, HUGE_TENANT_ID, LimitsPatch, RemainingPatch, SimConfig};
 

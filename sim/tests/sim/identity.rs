@@ -1,8 +1,7 @@
 //! Identity: authorize, consent, token grants, rotation with grace, revocation, connections, bearer checks.
 
-mod common;
-
-use common::*;
+use crate::support::http;
+use crate::support::http::*;
 use serde_json::Value;
 use xero_sim::{AppConfig, ConsentMode, DEMO_TENANT_ID, GrantType, HUGE_TENANT_ID, ScopeModel, SimConfig};
 
@@ -145,7 +144,7 @@ fn code_exchange_basic_auth_pkce_and_single_use() {
     assert_eq!(r.json::<Value>().unwrap(), serde_json::json!({"error": "invalid_grant"}));
 
     // wrong verifier
-    let code2 = common::code(&c, &base, "sim-client", SCOPES, Some(&challenge));
+    let code2 = http::code(&c, &base, "sim-client", SCOPES, Some(&challenge));
     let bad_verifier = "x".repeat(50);
     let r = token_request(
         &c,
@@ -161,7 +160,7 @@ fn code_exchange_basic_auth_pkce_and_single_use() {
     assert_eq!((r.status().as_u16(), r.json::<Value>().unwrap()["error"].clone()), (400, "invalid_grant".into()));
 
     // wrong redirect URI
-    let code3 = common::code(&c, &base, "sim-client", SCOPES, None);
+    let code3 = http::code(&c, &base, "sim-client", SCOPES, None);
     let r = token_request(
         &c,
         &base,
@@ -171,13 +170,13 @@ fn code_exchange_basic_auth_pkce_and_single_use() {
     assert_eq!((r.status().as_u16(), r.json::<Value>().unwrap()["error"].clone()), (400, "invalid_grant".into()));
 
     // wrong secret
-    let code4 = common::code(&c, &base, "sim-client", SCOPES, None);
+    let code4 = http::code(&c, &base, "sim-client", SCOPES, None);
     let f4 = [("grant_type", "authorization_code"), ("code", code4.as_str()), ("redirect_uri", REDIRECT)];
     let r = token_request(&c, &base, Some(("sim-client", "nope")), &f4);
     assert_eq!(r.json::<Value>().unwrap()["error"], "invalid_client");
 
     // client secret in the form body works too; no openid → no id_token; no offline_access → no refresh token
-    let code5 = common::code(&c, &base, "sim-client", "accounting.invoices", None);
+    let code5 = http::code(&c, &base, "sim-client", "accounting.invoices", None);
     let r = token_request(
         &c,
         &base,

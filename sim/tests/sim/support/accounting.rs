@@ -1,5 +1,4 @@
-//! Shared helpers for the accounting tests: call `handle` directly, no HTTP.
-#![allow(dead_code)]
+//! Helpers of the accounting tests: call `handle` directly, no HTTP.
 
 use serde_json::{Value, json};
 use xero_sim::accounting::{ApiRequest, ApiResponse, OrgSeed, Organisation, handle, handle_with_headers};

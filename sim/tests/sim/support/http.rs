@@ -1,5 +1,4 @@
-//! Helpers shared by the integration tests: an in-process simulator and a blocking HTTP client.
-#![allow(dead_code)]
+//! Helpers of the tests over HTTP: an in-process simulator and a blocking HTTP client.
 
 use std::time::Duration;
 
