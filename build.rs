@@ -1,6 +1,6 @@
 //! Generates the C header from the Rust source with cbindgen into `$OUT_DIR/xero_link.h`.
 //!
-//! The committed copy is `include/xero_link.h`; `tests/header.rs` fails when it differs from this one.
+//! The committed copy is `include/xero_link.h`; `tests/in_process/header.rs` fails when it differs from this one.
 //! To refresh it: `XERO_UPDATE_HEADER=1 cargo build` (copies the fresh header into `include/`).
 
 use std::env;

@@ -8,13 +8,11 @@
 //!
 //! Writes `target/bench-connections.json`.
 
-#[path = "../tests/push_support/erp_day.rs"]
-mod erp_day;
-
 use serde_json::{Value, json};
 use std::ffi::{CStr, CString};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use xero_link_fixtures::erp_day;
 
 const REDIRECT: &str = "https://erp.example.com/csp/sys/oauth2/OAuth2.Response.cls";
 const THREADS: usize = 4;

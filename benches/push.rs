@@ -9,13 +9,11 @@
 //! (c) and (d) run in a child process (the library and the bare loop only; the simulator, limits off, stays in
 //! this one), so the figures are the library's, not the simulator's. `XERO_BENCH_STREAM` sets (d)'s count.
 
-#[path = "../tests/push_support/erp_day.rs"]
-mod erp_day;
-
 use serde_json::{Value, json};
 use std::ffi::{CStr, CString};
 use std::time::Instant;
 use xero_link::push::schema::ErpInvoice;
+use xero_link_fixtures::erp_day;
 
 const CEILING: f64 = 3_000.0;
 const PUSH_SIZE: usize = 500;

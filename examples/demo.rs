@@ -11,12 +11,10 @@
 //! The simulator enforces Xero's rate limits (60 calls a minute per organisation, 5 at once) on a clock that runs
 //! 60 times faster, so a Xero minute passes in one second. Run: `cargo run --example demo [-- --small]`.
 
-#[path = "../tests/push_support/erp_day.rs"]
-mod erp_day;
-
 use serde_json::{Value, json};
 use std::ffi::{CStr, CString};
 use std::time::Instant;
+use xero_link_fixtures::erp_day;
 
 /// One call through the C ABI, exactly as a C host makes it: JSON in, JSON out, the answer freed once.
 fn call(op: &str, request: &Value) -> Value {
