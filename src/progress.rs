@@ -99,10 +99,17 @@ impl Tracker {
         self.report(None);
     }
 
-    /// Sets the number of steps done.
+    /// Sets the number of steps done; reported only when it changes (a host counting events sees each step once).
     pub fn set_done(&self, done: u64) {
-        self.update(|c| c.done = done.min(c.total));
-        self.report(None);
+        let mut changed = false;
+        self.update(|c| {
+            let done = done.min(c.total);
+            changed = c.done != done;
+            c.done = done;
+        });
+        if changed {
+            self.report(None);
+        }
     }
 
     fn update(&self, f: impl FnOnce(&mut Context)) {
@@ -205,6 +212,21 @@ mod tests {
             events[2].to_json(),
             r#"{"operation":"push_invoices","connection":"xero-test","done":1,"total":3,"waiting_seconds":2,"limit":"minute"}"#
         );
+    }
+
+    #[test]
+    fn setting_the_same_count_again_reports_nothing() {
+        let _serial = SERIAL.lock();
+        let events = capture();
+        {
+            let tracker = begin("contact", "xero-test", 4);
+            tracker.set_done(0);
+            tracker.set_done(2);
+            tracker.set_done(2);
+        }
+        set_sink(None);
+        let seen: Vec<_> = events.lock().iter().map(|e| e.done).collect();
+        assert_eq!(seen, vec![0, 2]);
     }
 
     #[test]
