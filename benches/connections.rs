@@ -125,6 +125,7 @@ fn child(base: &str, connections: usize, shared: bool, seconds: u64) {
     let day = erp_day::generate(7, DAY);
     let root = std::env::temp_dir().join(format!("xero-link-bench-connections-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
+    xero_link::transport::client::install_tls_provider();
     let browser = reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let names: Vec<String> = (0..connections).map(|i| format!("bench-conn-{i:03}")).collect();
     let started_kib = status_kib("VmRSS:");

@@ -37,6 +37,7 @@ fn call(op: &str, request: &Value) -> Value {
 }
 
 fn browser() -> reqwest::blocking::Client {
+    xero_link::transport::client::install_tls_provider();
     reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
@@ -235,7 +236,7 @@ fn child(base: &str, mode: &str, count: &str) {
 
     // The bare loop: the same Xero batches (mapped as the library maps them, outside the timing), PUT with
     // reqwest + serde_json, answers parsed; no checks, no ledger.
-    let http = reqwest::blocking::Client::new();
+    let http = browser();
     let token = bare_token(base);
     let tenant = {
         let r = json_of(http.get(format!("{base}/connections")).bearer_auth(&token).send().unwrap());

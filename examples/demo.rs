@@ -42,6 +42,7 @@ fn ok(op: &str, request: &Value) -> Value {
 
 /// What a browser does with the consent URL: follow it to Xero, which answers with the redirect back to the ERP.
 fn consent(url: &str) -> String {
+    xero_link::transport::client::install_tls_provider();
     let browser = reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let response = browser.get(url).send().expect("the simulator's authorize endpoint answers");
     response.headers()["location"].to_str().unwrap().to_owned()

@@ -11,6 +11,8 @@ const DURATION: Duration = Duration::from_secs(3);
 const MAX_PER_CLIENT: usize = 200_000;
 
 fn token(base: &str) -> String {
+    // reqwest may be built without a crypto provider (the workspace's `rustls-no-provider`): ring it is.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let c = reqwest::blocking::Client::new();
     let v: serde_json::Value = c
         .post(format!("{base}/connect/token"))

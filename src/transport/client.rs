@@ -27,6 +27,7 @@ pub fn client(timeouts: &Timeouts) -> Result<Client> {
     if let Some(client) = clients.get(&key) {
         return Ok(client.clone());
     }
+    install_tls_provider();
     let client = Client::builder()
         .user_agent(concat!("xero-link/", env!("CARGO_PKG_VERSION")))
         .redirect(reqwest::redirect::Policy::none())
@@ -37,4 +38,11 @@ pub fn client(timeouts: &Timeouts) -> Result<Client> {
         .map_err(|e| Error::internal(format!("the HTTP client cannot be built: {e}")))?;
     clients.insert(key, client.clone());
     Ok(client)
+}
+
+/// reqwest is built without a crypto provider (`rustls-no-provider`): TLS uses rustls's ring provider, made this
+/// process's default once. Someone else having installed one first is fine: any rustls provider verifies
+/// certificates; reqwest takes the process default.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }

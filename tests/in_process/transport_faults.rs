@@ -244,3 +244,29 @@ fn xeros_refusals_become_errors_a_person_can_act_on() {
     assert!(!err.uncertain, "a read is never uncertain");
     assert_eq!(counter(&sim.counters().statuses, "503"), 5, "bounded retries");
 }
+
+/// TLS works in the library's own client (reqwest is built without a crypto provider; the transport installs
+/// rustls's ring provider): an https endpoint that answers in plain text is a `network` error naming the TLS
+/// failure, never a panic (`internal`) for want of a provider, and the request is never sent in clear.
+#[test]
+fn an_https_endpoint_that_does_not_speak_tls_is_a_network_error() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let received = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut first = [0u8; 5];
+        stream.read_exact(&mut first).unwrap();
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}");
+        first
+    });
+    let sim = start_sim("tls-plain");
+    let mut endpoints = crate::support::auth::endpoints(&sim.base_url());
+    endpoints["accounting"] = json!(format!("https://127.0.0.1:{port}/api.xro/2.0"));
+    let config = config(&sim.base_url(), "tls-plain", json!({"endpoints": endpoints}));
+    let tokens = SimTokens::new(&config);
+    let err = send(&config, &tokens, &get("/Accounts"), 10_000).unwrap_err();
+    assert_eq!(err.error.code, ErrorCode::Network, "{}", err.error.message);
+    // A TLS record (handshake, content type 22) came first, not an HTTP request line.
+    assert_eq!(received.join().unwrap()[0], 22, "the library spoke TLS");
+}

@@ -70,6 +70,7 @@ pub fn op(name: &str, request: Value) -> Value {
 
 /// A client that never follows redirects, as a test browser.
 pub fn browser() -> reqwest::blocking::Client {
+    xero_link::transport::client::install_tls_provider();
     reqwest::blocking::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(20))

@@ -38,9 +38,10 @@ fn prints_one_json_line_then_serves_until_stdin_closes() {
     assert_eq!(info["organisations"][0]["name"], "Seeded Org");
     assert_eq!(info["time_scale"], 60.0);
 
-    let r = reqwest::blocking::get(format!("{base}/.well-known/openid-configuration")).unwrap();
+    let r = crate::support::http::client().get(format!("{base}/.well-known/openid-configuration")).send().unwrap();
     assert_eq!(r.status(), 200);
-    let limits: Value = reqwest::blocking::get(format!("{base}/_sim/limits")).unwrap().json().unwrap();
+    let limits: Value =
+        crate::support::http::client().get(format!("{base}/_sim/limits")).send().unwrap().json().unwrap();
     assert_eq!(limits["config"]["enabled"], false);
 
     drop(child.stdin.take());

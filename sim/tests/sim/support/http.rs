@@ -11,6 +11,8 @@ pub const SCOPES: &str = "openid profile email offline_access accounting.invoice
 pub const VERIFIER: &str = "dBjftJeZ4CVP-mJ92K9Xa1nT_sim_verifier_0123456789abcdef";
 
 pub fn client() -> Client {
+    // reqwest may be built without a crypto provider (the workspace's `rustls-no-provider`): ring it is.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(30))
