@@ -32,22 +32,59 @@
 #define XERO_VERSION_PATCH 0
 /** MAJOR * 1000000 + MINOR * 1000 + PATCH */
 #define XERO_VERSION_NUMBER 1000
-/** The ABI version this header describes; compare with xero_abi_version(). */
+
+
+/**
+ * The ABI version this header describes; compare with `xero_abi_version()`. Raised whenever a function's
+ * signature or the envelope changes incompatibly.
+ */
 #define XERO_ABI_VERSION 1
 
-/** Log levels passed to xero_log_callback. */
+/**
+ * Log level passed to `xero_log_callback`: errors.
+ */
 #define XERO_LOG_ERROR 1
+
+/**
+ * Log level: warnings.
+ */
 #define XERO_LOG_WARN 2
+
+/**
+ * Log level: information (the default).
+ */
 #define XERO_LOG_INFO 3
+
+/**
+ * Log level: debugging detail.
+ */
 #define XERO_LOG_DEBUG 4
+
+/**
+ * Log level: tracing detail.
+ */
 #define XERO_LOG_TRACE 5
 
-/** Return codes of the state-store callbacks (xero_set_state_store). */
+/**
+ * Load: the value was found (`*value_out`, `*revision_out` set). Compare-and-swap: the value was written.
+ */
 #define XERO_STATE_OK 0
-#define XERO_STATE_NOT_FOUND 1
-#define XERO_STATE_CONFLICT 2
-#define XERO_STATE_ERROR (-1)
 
+/**
+ * Load: nothing is stored under the key.
+ */
+#define XERO_STATE_NOT_FOUND 1
+
+/**
+ * Compare-and-swap: the key's revision is not `expected_revision`; nothing was written.
+ */
+#define XERO_STATE_CONFLICT 2
+
+/**
+ * Either callback: the host's store failed (the library reports a retryable `store` error). Any value other
+ * than the ones above means the same.
+ */
+#define XERO_STATE_ERROR -1
 
 /**
  * Receives one log record. `level` is one of `XERO_LOG_ERROR` (1) .. `XERO_LOG_TRACE` (5). `target` and

@@ -30,6 +30,6 @@ pub mod xero;
 /// The crate version, also `XERO_VERSION` in the header.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The C ABI's version: raised whenever a function's signature or the envelope changes incompatibly.
-/// Bindings check it at load time (`xero_abi_version()` against `XERO_ABI_VERSION`).
-pub const ABI_VERSION: u32 = 1;
+/// The C ABI's version (`XERO_ABI_VERSION`, set in `ffi`): bindings check it at load time against
+/// `xero_abi_version()`.
+pub const ABI_VERSION: u32 = ffi::XERO_ABI_VERSION;

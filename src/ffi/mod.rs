@@ -319,6 +319,29 @@ pub unsafe extern "C" fn xero_set_progress_callback(callback: xero_progress_call
     if result.is_ok() { 0 } else { -1 }
 }
 
+/// The ABI version this header describes; compare with `xero_abi_version()`. Raised whenever a function's
+/// signature or the envelope changes incompatibly.
+pub const XERO_ABI_VERSION: u32 = 1;
+
+/// Log level passed to `xero_log_callback`: errors.
+pub const XERO_LOG_ERROR: i32 = 1;
+/// Log level: warnings.
+pub const XERO_LOG_WARN: i32 = 2;
+/// Log level: information (the default).
+pub const XERO_LOG_INFO: i32 = 3;
+/// Log level: debugging detail.
+pub const XERO_LOG_DEBUG: i32 = 4;
+/// Log level: tracing detail.
+pub const XERO_LOG_TRACE: i32 = 5;
+// The header's numbers are the log module's: a change to either fails the build.
+const _: () = assert!(
+    XERO_LOG_ERROR == log::Level::Error as i32
+        && XERO_LOG_WARN == log::Level::Warn as i32
+        && XERO_LOG_INFO == log::Level::Info as i32
+        && XERO_LOG_DEBUG == log::Level::Debug as i32
+        && XERO_LOG_TRACE == log::Level::Trace as i32
+);
+
 /// Load: the value was found (`*value_out`, `*revision_out` set). Compare-and-swap: the value was written.
 pub const XERO_STATE_OK: i32 = 0;
 /// Load: nothing is stored under the key.
