@@ -12,6 +12,7 @@ mod auth_refresh;
 mod auth_secrets;
 mod auth_signin;
 mod c_abi;
+mod contract;
 mod e2e_day;
 mod e2e_faults;
 mod e2e_mixed;

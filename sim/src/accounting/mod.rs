@@ -488,7 +488,9 @@ fn serve(org: &mut Organisation, req: &ApiRequest<'_>, headers: &[(&str, &str)])
         "items" => items::handle(org, &ctx, &method, &rest, req.body),
         "invoices" => docs::handle(org, &ctx, DocKind::Invoice, &method, &rest, req.body),
         "creditnotes" => {
-            if rest.len() == 2 && rest[1].eq_ignore_ascii_case("allocations") {
+            if rest.len() == 3 && rest[1].eq_ignore_ascii_case("allocations") && method == "DELETE" {
+                payments::delete_allocation(org, &ctx, rest[0], rest[2])
+            } else if rest.len() == 2 && rest[1].eq_ignore_ascii_case("allocations") {
                 if method != "PUT" {
                     return errors::method_not_allowed();
                 }
