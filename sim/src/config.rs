@@ -35,6 +35,12 @@ pub struct SimConfig {
     /// that breaks it (see `xero_sim::spec`); the handle panics when dropped with violations nobody took.
     /// Default on, unless the environment says `XERO_SIM_VALIDATE_SPEC=0`.
     pub validate_spec: bool,
+    /// Largest Accounting API request body, in bytes: Xero's 3.5 MB ("A single POST to the Accounting or Payroll
+    /// APIs has a size limit of 3.5MB", developer.xero.com/documentation/auth-and-limits/xero-api-limits), read
+    /// as 3,500,000 (the stricter of MB and MiB). A larger one is answered 413.
+    pub max_request_bytes: usize,
+    /// Behaviours Xero does not document, each of which the simulator can show either way.
+    pub unknowns: Unknowns,
 }
 
 impl Default for SimConfig {
@@ -51,6 +57,8 @@ impl Default for SimConfig {
             idempotency_retention_secs: 360,
             worker_threads: 2,
             validate_spec: crate::spec::default_enabled(),
+            max_request_bytes: 3_500_000,
+            unknowns: Unknowns::default(),
         }
     }
 }
@@ -256,4 +264,50 @@ impl SimConfig {
         }
         Ok(())
     }
+}
+
+/// What Xero does where no public source says (sim/README.md, "Unknowns"): the simulator takes one answer by
+/// default and the other on request, so that a client is tested against both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Unknowns {
+    /// How an exact half cent is rounded in line amounts and tax.
+    pub half_cent: HalfCent,
+    /// What a refresh with an already used refresh token answers inside the grace window.
+    pub grace_refresh: GraceRefresh,
+    /// Whether the access tokens of a revoked grant still work until they expire.
+    pub revoked_access: RevokedAccess,
+}
+
+/// Rounding of an exact half cent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HalfCent {
+    /// 0.125 → 0.13, -0.125 → -0.13.
+    #[default]
+    AwayFromZero,
+    /// Banker's rounding: 0.125 → 0.12, 0.135 → 0.14 (what help.file.ai/xero-rounding-issues claims).
+    ToEven,
+}
+
+/// A second refresh with the same (already used) refresh token, inside the grace window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GraceRefresh {
+    /// The same successor refresh token again, with a fresh access token.
+    #[default]
+    SameSuccessor,
+    /// A new successor each time; the one issued before stops working (only the newest is valid).
+    NewSuccessor,
+}
+
+/// Access tokens of a revoked grant.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevokedAccess {
+    /// Refused at once (401).
+    #[default]
+    Refused,
+    /// Honoured until they expire (a JWT checked by signature alone); the connections are gone all the same.
+    UntilExpiry,
 }

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::clock::{Clock, connection_date, secs};
-use crate::config::{AppConfig, ConsentMode, GrantType, Lifetimes, ScopeModel};
+use crate::config::{AppConfig, ConsentMode, GraceRefresh, GrantType, Lifetimes, RevokedAccess, ScopeModel, Unknowns};
 use crate::stats::Stats;
 
 /// Every scope name the simulator knows.
@@ -163,6 +163,8 @@ pub(crate) struct Identity {
     codes: HashMap<String, AuthCode>,
     pending: HashMap<String, (AuthRequest, i64)>,
     custom_grants: HashMap<String, String>,
+    /// What a grace-window refresh returns, and whether a revoked grant's access tokens still work.
+    unknowns: Unknowns,
 }
 
 pub(crate) fn get<'a>(q: &'a [(String, String)], k: &str) -> Option<&'a str> {
@@ -247,8 +249,10 @@ impl Identity {
         lifetimes: Lifetimes,
         consent: ConsentMode,
         consent_tenants: Option<Vec<String>>,
+        unknowns: Unknowns,
     ) -> Self {
         Identity {
+            unknowns,
             issuer,
             apps,
             orgs,
@@ -670,8 +674,12 @@ impl Identity {
             return oauth_error("invalid_grant");
         }
         let grant_id = r.grant_id.clone();
-        let (successor, from_grace) = match &r.successor {
-            Some((s, at)) if now < at + grace && self.refresh.contains_key(s) => (s.clone(), true),
+        let prior = r.successor.clone();
+        let (successor, from_grace) = match &prior {
+            Some((s, at)) if now < at + grace && self.refresh.contains_key(s) => match self.unknowns.grace_refresh {
+                GraceRefresh::SameSuccessor => (s.clone(), true),
+                GraceRefresh::NewSuccessor => (self.replace_successor(rt, &grant_id, &app.client_id, now), true),
+            },
             Some(_) => return oauth_error("invalid_grant"),
             None => {
                 let s = self.new_refresh(&grant_id, &app.client_id, now);
@@ -691,6 +699,20 @@ impl Identity {
         let access = self.new_access(&grant_id, &scopes, None, now);
         let id_token = scopes.iter().any(|s| s == "openid").then(|| self.id_token(&grant_id, None, now));
         self.token_response(access, Some(successor), id_token, &scopes, clock)
+    }
+
+    /// A grace-window retry answered with a new successor: the one issued before stops working, so only the
+    /// newest is valid (one of the two ways Xero may behave; sim/README.md, "Unknowns"). The grace window still
+    /// counts from the first use.
+    fn replace_successor(&mut self, used: &str, grant_id: &str, client_id: &str, now: i64) -> String {
+        let fresh = self.new_refresh(grant_id, client_id, now);
+        if let Some(r) = self.refresh.get_mut(used) {
+            if let Some((old, _)) = r.successor.as_mut() {
+                let old = std::mem::replace(old, fresh.clone());
+                self.refresh.remove(&old);
+            }
+        }
+        fresh
     }
 
     fn client_credentials(
@@ -778,7 +800,8 @@ impl Identity {
         let Some(t) = self.access.get(token) else {
             return Err(AuthError::Unknown);
         };
-        if self.grants.get(&t.grant_id).is_none_or(|g| g.revoked) {
+        let revoked = self.grants.get(&t.grant_id).is_none_or(|g| g.revoked);
+        if revoked && self.unknowns.revoked_access == RevokedAccess::Refused {
             return Err(AuthError::Unknown);
         }
         if t.expires_ms <= now {

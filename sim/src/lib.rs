@@ -26,8 +26,8 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 pub use config::{
-    AppConfig, ConsentMode, DEMO_TENANT_ID, GrantType, HUGE_TENANT_ID, LOOPBACK_REDIRECT_URI, Lifetimes, LimitsConfig,
-    ScopeModel, SimConfig,
+    AppConfig, ConsentMode, DEMO_TENANT_ID, GraceRefresh, GrantType, HUGE_TENANT_ID, HalfCent, LOOPBACK_REDIRECT_URI,
+    Lifetimes, LimitsConfig, RevokedAccess, ScopeModel, SimConfig, Unknowns,
 };
 pub use faults::{FaultKind, FaultRule, FaultSpec};
 pub use identity::{Connection, pkce_challenge};

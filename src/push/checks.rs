@@ -85,12 +85,17 @@ impl RefData {
 
     /// Why `option` of category `category` cannot be used, if it cannot.
     pub fn tracking_problem(&self, category: &str, option: &str) -> Option<String> {
+        // An organisation has at most two ACTIVE tracking categories and four in all
+        // (developer.xero.com/documentation/api/accounting/trackingcategories): an administrator who needed room
+        // may have archived one of the connection's, or never added it.
+        const WAY_OUT: &str = "Xero allows two active tracking categories at once: make it active in Xero, or map \
+                               the connection's `tracking_categories` to an active one";
         let Some(cat) = self.tracking.get(category) else {
-            return Some(format!("the Xero organisation has no tracking category \"{category}\""));
+            return Some(format!("the Xero organisation has no tracking category \"{category}\" ({WAY_OUT})"));
         };
         if cat.status.as_deref().is_some_and(|s| s != "ACTIVE") {
             return Some(format!(
-                "tracking category \"{category}\" is {} in Xero",
+                "tracking category \"{category}\" is {} in Xero ({WAY_OUT})",
                 cat.status.as_deref().unwrap_or("?")
             ));
         }

@@ -59,11 +59,14 @@ pub(crate) fn from_facts(facts: &Facts<'_>) -> Error {
             ),
         ),
         403 if body.detail_mentions("AuthorizationUnsuccessful") => missing_scope(facts),
+        // developer.xero.com/documentation/oauth2/troubleshooting: "AuthenticationUnsuccessful" also when "the
+        // tenant is no longer active ... deleted, the free trial has ended or a demo organisation has been reset".
         403 => Error::new(
             ErrorCode::TenantNotConnected,
             format!(
-                "Xero refused access to the organisation ({}): it is no longer connected to this app, or the \
-                 signed-in user lost access to it. Sign in again and choose the organisation",
+                "Xero refused access to the organisation ({}): it is no longer connected to this app, the \
+                 signed-in user lost access to it, or the organisation is no longer active (deleted, its trial \
+                 ended, a demo company reset). Sign in again and choose the organisation",
                 body.summary().unwrap_or_else(|| "403 Forbidden".into())
             ),
         ),
@@ -75,6 +78,10 @@ pub(crate) fn from_facts(facts: &Facts<'_>) -> Error {
                 body.summary().unwrap_or_else(|| "404 Not Found".into())
             ),
         ),
+        413 => Error::validation(format!(
+            "the request is larger than Xero accepts in one call (3.5 MB; {}): make the record smaller",
+            body.summary().unwrap_or_else(|| "413 Request Entity Too Large".into())
+        )),
         409 | 412 => Error::new(
             ErrorCode::Conflict,
             format!("Xero refused the change: {}", body.summary().unwrap_or_else(|| format!("HTTP {}", facts.status))),

@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod common;
+pub mod contract;
 pub mod e2e;
 pub mod host_store;
 pub mod process;

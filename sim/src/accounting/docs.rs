@@ -1034,11 +1034,11 @@ fn build_line(
     };
     let gross = q.unwrap_or(Decimal::ZERO) * u.unwrap_or(Decimal::ZERO);
     let mut line_amount = if let Some(r) = dr {
-        money::round(gross * (Decimal::ONE_HUNDRED - r) / Decimal::ONE_HUNDRED, 2)
+        money::round_cents(gross * (Decimal::ONE_HUNDRED - r) / Decimal::ONE_HUNDRED, org.half_cent)
     } else if let Some(a) = da {
-        money::round(gross - a, 2)
+        money::round_cents(gross - a, org.half_cent)
     } else {
-        money::round(gross, 2)
+        money::round_cents(gross, org.half_cent)
     };
     if q.is_none() && u.is_none() {
         line_amount = Decimal::ZERO;
@@ -1110,9 +1110,9 @@ fn build_line(
     } else if let Some(t) = dec_field(o, "TaxAmount", errs) {
         money::round(t, 2)
     } else if lat == "Inclusive" {
-        money::round(line_amount * rate / (Decimal::ONE + rate), 2)
+        money::round_cents(line_amount * rate / (Decimal::ONE + rate), org.half_cent)
     } else {
-        money::round(line_amount * rate, 2)
+        money::round_cents(line_amount * rate, org.half_cent)
     };
     let mut tracking = Vec::new();
     match get(o, "Tracking") {

@@ -16,6 +16,11 @@ pub fn validation_exception(elements: Vec<Value>) -> ApiResponse {
     }
 }
 
+/// 400 `ValidationException` (ErrorNumber 10) about the request as a whole: a message, no elements.
+pub fn validation_message(message: &str) -> ApiResponse {
+    ApiResponse { status: 400, body: json!({ "ErrorNumber": 10, "Type": "ValidationException", "Message": message }) }
+}
+
 /// 400 `PostDataInvalidException` (ErrorNumber 14): the body could not be read.
 pub fn post_data_invalid(message: &str) -> ApiResponse {
     ApiResponse {

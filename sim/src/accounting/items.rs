@@ -19,6 +19,11 @@ enum Mode {
     Upsert,
 }
 
+/// Items one PUT or POST may carry: "You can create or update a maximum of 500 items per request, although we
+/// recommend batches of 50-100" (Xero's Items page as quoted in calcinai/xero-php#577; the page itself was not
+/// found). Xero's answer above it is not documented: a 400 `ValidationException` with the simulator's wording.
+pub const MAX_ITEMS_PER_REQUEST: usize = 500;
+
 pub fn handle(org: &mut Organisation, ctx: &Ctx, method: &str, rest: &[&str], body: Option<&[u8]>) -> ApiResponse {
     match (method, rest) {
         ("GET", []) => {
@@ -71,6 +76,12 @@ pub fn handle(org: &mut Organisation, ctx: &Ctx, method: &str, rest: &[&str], bo
                 Ok(e) => e,
                 Err(r) => return r,
             };
+            if elems.len() > MAX_ITEMS_PER_REQUEST {
+                return errors::validation_message(&format!(
+                    "No more than {MAX_ITEMS_PER_REQUEST} items can be created or updated in one request ({} were sent).",
+                    elems.len()
+                ));
+            }
             run_batch(
                 org,
                 ctx,

@@ -21,6 +21,7 @@ mod payments;
 mod query;
 pub mod seed;
 mod settings;
+mod tracking;
 
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -84,6 +85,13 @@ pub struct OrgPatch {
     /// The period lock date: a document dated on or before it is refused (`null` or absent: unchanged).
     #[serde(default)]
     pub period_lock_date: Option<chrono::NaiveDate>,
+    /// `false`: the organisation is no longer active (deleted, its trial ended, a demo company reset): every
+    /// Accounting call for it is refused as Xero refuses a tenant it no longer serves (see `is_active`).
+    #[serde(default)]
+    pub active: Option<bool>,
+    /// How an exact half cent is rounded in line amounts and tax (Xero does not say; `SimConfig::unknowns`).
+    #[serde(default)]
+    pub half_cent: Option<crate::config::HalfCent>,
 }
 
 /// One day rate (see [`OrgPatch::day_rates`]).
@@ -126,6 +134,10 @@ pub struct Organisation {
     pub(crate) filter_threshold: Option<usize>,
     /// Documents dated on or before this are refused (Xero's period lock date; None: no lock).
     pub(crate) period_lock_date: Option<chrono::NaiveDate>,
+    /// Whether Xero still serves the organisation (see [`Organisation::is_active`]).
+    pub(crate) active: bool,
+    /// How an exact half cent is rounded (see [`crate::config::HalfCent`]).
+    pub(crate) half_cent: crate::config::HalfCent,
 }
 
 impl Organisation {
@@ -157,6 +169,8 @@ impl Organisation {
             day_rates: Default::default(),
             filter_threshold: None,
             period_lock_date: None,
+            active: true,
+            half_cent: Default::default(),
         }
     }
 
@@ -182,10 +196,25 @@ impl Organisation {
         if patch.period_lock_date.is_some() {
             self.period_lock_date = patch.period_lock_date;
         }
+        if let Some(half) = patch.half_cent {
+            self.half_cent = half;
+        }
+        if let Some(active) = patch.active {
+            self.active = active;
+        }
         if let Some(n) = patch.unoptimised_filter_threshold {
             self.filter_threshold = (n > 0).then_some(n);
         }
         Ok(())
+    }
+
+    /// Whether Xero still serves the organisation. One that is not (deleted, its free trial ended, a demo company
+    /// reset) answers every Accounting call with 403 `AuthenticationUnsuccessful`, as for a tenant the token may
+    /// not reach ("The tenant is no longer active. This generally occurs when an organisation has been deleted,
+    /// the free trial has ended or a demo organisation has been reset":
+    /// developer.xero.com/documentation/oauth2/troubleshooting).
+    pub fn is_active(&self) -> bool {
+        self.active
     }
 
     /// The day rate Xero uses for a document in `currency` dated `date` that names no `CurrencyRate`.
@@ -452,13 +481,16 @@ fn serve(org: &mut Organisation, req: &ApiRequest<'_>, headers: &[(&str, &str)])
         "organisation" | "organisations" => settings::handle_org(org, &ctx, &method, &rest),
         "accounts" => settings::handle_accounts(org, &ctx, &method, &rest),
         "taxrates" => settings::handle_tax_rates(org, &ctx, &method, &rest),
-        "trackingcategories" => settings::handle_tracking(org, &ctx, &method, &rest),
+        "trackingcategories" if method == "GET" => settings::handle_tracking(org, &ctx, &method, &rest),
+        "trackingcategories" => tracking::handle_write(org, &ctx, &method, &rest, req.body),
         "currencies" => settings::handle_currencies(org, &ctx, &method, &rest),
         "contacts" => contacts::handle(org, &ctx, &method, &rest, req.body),
         "items" => items::handle(org, &ctx, &method, &rest, req.body),
         "invoices" => docs::handle(org, &ctx, DocKind::Invoice, &method, &rest, req.body),
         "creditnotes" => {
-            if rest.len() == 2 && rest[1].eq_ignore_ascii_case("allocations") {
+            if rest.len() == 3 && rest[1].eq_ignore_ascii_case("allocations") && method == "DELETE" {
+                payments::delete_allocation(org, &ctx, rest[0], rest[2])
+            } else if rest.len() == 2 && rest[1].eq_ignore_ascii_case("allocations") {
                 if method != "PUT" {
                     return errors::method_not_allowed();
                 }

@@ -9,6 +9,16 @@ pub fn round(d: Decimal, dp: u32) -> Decimal {
     d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
 }
 
+/// Rounds a cent amount (line amount, tax) to 2 places as the organisation's half-cent rule says: Xero does not
+/// document how an exact half cent goes (sim/README.md, "Unknowns"), so the simulator does either.
+pub fn round_cents(d: Decimal, half: crate::config::HalfCent) -> Decimal {
+    let strategy = match half {
+        crate::config::HalfCent::AwayFromZero => RoundingStrategy::MidpointAwayFromZero,
+        crate::config::HalfCent::ToEven => RoundingStrategy::MidpointNearestEven,
+    };
+    d.round_dp_with_strategy(2, strategy)
+}
+
 /// Rounds to `dp` places and fixes the scale, so `1` prints as `1.00`.
 pub fn fixed(d: Decimal, dp: u32) -> Decimal {
     let mut r = round(d, dp);

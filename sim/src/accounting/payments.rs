@@ -337,6 +337,33 @@ pub fn handle_allocations(org: &mut Organisation, ctx: &Ctx, cn_key: &str, body:
     )
 }
 
+/// `DELETE /CreditNotes/{id}/Allocations/{allocationId}` (Xero's spec, `deleteCreditNoteAllocations`): the credit
+/// goes back to both documents (a PAID one is AUTHORISED again); the answer is the allocation with `IsDeleted`.
+pub fn delete_allocation(org: &mut Organisation, ctx: &Ctx, cn_key: &str, allocation: &str) -> ApiResponse {
+    let Some(cn_id) = docs::find(org, DocKind::CreditNote, cn_key) else {
+        return errors::not_found();
+    };
+    let found = Uuid::parse_str(allocation)
+        .ok()
+        .and_then(|id| org.allocations.iter().position(|a| a.id == id && a.credit_note_id == cn_id));
+    let Some(i) = found else {
+        return errors::not_found();
+    };
+    let mut rendered = render_allocation(org, &org.allocations[i]);
+    rendered["IsDeleted"] = json!(true);
+    let a = org.allocations.remove(i);
+    for doc_id in [a.invoice_id, a.credit_note_id] {
+        let d = org.doc_mut(doc_id).expect("exists");
+        d.amount_credited -= a.amount;
+        d.updated_ms = ctx.now_ms;
+        if d.status == "PAID" && d.outstanding() > Decimal::ZERO {
+            d.status = "AUTHORISED".into();
+            d.fully_paid_on = None;
+        }
+    }
+    ApiResponse { status: 200, body: rendered }
+}
+
 fn allocate(org: &mut Organisation, ctx: &Ctx, elem: &Value, cn_id: Uuid) -> ElementResult {
     let Some(obj) = elem.as_object() else {
         return Err(vec!["An Allocation must be a JSON object.".into()]);

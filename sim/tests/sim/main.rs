@@ -13,4 +13,6 @@ mod accounting_spec;
 mod api;
 mod binary;
 mod identity;
+mod org_limits;
 mod strict;
+mod unknowns;
