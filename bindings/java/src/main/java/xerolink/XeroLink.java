@@ -57,6 +57,11 @@ public final class XeroLink {
     };
 
     static {
+        // As Python's logging does by default: warnings and errors show, the library's info records (one per request
+        // to Xero) only when asked for, unless the host's logging configuration sets this logger's level.
+        if (java.util.logging.LogManager.getLogManager().getProperty(LOGGER.getName() + ".level") == null) {
+            LOGGER.setLevel(Level.WARNING);
+        }
         Native.LIB.xero_set_log_callback(LOG_CALLBACK, null);
         Native.LIB.xero_set_progress_callback(PROGRESS_CALLBACK, null);
     }

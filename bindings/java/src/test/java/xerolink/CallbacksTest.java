@@ -70,6 +70,20 @@ class CallbacksTest {
     }
 
     @Test
+    void infoRecordsAreQuietUnlessAskedFor() {
+        // No xero_link.level in the logging configuration: the host sees warnings and errors only.
+        assertEquals(Level.WARNING, XeroLink.LOGGER.getLevel());
+        Collect handler = new Collect();
+        XeroLink.LOGGER.addHandler(handler);
+        try {
+            conn.connections(); // logs one info record per request
+        } finally {
+            XeroLink.LOGGER.removeHandler(handler);
+        }
+        assertTrue(handler.records.isEmpty(), "no info records by default");
+    }
+
+    @Test
     void progressGoesToTheCallsOwnConsumer() {
         List<Map<String, Object>> mine = new ArrayList<>();
         conn.pushContacts(Map.of("contacts", List.of(Sim.debtor("D0303", "Mine Ltd"))), mine::add);
