@@ -190,6 +190,92 @@ public final class XeroLink {
         throw new IllegalStateException("xero-link: expected a JSON object, got " + value);
     }
 
+    private static final int STATE_OK = 0, STATE_NOT_FOUND = 1, STATE_CONFLICT = 2, STATE_ERROR = -1;
+
+    /** The C callbacks of one registered StateStore; every one ever registered stays reachable (see below). */
+    private static final class StoreCallbacks {
+        final StateStore store;
+        // Values handed to the library, by address, until it gives each back through free_fn.
+        final java.util.concurrent.ConcurrentHashMap<Long, com.sun.jna.Memory> lent =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        final Native.StateLoadCallback load;
+        final Native.StateCasCallback cas;
+        final Native.StateFreeCallback free;
+
+        StoreCallbacks(StateStore store) {
+            this.store = store;
+            load = (userData, key, valueOut, revisionOut) -> {
+                int[] rc = {STATE_ERROR};
+                guarded("state store load", () -> {
+                    StateStore.Entry got;
+                    try {
+                        got = store.load(text(key));
+                    } catch (Exception e) {
+                        throw new IllegalStateException("the state store's load failed", e);
+                    }
+                    if (got == null) {
+                        rc[0] = STATE_NOT_FOUND;
+                    } else if (got.value == null || got.revision < 1) {
+                        LOGGER.severe("xero-link: state store load(" + text(key) + ") returned no value with revision >= 1");
+                    } else {
+                        byte[] utf8 = got.value.getBytes(StandardCharsets.UTF_8);
+                        com.sun.jna.Memory buffer = new com.sun.jna.Memory(utf8.length + 1L);
+                        buffer.write(0, utf8, 0, utf8.length);
+                        buffer.setByte(utf8.length, (byte) 0);
+                        lent.put(Pointer.nativeValue(buffer), buffer);
+                        valueOut.setPointer(0, buffer);
+                        revisionOut.setLong(0, got.revision);
+                        rc[0] = STATE_OK;
+                    }
+                });
+                return rc[0];
+            };
+            cas = (userData, key, expectedRevision, value) -> {
+                // Anything but a true or false answer is STATE_ERROR: never "written" by mistake.
+                int[] rc = {STATE_ERROR};
+                guarded("state store cas", () -> {
+                    try {
+                        rc[0] = store.cas(text(key), expectedRevision, text(value)) ? STATE_OK : STATE_CONFLICT;
+                    } catch (Exception e) {
+                        throw new IllegalStateException("the state store's cas failed", e);
+                    }
+                });
+                return rc[0];
+            };
+            free = (userData, value) -> {
+                if (value != null) lent.remove(Pointer.nativeValue(value));
+            };
+        }
+    }
+
+    // A call on another thread may still be using a store that was replaced: none is ever released.
+    private static final java.util.List<StoreCallbacks> STORES = new java.util.ArrayList<>();
+
+    /** Values the current store has lent the library and not had back (the tests check it returns to 0). */
+    static int lentValues() {
+        synchronized (STORES) {
+            return STORES.isEmpty() ? 0 : STORES.get(STORES.size() - 1).lent.size();
+        }
+    }
+
+    /**
+     * Registers the process's host state store, for connections configured with {@code "state_store": "host"};
+     * null removes it. Register it once, before such a connection is used.
+     */
+    public static void setStateStore(StateStore store) {
+        synchronized (STORES) {
+            if (store == null) {
+                Native.LIB.xero_set_state_store(null, null, null, null);
+                return;
+            }
+            StoreCallbacks callbacks = new StoreCallbacks(store);
+            STORES.add(callbacks);
+            if (Native.LIB.xero_set_state_store(callbacks.load, callbacks.cas, callbacks.free, null) != 0) {
+                throw new IllegalStateException("xero-link: xero_set_state_store refused the callbacks");
+            }
+        }
+    }
+
     /** Which records the library sends to the logger: error, warn, info (default), debug, trace. */
     public static Map<String, Object> setLogLevel(String level) {
         return call("set_log_level", Map.of("level", level));
