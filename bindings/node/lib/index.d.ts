@@ -98,6 +98,16 @@ interface Operations<W> {
   getDocuments(request: GetDocumentsArguments): W extends 'sync' ? GetDocumentsResponse : Promise<GetDocumentsResponse>;
 }
 
+/** A host store for the sign-in state of connections configured with `"state_store": "host"`. Synchronous. */
+export interface StateStore {
+  /** The value stored under `key` and its revision (1 or more), or null when nothing is. */
+  load(key: string): { value: string; revision: number } | null;
+  /** Stores `value` with revision `expectedRevision + 1` iff the key's revision is `expectedRevision` (0: absent). */
+  cas(key: string, expectedRevision: number, value: string): boolean;
+}
+/** Registers the process's host state store; null removes it. */
+export function setStateStore(store: StateStore | null): void;
+
 /** One named connection (`xero-{namespace}`): one method per operation; `promises` has the same, returning promises. */
 export interface Connection extends Operations<'sync'> {}
 export class Connection {

@@ -202,6 +202,90 @@ function setLogHandler(handler) {
   lib.setLogCallback(handler === null ? null : logCallback, null);
 }
 
+const STATE_OK = 0;
+const STATE_NOT_FOUND = 1;
+const STATE_CONFLICT = 2;
+const STATE_ERROR = -1;
+
+// Values handed to the library by the host store's load, by address, until the library gives each back (free_fn).
+const lent = new Set();
+let stateStore = null;
+
+function storeFailed(what, e) {
+  try {
+    process.emitWarning(`xero-link: the state store's ${what} failed: ${e && e.message ? e.message : e}`);
+  } catch { /* nothing may escape */ }
+}
+
+// Registered once, for the life of the process (a call on a worker thread may still be about to use them); they
+// serve whichever store is registered now.
+const stateLoadCallback = koffi.register((userData, key, valueOut, revisionOut) => {
+  const store = stateStore;
+  if (store === null || state.inCallback) return STATE_ERROR;
+  state.inCallback = true;
+  try {
+    const got = store.load(key);
+    if (got === null || got === undefined) return STATE_NOT_FOUND;
+    if (typeof got.value !== 'string' || !Number.isSafeInteger(got.revision) || got.revision < 1) {
+      storeFailed('load', new Error(`load(${key}) returned no {value: string, revision >= 1}`));
+      return STATE_ERROR;
+    }
+    const bytes = Buffer.from(got.value, 'utf8');
+    const buffer = koffi.alloc('uint8_t', bytes.length + 1);
+    new Uint8Array(koffi.view(buffer, bytes.length + 1)).set([...bytes, 0]);
+    lent.add(koffi.address(buffer));
+    koffi.encode(valueOut, 'void *', buffer);
+    koffi.encode(revisionOut, 'int64_t', BigInt(got.revision));
+    return STATE_OK;
+  } catch (e) {
+    storeFailed('load', e);
+    return STATE_ERROR;
+  } finally {
+    state.inCallback = false;
+  }
+}, koffi.pointer(native.StateLoadCallback));
+
+const stateCasCallback = koffi.register((userData, key, expectedRevision, value) => {
+  const store = stateStore;
+  if (store === null || state.inCallback) return STATE_ERROR;
+  state.inCallback = true;
+  try {
+    const written = store.cas(key, Number(expectedRevision), value);
+    if (written === true) return STATE_OK;
+    if (written === false) return STATE_CONFLICT;
+    // Anything but true or false is an error: never "written" by mistake.
+    storeFailed('cas', new Error(`cas(${key}) returned ${typeof written}, not true or false`));
+    return STATE_ERROR;
+  } catch (e) {
+    storeFailed('cas', e);
+    return STATE_ERROR;
+  } finally {
+    state.inCallback = false;
+  }
+}, koffi.pointer(native.StateCasCallback));
+
+const stateFreeCallback = koffi.register((userData, value) => {
+  if (value === null) return;
+  const address = koffi.address(value);
+  if (lent.delete(address)) koffi.free(value);
+}, koffi.pointer(native.StateFreeCallback));
+
+/**
+ * Registers the process's host state store, for connections configured with `"state_store": "host"`: an object
+ * with synchronous `load(key)` -> `{value, revision}` or null and `cas(key, expectedRevision, value)` -> true or
+ * false (see README "State kept by the host"). null removes it. A method that throws is a store failure: the
+ * operation fails with StoreError (retryable), never a false "written".
+ */
+function setStateStore(store) {
+  if (store !== null && (typeof store !== 'object' || typeof store.load !== 'function' || typeof store.cas !== 'function')) {
+    throw new TypeError('xero-link: a state store has load(key) and cas(key, expectedRevision, value)');
+  }
+  stateStore = store;
+  const rc = store === null ? lib.setStateStore(null, null, null, null)
+    : lib.setStateStore(stateLoadCallback, stateCasCallback, stateFreeCallback, null);
+  if (rc !== 0) throw new Error('xero-link: xero_set_state_store refused the callbacks');
+}
+
 // Operation name -> method name (push_invoices -> pushInvoices).
 function camel(operation) {
   return operation.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
@@ -249,8 +333,10 @@ module.exports = {
   promises,
   setLogLevel,
   setLogHandler,
+  setStateStore,
   Connection,
   CONNECTION_OPERATIONS,
   ...errors,
   _native: native, // for the binding's tests (freed-string count)
+  _lentStateValues: () => lent.size, // for the binding's tests: values the library has not given back
 };

@@ -101,6 +101,11 @@ function load(libraryPath) {
 
 const LogCallback = koffi.proto('void XeroLogCallback(void *user_data, int32_t level, const char *target, const char *message)');
 const ProgressCallback = koffi.proto('void XeroProgressCallback(void *user_data, const char *event_json)');
+const StateLoadCallback = koffi.proto(
+  'int32_t XeroStateLoadCallback(void *user_data, const char *key, void *value_out, void *revision_out)');
+const StateCasCallback = koffi.proto(
+  'int32_t XeroStateCasCallback(void *user_data, const char *key, int64_t expected_revision, const char *value)');
+const StateFreeCallback = koffi.proto('void XeroStateFreeCallback(void *user_data, void *value)');
 
 function declare(lib, abiVersion) {
   // Answers are declared `void *`, not `str`, so the pointer is kept to be freed after it is copied.
@@ -114,6 +119,8 @@ function declare(lib, abiVersion) {
     stringFree: lib.func('void xero_string_free(void *s)'),
     setLogCallback: lib.func('int32_t xero_set_log_callback(XeroLogCallback *callback, void *user_data)'),
     setProgressCallback: lib.func('int32_t xero_set_progress_callback(XeroProgressCallback *callback, void *user_data)'),
+    setStateStore: lib.func('int32_t xero_set_state_store(XeroStateLoadCallback *load, XeroStateCasCallback *cas, '
+      + 'XeroStateFreeCallback *free_fn, void *user_data)'),
   };
 }
 
@@ -137,6 +144,7 @@ function take(pointer) {
 }
 
 module.exports = {
-  ABI_VERSION, LIBRARY_ENV, OPERATION_FUNCTIONS, LogCallback, ProgressCallback, libraryPath, lib, take, counters,
+  ABI_VERSION, LIBRARY_ENV, OPERATION_FUNCTIONS, LogCallback, ProgressCallback, StateLoadCallback, StateCasCallback,
+  StateFreeCallback, libraryPath, lib, take, counters,
   findLibrary, koffi,
 };

@@ -31,5 +31,6 @@ export async function later(conn: xero.Connection): Promise<string> {
     if (e instanceof xero.ValidationError) return `${e.code} at ${e.path}`;
   }
   xero.setLogHandler((r: xero.LogRecord) => r.level === 'error');
+  xero.setStateStore({ load: (key: string) => (key ? { value: '{}', revision: 1 } : null), cas: () => true });
   return answer.results[0].key;
 }
