@@ -373,6 +373,31 @@ impl Config {
                     .at("client_secret"));
             }
         }
+        self.validate_grant()?;
+        self.validate_scopes()?;
+        self.validate_defaults()?;
+        if !self.state_dir.is_absolute() {
+            return Err(Error::validation("state_dir must be an absolute path").at("state_dir"));
+        }
+        let endpoints = [
+            ("endpoints.authorize", &self.endpoints.authorize),
+            ("endpoints.token", &self.endpoints.token),
+            ("endpoints.revocation", &self.endpoints.revocation),
+            ("endpoints.connections", &self.endpoints.connections),
+            ("endpoints.accounting", &self.endpoints.accounting),
+        ];
+        for (path, url) in endpoints {
+            check_endpoint(url).map_err(|e| e.at(path))?;
+        }
+        check_range("timeouts.connect_ms", self.timeouts.connect_ms, 1, 120_000)?;
+        check_range("timeouts.request_ms", self.timeouts.request_ms, 1, 600_000)?;
+        check_range("timeouts.default_deadline_ms", self.timeouts.default_deadline_ms, 1, 86_400_000)?;
+        self.validate_encryption_key()?;
+        self.validate_limits()
+    }
+
+    /// What the grant type needs: a registered redirect URI, or a secret.
+    fn validate_grant(&self) -> Result<()> {
         match self.grant_type {
             GrantType::AuthorizationCode => {
                 let Some(redirect) = &self.redirect_uri else {
@@ -401,6 +426,11 @@ impl Config {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Scopes given are words, and include offline_access exactly when the grant has refresh tokens.
+    fn validate_scopes(&self) -> Result<()> {
         if let Some(scopes) = &self.scopes {
             if scopes.is_empty() {
                 return Err(Error::validation("scopes must name at least one scope, or be left out").at("scopes"));
@@ -429,6 +459,11 @@ impl Config {
                 _ => {}
             }
         }
+        Ok(())
+    }
+
+    /// The defaults and tracking category names fit Xero's fields; the two categories differ.
+    fn validate_defaults(&self) -> Result<()> {
         if let Some(code) = &self.defaults.sales_account {
             check_text("defaults.sales_account", code, 1, 10)?;
         }
@@ -447,22 +482,11 @@ impl Config {
             return Err(Error::validation("the division and sales-rep tracking categories must differ")
                 .at("tracking_categories.sales_rep"));
         }
-        if !self.state_dir.is_absolute() {
-            return Err(Error::validation("state_dir must be an absolute path").at("state_dir"));
-        }
-        let endpoints = [
-            ("endpoints.authorize", &self.endpoints.authorize),
-            ("endpoints.token", &self.endpoints.token),
-            ("endpoints.revocation", &self.endpoints.revocation),
-            ("endpoints.connections", &self.endpoints.connections),
-            ("endpoints.accounting", &self.endpoints.accounting),
-        ];
-        for (path, url) in endpoints {
-            check_endpoint(url).map_err(|e| e.at(path))?;
-        }
-        check_range("timeouts.connect_ms", self.timeouts.connect_ms, 1, 120_000)?;
-        check_range("timeouts.request_ms", self.timeouts.request_ms, 1, 600_000)?;
-        check_range("timeouts.default_deadline_ms", self.timeouts.default_deadline_ms, 1, 86_400_000)?;
+        Ok(())
+    }
+
+    /// A key is 32 bytes in hexadecimal.
+    fn validate_encryption_key(&self) -> Result<()> {
         if let Some(key) = &self.encryption_key {
             let k = key.expose();
             if k.len() != 64 || !k.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -470,6 +494,11 @@ impl Config {
                     .at("encryption_key"));
             }
         }
+        Ok(())
+    }
+
+    /// Xero's limits as configured stay within sensible bounds.
+    fn validate_limits(&self) -> Result<()> {
         check_range("limits.concurrent", u64::from(self.limits.concurrent), 1, 100)?;
         check_range("limits.per_minute", u64::from(self.limits.per_minute), 1, 100_000)?;
         check_range("limits.per_day", u64::from(self.limits.per_day), 1, 10_000_000)?;

@@ -4,7 +4,7 @@
 use crate::error::Result;
 use crate::push::api::{XeroApi, fetch, get};
 use crate::push::documents::{credit_note_spec, invoice_spec, resolve_documents};
-use crate::push::engine::{self, Ctx};
+use crate::push::engine::{self, Ctx, Spec};
 use crate::push::map::{member, member_decimal};
 use crate::push::schema::DocumentType;
 use crate::registry::Connection;
@@ -262,34 +262,15 @@ pub fn documents(
             }
         };
         let wanted: Vec<String> = ids.values().filter_map(|r| r.as_ref().ok().cloned()).collect();
-        let mut found: HashMap<String, serde_json::Value> = HashMap::new();
-        let collection = spec.collection;
-        for chunk in wanted.chunks(40) {
-            let query = if collection == "Invoices" {
-                vec![("IDs".to_string(), chunk.join(","))]
-            } else {
-                let w = chunk
-                    .iter()
-                    .map(|id| format!("CreditNoteID==Guid({})", crate::xero::where_string(id)))
-                    .collect::<Vec<_>>()
-                    .join(" OR ");
-                vec![("where".to_string(), w)]
-            };
-            match engine::fetch_values(&ctx, "reading documents", &format!("/{collection}"), query, collection, true) {
-                Ok(v) => {
-                    for d in v {
-                        if let Some(id) = member(&d, spec.id_field) {
-                            found.insert(id.to_lowercase(), d);
-                        }
-                    }
+        let found = match fetch_by_ids(&ctx, &spec, &wanted) {
+            Ok(found) => found,
+            Err(e) => {
+                for &i in &indices {
+                    out[i] = Some(state(i, &request.documents[i].number, None, Some(e.message.clone())));
                 }
-                Err(e) => {
-                    for &i in &indices {
-                        out[i] = Some(state(i, &request.documents[i].number, None, Some(e.message.clone())));
-                    }
-                }
+                continue;
             }
-        }
+        };
         for &i in &indices {
             if out[i].is_some() {
                 continue;
@@ -312,6 +293,30 @@ pub fn documents(
         }
     }
     Ok(GetDocumentsResponse { documents: out.into_iter().map(|d| d.expect("every document answered")).collect() })
+}
+
+/// The documents of `spec`'s collection with these Xero IDs, by lower-cased ID, 40 to a request.
+fn fetch_by_ids(ctx: &Ctx, spec: &Spec, ids: &[String]) -> Result<HashMap<String, serde_json::Value>> {
+    let collection = spec.collection;
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(40) {
+        let query = if collection == "Invoices" {
+            vec![("IDs".to_string(), chunk.join(","))]
+        } else {
+            let w = chunk
+                .iter()
+                .map(|id| format!("CreditNoteID==Guid({})", crate::xero::where_string(id)))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            vec![("where".to_string(), w)]
+        };
+        for d in engine::fetch_values(ctx, "reading documents", &format!("/{collection}"), query, collection, true)? {
+            if let Some(id) = member(&d, spec.id_field) {
+                found.insert(id.to_lowercase(), d);
+            }
+        }
+    }
+    Ok(found)
 }
 
 fn state(index: usize, number: &str, doc: Option<&serde_json::Value>, error: Option<String>) -> DocumentState {

@@ -56,12 +56,7 @@ pub fn sign_in(
     open_command: Option<&[String]>,
     deadline: Deadline,
 ) -> Result<SignedIn> {
-    let address = listen_address(config)?;
-    let listener = TcpListener::bind(address).map_err(|e| {
-        Error::validation(format!("cannot listen on {address} for the browser's return from Xero: {e}"))
-            .at("redirect_uri")
-    })?;
-    listener.set_nonblocking(true).map_err(|e| Error::internal(format!("listener: {e}")))?;
+    let (address, listener) = listen(config)?;
     let started = signin::start(config)?;
     xlog!(Level::Info, TARGET, "open this URL in a browser to sign in to Xero (waiting on {address}): {}", started.url);
     let mut opener = Opener::start(open_command, &started.url);
@@ -105,8 +100,31 @@ pub fn sign_in(
         }
     }
     opener.notice_failure(address, &started.url);
-    let Some(failure) = opener.failure.take() else {
-        return Err(last_refusal.unwrap_or_else(|| {
+    Err(unanswered(address, wait, started, opener.failure.take(), last_refusal))
+}
+
+/// The listener for the browser's return, on the redirect URI's loopback address.
+fn listen(config: &Config) -> Result<(SocketAddr, TcpListener)> {
+    let address = listen_address(config)?;
+    let listener = TcpListener::bind(address).map_err(|e| {
+        Error::validation(format!("cannot listen on {address} for the browser's return from Xero: {e}"))
+            .at("redirect_uri")
+    })?;
+    listener.set_nonblocking(true).map_err(|e| Error::internal(format!("listener: {e}")))?;
+    Ok((address, listener))
+}
+
+/// Why no sign-in completed while the listener waited: a refused answer, no answer, or a browser that never
+/// opened (then with the consent URL to open by hand).
+fn unanswered(
+    address: SocketAddr,
+    wait: Duration,
+    started: signin::Started,
+    open_failure: Option<String>,
+    last_refusal: Option<Error>,
+) -> Error {
+    let Some(failure) = open_failure else {
+        return last_refusal.unwrap_or_else(|| {
             Error::new(
                 ErrorCode::Timeout,
                 format!(
@@ -115,7 +133,7 @@ pub fn sign_in(
                     wait.as_millis()
                 ),
             )
-        }));
+        });
     };
     // The administrator never saw a browser: say why, and give the URL to open by hand. Until the pending sign-in
     // expires, any loopback listener of this connection completes it.
@@ -140,7 +158,7 @@ pub fn sign_in(
         )
         .at("loopback.open_command"),
     };
-    Err(error.with("open_command_error", failure).with("consent_url", started.url))
+    error.with("open_command_error", failure).with("consent_url", started.url)
 }
 
 /// The page's message after a sign-in: what the administrator does next. With no organisation chosen yet, the

@@ -154,21 +154,13 @@ impl ConnectionTokens {
                 self.remember(&access, refresh_at);
                 return Ok(access);
             }
-            if let Some(held) = &record.lease {
-                if held.expires_at_ms > now && !lease::abandoned(&held.owner) {
-                    // Another process is refreshing. A token Xero still accepts serves meanwhile.
-                    if rejected.is_none() && now + 1_000 < grant.access_expires_at_ms {
-                        return Ok(access);
-                    }
-                    if !deadline.allows(POLL) {
-                        return Err(Error::new(
-                            ErrorCode::Timeout,
-                            "the deadline passed while another process was refreshing the access token",
-                        ));
-                    }
-                    std::thread::sleep(POLL);
-                    continue;
+            if record.lease.as_ref().is_some_and(|held| held.expires_at_ms > now && !lease::abandoned(&held.owner)) {
+                // Another process is refreshing. A token Xero still accepts serves meanwhile.
+                if rejected.is_none() && now + 1_000 < grant.access_expires_at_ms {
+                    return Ok(access);
                 }
+                wait_for_other_process(deadline)?;
+                continue;
             }
             let mut mine = record.clone();
             if let (Some(stale), Some(g)) = (&record.lease, mine.grant.as_mut()) {
@@ -276,23 +268,38 @@ impl ConnectionTokens {
             if failure.uncertain() {
                 held.mark_in_doubt(started);
             }
-            let backoff = Duration::from_millis(200 * u64::from(attempt));
-            if failure.transient() && attempt < ATTEMPTS && deadline.allows(backoff) {
-                xlog!(
-                    Level::Warn,
-                    TARGET,
-                    "{}: refresh attempt {attempt} failed ({}); retrying with the same refresh token",
-                    self.state.connection,
-                    describe(&failure)
-                );
-                std::thread::sleep(backoff);
-                if !self.extend_lease(held, generation)? {
-                    return Ok(Outcome::Retry);
-                }
-                continue;
+            if let Some(outcome) = self.after_failed_attempt(held, generation, failure, attempt, deadline)? {
+                return Ok(outcome);
             }
+        }
+    }
+
+    /// After an attempt that failed without `invalid_grant`: `Ok(None)` to try again with the same refresh token
+    /// (after a back-off, the lease kept), `Retry` when the lease was lost meanwhile, or the failure as an error.
+    fn after_failed_attempt(
+        &self,
+        held: &mut Held<'_>,
+        generation: u64,
+        failure: oauth::TokenFailure,
+        attempt: u32,
+        deadline: Deadline,
+    ) -> Result<Option<Outcome>> {
+        let backoff = Duration::from_millis(200 * u64::from(attempt));
+        if !(failure.transient() && attempt < ATTEMPTS && deadline.allows(backoff)) {
             return Err(failure.into_error("refreshing the access token"));
         }
+        xlog!(
+            Level::Warn,
+            TARGET,
+            "{}: refresh attempt {attempt} failed ({}); retrying with the same refresh token",
+            self.state.connection,
+            describe(&failure)
+        );
+        std::thread::sleep(backoff);
+        if !self.extend_lease(held, generation)? {
+            return Ok(Some(Outcome::Retry));
+        }
+        Ok(None)
     }
 
     /// Commits the new tokens (refresh token first in the store, then the access token is handed out).
@@ -491,6 +498,18 @@ pub fn new_grant(
         refreshed_at_ms: None,
         refresh_in_doubt_since_ms: None,
     })
+}
+
+/// Waits a poll interval for another process's refresh, or says the deadline does not allow it.
+fn wait_for_other_process(deadline: Deadline) -> Result<()> {
+    if !deadline.allows(POLL) {
+        return Err(Error::new(
+            ErrorCode::Timeout,
+            "the deadline passed while another process was refreshing the access token",
+        ));
+    }
+    std::thread::sleep(POLL);
+    Ok(())
 }
 
 #[cfg(test)]

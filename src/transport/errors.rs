@@ -50,26 +50,7 @@ pub(crate) fn from_facts(facts: &Facts<'_>) -> Error {
     let body = Body::parse(facts.body);
     let error = match facts.status {
         400 => validation(&body),
-        401 if body.detail_mentions("AuthorizationUnsuccessful") => missing_scope(facts),
-        401 => Error::new(
-            ErrorCode::ReauthRequired,
-            format!(
-                "Xero refused the access token even after a refresh ({}): an administrator must sign in to Xero again",
-                body.summary().unwrap_or_else(|| "401 Unauthorized".into())
-            ),
-        ),
-        403 if body.detail_mentions("AuthorizationUnsuccessful") => missing_scope(facts),
-        // developer.xero.com/documentation/oauth2/troubleshooting: "AuthenticationUnsuccessful" also when "the
-        // tenant is no longer active ... deleted, the free trial has ended or a demo organisation has been reset".
-        403 => Error::new(
-            ErrorCode::TenantNotConnected,
-            format!(
-                "Xero refused access to the organisation ({}): it is no longer connected to this app, the \
-                 signed-in user lost access to it, or the organisation is no longer active (deleted, its trial \
-                 ended, a demo company reset). Sign in again and choose the organisation",
-                body.summary().unwrap_or_else(|| "403 Forbidden".into())
-            ),
-        ),
+        401 | 403 => refused_access(facts, &body),
         404 => Error::new(
             ErrorCode::NotFound,
             format!(
@@ -98,23 +79,7 @@ pub(crate) fn from_facts(facts: &Facts<'_>) -> Error {
                 body.summary().unwrap_or_else(|| "500".into())
             ),
         ),
-        503 => {
-            let text = body.summary().unwrap_or_default();
-            let lower = text.to_lowercase();
-            let what = if lower.contains("organisation") || lower.contains("organization") {
-                "the organisation is offline at Xero for now"
-            } else if lower.contains("maintenance") {
-                "Xero is offline for maintenance"
-            } else {
-                "Xero is not available for now"
-            };
-            let message = if text.is_empty() { what.to_owned() } else { format!("{what} ({text})") };
-            let mut error = Error::new(ErrorCode::XeroUnavailable, message);
-            if let Some(after) = facts.retry_after {
-                error = error.with("retry_after", after.as_millis().div_ceil(1000).max(1) as u64);
-            }
-            error
-        }
+        503 => unavailable(facts, &body),
         502 | 504 => Error::new(
             ErrorCode::XeroUnavailable,
             format!("Xero's gateway failed (HTTP {}): Xero is not available for now", facts.status),
@@ -131,6 +96,52 @@ pub(crate) fn from_facts(facts: &Facts<'_>) -> Error {
     let mut error = error.with("http_status", facts.status);
     if let Some(id) = facts.correlation_id {
         error = error.with("xero_correlation_id", id);
+    }
+    error
+}
+
+/// A 401 or 403: a scope the app lacks, a token Xero no longer takes, or an organisation out of reach.
+fn refused_access(facts: &Facts<'_>, body: &Body) -> Error {
+    if body.detail_mentions("AuthorizationUnsuccessful") {
+        return missing_scope(facts);
+    }
+    if facts.status == 401 {
+        return Error::new(
+            ErrorCode::ReauthRequired,
+            format!(
+                "Xero refused the access token even after a refresh ({}): an administrator must sign in to Xero again",
+                body.summary().unwrap_or_else(|| "401 Unauthorized".into())
+            ),
+        );
+    }
+    // developer.xero.com/documentation/oauth2/troubleshooting: "AuthenticationUnsuccessful" also when "the
+    // tenant is no longer active ... deleted, the free trial has ended or a demo organisation has been reset".
+    Error::new(
+        ErrorCode::TenantNotConnected,
+        format!(
+            "Xero refused access to the organisation ({}): it is no longer connected to this app, the signed-in \
+             user lost access to it, or the organisation is no longer active (deleted, its trial ended, a demo \
+             company reset). Sign in again and choose the organisation",
+            body.summary().unwrap_or_else(|| "403 Forbidden".into())
+        ),
+    )
+}
+
+/// A 503: Xero's "not now", for the organisation or for everyone.
+fn unavailable(facts: &Facts<'_>, body: &Body) -> Error {
+    let text = body.summary().unwrap_or_default();
+    let lower = text.to_lowercase();
+    let what = if lower.contains("organisation") || lower.contains("organization") {
+        "the organisation is offline at Xero for now"
+    } else if lower.contains("maintenance") {
+        "Xero is offline for maintenance"
+    } else {
+        "Xero is not available for now"
+    };
+    let message = if text.is_empty() { what.to_owned() } else { format!("{what} ({text})") };
+    let mut error = Error::new(ErrorCode::XeroUnavailable, message);
+    if let Some(after) = facts.retry_after {
+        error = error.with("retry_after", after.as_millis().div_ceil(1000).max(1) as u64);
     }
     error
 }

@@ -135,6 +135,16 @@ enum Outcome {
     Failed { reached_xero: bool, error: Error },
 }
 
+/// What the call does after one attempt.
+enum Next {
+    /// The call is over: an answer for the caller, or its error.
+    Finish(Result<ApiResponse, CallError>),
+    /// Send again (any back-off already slept).
+    Again,
+    /// Send again with this token, refreshed after a 401.
+    AgainWith(Secret),
+}
+
 impl<'a> Call<'a> {
     fn new(target: &'a Target<'a>, call: &'a ApiCall, deadline: Deadline) -> Result<Call<'a>, CallError> {
         let url = accounting_url(&target.config.endpoints.accounting, &call.path, &call.query)?;
@@ -204,30 +214,14 @@ impl<'a> Call<'a> {
     }
 
     fn run(mut self) -> Result<ApiResponse, CallError> {
-        let tokens = self.target.tokens;
         let mut fresh_token: Option<Secret> = None;
         loop {
             let attempt_deadline = self.attempt_deadline();
             let token = match fresh_token.take() {
                 Some(token) => token,
-                None => tokens.access_token(self.deadline).map_err(|e| self.fail(e))?,
+                None => self.target.tokens.access_token(self.deadline).map_err(|e| self.fail(e))?,
             };
-            let limits = self.target.config.limits;
-            let connection = self.target.config.connection.as_str();
-            let permit = pacing::acquire(&self.pace_key, &limits, attempt_deadline, |wait, limit| {
-                crate::xlog!(
-                    Level::Debug,
-                    TARGET,
-                    "{} {} waits {} ms for Xero's {} limit (connection {connection})",
-                    self.call.method,
-                    self.logged_path,
-                    wait.as_millis(),
-                    limit.as_str()
-                );
-                crate::progress::waiting(wait, limit.as_str());
-            })
-            .map_err(|e| self.fail(e))?;
-
+            let permit = self.permit(attempt_deadline)?;
             let timeout =
                 attempt_deadline.remaining().min(Duration::from_millis(self.target.config.timeouts.request_ms));
             if timeout < Duration::from_millis(1) {
@@ -239,96 +233,130 @@ impl<'a> Call<'a> {
             self.first_sent.get_or_insert(started);
             let outcome = self.exchange(&token, timeout);
             let duration = started.elapsed();
-
-            match outcome {
+            let next = match outcome {
                 Outcome::Answer { status, headers, body } => {
                     let facts = HeaderFacts::read(&headers);
-                    let rejected =
-                        (status == 429).then(|| (facts.problem.unwrap_or(LimitKind::Minute), facts.retry_after));
-                    permit.finish(&Observed {
-                        reached_xero: true,
-                        minute_remaining: facts.minute_remaining,
-                        day_remaining: facts.day_remaining,
-                        app_minute_remaining: facts.app_minute_remaining,
-                        rejected,
-                    });
-                    self.record(Some(status), None, duration, &facts);
-                    let error_facts = Facts {
-                        status,
-                        body: &body,
-                        correlation_id: facts.correlation_id.as_deref(),
-                        method: Some(&self.call.method),
-                        path: Some(&self.call.path),
-                        scope_profile: self.target.config.scope_profile,
-                        retry_after: facts.retry_after,
-                        problem: facts.problem,
-                    };
-                    match status {
-                        200..=299 => {
-                            return Ok(ApiResponse { status, body, correlation_id: facts.correlation_id });
-                        }
-                        400 if Body::parse(&body).has_elements() => {
-                            return Ok(ApiResponse { status, body, correlation_id: facts.correlation_id });
-                        }
-                        401 if !self.refreshed
-                            && !Body::parse(&body)
-                                .summary()
-                                .unwrap_or_default()
-                                .contains("AuthorizationUnsuccessful") =>
-                        {
-                            // The token may have expired in flight or been replaced elsewhere: refresh once.
-                            self.refreshed = true;
-                            fresh_token =
-                                Some(tokens.refresh_after_rejection(&token, self.deadline).map_err(|e| self.fail(e))?);
-                        }
-                        429 => {
-                            self.rate_limited += 1;
-                            if self.rate_limited > MAX_RATE_LIMITED {
-                                return Err(self.fail(errors::from_facts(&error_facts)));
-                            }
-                            // With a Retry-After the pacer now holds the organisation back (and answers
-                            // `rate_limited` at once if that passes the deadline); without one, back off.
-                            if facts.retry_after.is_none() {
-                                self.sleep_before_retry(self.rate_limited, None)
-                                    .map_err(|()| self.fail(errors::from_facts(&error_facts)))?;
-                            }
-                        }
-                        502..=504 => {
-                            // A gateway error may hide a processed write; a 503 is Xero's own "not now".
-                            if status != 503 {
-                                self.maybe_processed |= self.is_write;
-                            }
-                            let resend_ok = status == 503 || self.may_resend();
-                            self.failures += 1;
-                            if !resend_ok || self.failures >= MAX_ATTEMPTS {
-                                return Err(self.fail(errors::from_facts(&error_facts)));
-                            }
-                            self.sleep_before_retry(self.failures, facts.retry_after)
-                                .map_err(|()| self.fail(errors::from_facts(&error_facts)))?;
-                        }
-                        500 => {
-                            self.maybe_processed |= self.is_write;
-                            return Err(self.fail(errors::from_facts(&error_facts)));
-                        }
-                        _ => return Err(self.fail(errors::from_facts(&error_facts))),
-                    }
+                    self.answered(permit, status, &facts, duration);
+                    self.after_answer(status, body, &facts, &token)
                 }
-                Outcome::Failed { reached_xero, error } => {
-                    permit.finish(&Observed { reached_xero, ..Observed::default() });
-                    let failure = match (error.code, reached_xero) {
-                        (ErrorCode::Timeout, _) => "timeout",
-                        (_, false) => "connection failed",
-                        (_, true) => "connection dropped",
-                    };
-                    self.record(None, Some(failure), duration, &HeaderFacts::default());
-                    self.maybe_processed |= reached_xero && self.is_write;
-                    self.failures += 1;
-                    if (reached_xero && !self.may_resend()) || self.failures >= MAX_ATTEMPTS {
-                        return Err(self.fail(error));
-                    }
-                    self.sleep_before_retry(self.failures, None).map_err(|()| self.fail(error))?;
-                }
+                Outcome::Failed { reached_xero, error } => self.after_failure(permit, reached_xero, error, duration),
+            };
+            match next {
+                Next::Finish(result) => return result,
+                Next::Again => {}
+                Next::AgainWith(token) => fresh_token = Some(token),
             }
+        }
+    }
+
+    /// A slot under Xero's limits for the next attempt, waiting (and saying so) when the limits require.
+    fn permit(&self, attempt_deadline: Deadline) -> Result<pacing::Permit, CallError> {
+        let limits = self.target.config.limits;
+        let connection = self.target.config.connection.as_str();
+        pacing::acquire(&self.pace_key, &limits, attempt_deadline, |wait, limit| {
+            crate::xlog!(
+                Level::Debug,
+                TARGET,
+                "{} {} waits {} ms for Xero's {} limit (connection {connection})",
+                self.call.method,
+                self.logged_path,
+                wait.as_millis(),
+                limit.as_str()
+            );
+            crate::progress::waiting(wait, limit.as_str());
+        })
+        .map_err(|e| self.fail(e))
+    }
+
+    /// Tells the pacer what Xero's answer said of the limits, and logs the request.
+    fn answered(&self, permit: pacing::Permit, status: u16, facts: &HeaderFacts, duration: Duration) {
+        let rejected = (status == 429).then(|| (facts.problem.unwrap_or(LimitKind::Minute), facts.retry_after));
+        permit.finish(&Observed {
+            reached_xero: true,
+            minute_remaining: facts.minute_remaining,
+            day_remaining: facts.day_remaining,
+            app_minute_remaining: facts.app_minute_remaining,
+            rejected,
+        });
+        self.record(Some(status), None, duration, facts);
+    }
+
+    /// What an answer means for the call: given to the caller, refused, or sent again.
+    fn after_answer(&mut self, status: u16, body: Vec<u8>, facts: &HeaderFacts, token: &Secret) -> Next {
+        let error_facts = Facts {
+            status,
+            body: &body,
+            correlation_id: facts.correlation_id.as_deref(),
+            method: Some(&self.call.method),
+            path: Some(&self.call.path),
+            scope_profile: self.target.config.scope_profile,
+            retry_after: facts.retry_after,
+            problem: facts.problem,
+        };
+        let refused = |call: &Self| Next::Finish(Err(call.fail(errors::from_facts(&error_facts))));
+        match status {
+            200..=299 => {}
+            400 if Body::parse(&body).has_elements() => {}
+            401 if !self.refreshed
+                && !Body::parse(&body).summary().unwrap_or_default().contains("AuthorizationUnsuccessful") =>
+            {
+                // The token may have expired in flight or been replaced elsewhere: refresh once.
+                self.refreshed = true;
+                return match self.target.tokens.refresh_after_rejection(token, self.deadline) {
+                    Ok(fresh) => Next::AgainWith(fresh),
+                    Err(e) => Next::Finish(Err(self.fail(e))),
+                };
+            }
+            429 => {
+                self.rate_limited += 1;
+                // With a Retry-After the pacer now holds the organisation back (and answers `rate_limited` at
+                // once if that passes the deadline); without one, back off.
+                if self.rate_limited > MAX_RATE_LIMITED {
+                    return refused(self);
+                }
+                let backed_off =
+                    facts.retry_after.is_some() || self.sleep_before_retry(self.rate_limited, None).is_ok();
+                return if backed_off { Next::Again } else { refused(self) };
+            }
+            502..=504 => {
+                // A gateway error may hide a processed write; a 503 is Xero's own "not now".
+                if status != 503 {
+                    self.maybe_processed |= self.is_write;
+                }
+                let resend_ok = status == 503 || self.may_resend();
+                self.failures += 1;
+                if !resend_ok || self.failures >= MAX_ATTEMPTS {
+                    return refused(self);
+                }
+                let slept = self.sleep_before_retry(self.failures, facts.retry_after);
+                return if slept.is_ok() { Next::Again } else { refused(self) };
+            }
+            500 => {
+                self.maybe_processed |= self.is_write;
+                return refused(self);
+            }
+            _ => return refused(self),
+        }
+        Next::Finish(Ok(ApiResponse { status, body, correlation_id: facts.correlation_id.clone() }))
+    }
+
+    /// What a request without an answer means for the call: sent again where that is safe, or its error.
+    fn after_failure(&mut self, permit: pacing::Permit, reached_xero: bool, error: Error, duration: Duration) -> Next {
+        permit.finish(&Observed { reached_xero, ..Observed::default() });
+        let failure = match (error.code, reached_xero) {
+            (ErrorCode::Timeout, _) => "timeout",
+            (_, false) => "connection failed",
+            (_, true) => "connection dropped",
+        };
+        self.record(None, Some(failure), duration, &HeaderFacts::default());
+        self.maybe_processed |= reached_xero && self.is_write;
+        self.failures += 1;
+        if (reached_xero && !self.may_resend()) || self.failures >= MAX_ATTEMPTS {
+            return Next::Finish(Err(self.fail(error)));
+        }
+        match self.sleep_before_retry(self.failures, None) {
+            Ok(()) => Next::Again,
+            Err(()) => Next::Finish(Err(self.fail(error))),
         }
     }
 
