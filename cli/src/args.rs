@@ -11,7 +11,8 @@ Exit codes:
   3  validation: the configuration or the request was refused; the field is named
   4  authentication: not signed in, sign-in refused or to be redone, or no organisation chosen
   5  unavailable: Xero or the network did not answer, or a Xero rate limit; try again later
-  6  push: some records failed (or are uncertain); the others were pushed
+  6  push: some records failed (or are uncertain); the others were pushed. When every one of them failed
+     for an authentication or unavailability reason, the exit code is that class's (4 or 5) instead
 
 The configuration is a JSON file (0600), by default $XDG_CONFIG_HOME/xero-link/config.json; it is the very
 object the library's xero_configure takes, so any host can load it. Guide: docs/admin.md.";

@@ -44,7 +44,8 @@ fn steps(sim: &xero_sim::SimHandle, state_dir: &std::path::Path, args: &DemoArgs
             "limits": {"minute_ms": 1000},
         }),
     )?;
-    println!("2. API setup: connection {CONNECTION}, every function ticked, scopes {}", configured["scopes"]);
+    let scopes: Vec<&str> = configured["scopes"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    println!("2. API setup: connection {CONNECTION}, every function ticked, scopes {}", scopes.join(" "));
     sign_in()?;
     let reachable = library::on(CONNECTION, "connections", json!({}))?;
     let names: Vec<String> =

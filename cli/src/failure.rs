@@ -44,8 +44,9 @@ pub enum Failure {
     /// Input the CLI itself refuses before the library sees it (a record file that is not JSON).
     Validation { message: String, field: Option<String> },
     Library(LibraryError),
-    /// A push that ran: `failed` of its records failed or are uncertain.
-    RecordsFailed(usize),
+    /// A push that ran: `count` of its records failed or are uncertain; `code` is their error code when they all
+    /// share one (e.g. `tenant_not_connected`), which then decides the exit code and the next step.
+    RecordsFailed { count: usize, code: Option<String> },
     Other(String),
 }
 
@@ -54,7 +55,10 @@ impl Failure {
         match self {
             Failure::Usage(_) => ExitCode::Usage,
             Failure::Validation { .. } => ExitCode::Validation,
-            Failure::RecordsFailed(_) => ExitCode::RecordsFailed,
+            Failure::RecordsFailed { code, .. } => match code.as_deref().map(code_class) {
+                Some(class @ (ExitCode::Authentication | ExitCode::Unavailable)) => class,
+                _ => ExitCode::RecordsFailed,
+            },
             Failure::Other(_) => ExitCode::Other,
             Failure::Library(e) => code_class(&e.code),
         }
@@ -71,7 +75,13 @@ impl Failure {
                 }
                 text
             }
-            Failure::RecordsFailed(n) => format!("error: {n} record(s) failed or are uncertain (listed above)"),
+            Failure::RecordsFailed { count, code } => {
+                let mut text = format!("error: {count} record(s) failed or are uncertain (listed above)");
+                if let Some(code) = code {
+                    let _ = write!(text, "\n  next: {}", next_step("push", code, &Value::Null));
+                }
+                text
+            }
             Failure::Library(e) => explain_library(e),
         }
     }
@@ -101,13 +111,16 @@ fn explain_library(e: &LibraryError) -> String {
         let path = detail["path"].as_str().unwrap_or("");
         let _ = write!(text, "\n  - {path}: {}", detail["message"].as_str().unwrap_or(""));
     }
-    let _ = write!(text, "\n  next: {}", next_step(e));
+    let _ = write!(text, "\n  next: {}", next_step(&e.operation, &e.code, &e.details));
     text
 }
 
-/// What an administrator does about an error of this code.
-fn next_step(e: &LibraryError) -> String {
-    match e.code.as_str() {
+/// What an administrator does about an error of this code, met in `operation`.
+fn next_step(operation: &str, code: &str, details: &Value) -> String {
+    match code {
+        "timeout" if operation == "authenticate" => {
+            "run `xero-link login` again and finish in the browser in time (`--timeout SECONDS`)".into()
+        }
         "not_authenticated" => "sign in: `xero-link login`".into(),
         "reauth_required" => "Xero no longer accepts the stored sign-in: sign in again with `xero-link login` \
                               (the organisation chosen before is kept)"
@@ -119,12 +132,12 @@ fn next_step(e: &LibraryError) -> String {
             .into(),
         "function_disabled" => "tick the function: `xero-link setup` (or `setup --non-interactive --functions ...`)".into(),
         "rate_limited" => {
-            let wait = e.details["retry_after"].as_u64().map(|s| format!(" in {s} s")).unwrap_or_default();
-            let limit = e.details["limit"].as_str().unwrap_or("a");
+            let wait = details["retry_after"].as_u64().map(|s| format!(" in {s} s")).unwrap_or_default();
+            let limit = details["limit"].as_str().unwrap_or("a");
             format!("Xero's {limit} limit is reached: try again{wait}")
         }
-        "xero_unavailable" | "network" | "timeout" => {
-            "Xero did not answer: try again later; nothing was written twice (pushing again settles it)".into()
+        "xero_unavailable" | "network" | "timeout" | "uncertain" => {
+            "Xero did not answer: try again later; pushing again settles it, never writing anything twice".into()
         }
         "validation" | "bad_request" | "bad_json" => "correct the field named above and run the command again".into(),
         "store" => "the state directory could not be used: check its owner, permissions and free space".into(),

@@ -12,6 +12,14 @@ use serde_json::{Value, json};
 use std::io::BufRead as _;
 
 pub fn login(connection: &str, config: &Value, args: &LoginArgs) -> Result<(), Failure> {
+    if sign_in(connection, config, args)? {
+        after_sign_in(connection)?;
+    }
+    Ok(())
+}
+
+/// Signs in the way the configuration calls for; false when only the consent URL was printed (`--url-only`).
+pub fn sign_in(connection: &str, config: &Value, args: &LoginArgs) -> Result<bool, Failure> {
     if let Some(callback) = &args.callback_url {
         library::on(connection, "authenticate", json!({"callback_url": callback}))?;
     } else if config["grant_type"] == "client_credentials" {
@@ -20,14 +28,14 @@ pub fn login(connection: &str, config: &Value, args: &LoginArgs) -> Result<(), F
         let started = library::on(connection, "authorize_url", json!({}))?;
         println!("{}", started["url"].as_str().unwrap_or_default());
         eprintln!("Open it in a browser within 10 minutes, then: xero-link login --callback-url 'ADDRESS'");
-        return Ok(());
+        return Ok(false);
     } else if args.paste || !is_loopback(config["redirect_uri"].as_str().unwrap_or("")) {
         paste_sign_in(connection, args)?;
     } else {
         loopback_sign_in(connection, args)?;
     }
     eprintln!("Signed in to Xero.");
-    after_sign_in(connection)
+    Ok(true)
 }
 
 /// http to a loopback address with a port: the library can listen there (README, "The loopback sign-in").

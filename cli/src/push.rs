@@ -24,7 +24,19 @@ pub fn run(connection: &str, config_path: &Path, args: &PushArgs) -> Result<(), 
         print_results(&answer, args.all);
     }
     let failed = count(&answer["summary"], "failed") + count(&answer["summary"], "uncertain");
-    if failed > 0 { Err(Failure::RecordsFailed(failed as usize)) } else { Ok(()) }
+    if failed > 0 { Err(Failure::RecordsFailed { count: failed as usize, code: shared_code(&answer) }) } else { Ok(()) }
+}
+
+/// The error code every failed or uncertain record has, when they all have the same one.
+fn shared_code(answer: &Value) -> Option<String> {
+    let mut codes = answer["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["outcome"] == "failed" || r["outcome"] == "uncertain")
+        .map(|r| if r["outcome"] == "uncertain" { "uncertain" } else { r["errors"][0]["code"].as_str().unwrap_or("") });
+    let first = codes.next()?;
+    codes.all(|c| c == first).then(|| first.to_owned())
 }
 
 /// Pushes `input` through `op`, with a progress bar labelled `label`; one answer for all its calls.

@@ -22,7 +22,7 @@ pub fn run(config_path: &Path, mut config: Value) -> Result<(), Failure> {
         eprintln!("Later: xero-link login, then xero-link set-tenant NAME, then xero-link setup for the defaults.");
         return Ok(());
     }
-    login::login(&connection, &config, &LoginArgs { timeout: 300, ..Default::default() })?;
+    login::sign_in(&connection, &config, &LoginArgs { timeout: 300, ..Default::default() })?;
     choose_tenant(&connection)?;
     defaults::choose(&connection, &mut config)?;
     save(config_path, config)?;

@@ -62,9 +62,20 @@ fn summary(configured: &Value) -> String {
         crate::output::cell(&config["redirect_uri"]),
         functions.join(", "),
         scopes.join(" "),
-        crate::output::cell(&config["defaults"]),
+        defaults(&config["defaults"]),
         crate::output::cell(&config["state_dir"]),
     )
+}
+
+fn defaults(defaults: &Value) -> String {
+    let set: Vec<String> = defaults
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, v)| v.is_string())
+        .map(|(k, v)| format!("{k} {}", crate::output::cell(v)))
+        .collect();
+    if set.is_empty() { "none yet (chosen after sign-in: `xero-link setup`)".into() } else { set.join(", ") }
 }
 
 /// The existing configuration with every flag given applied, and the defaults filled in where nothing is set.

@@ -4,18 +4,24 @@ use crate::support::*;
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::process::{Child, Stdio};
 
-/// Reads the child's stderr until the consent URL appears; the URL.
-fn consent_url_from(child: &mut Child) -> String {
+/// Reads the child's stderr until the consent URL appears, and keeps draining it (a closed stderr would end the
+/// program at its next message); the URL, and the rest of stderr when the child is done.
+fn consent_url_from(child: &mut Child) -> (String, std::thread::JoinHandle<String>) {
     let stderr = BufReader::new(child.stderr.take().unwrap());
-    for line in stderr.lines() {
-        let line = line.unwrap();
-        if let Some(at) = line.find("http") {
-            if line.contains("/identity/connect/authorize") {
-                return line[at..].trim().to_owned();
+    let (found, url) = std::sync::mpsc::channel();
+    let rest = std::thread::spawn(move || {
+        let mut rest = String::new();
+        for line in stderr.lines().map_while(Result::ok) {
+            if let Some(at) = line.find("http").filter(|_| line.contains("/identity/connect/authorize")) {
+                let _ = found.send(line[at..].trim().to_owned());
             }
+            rest.push_str(&line);
+            rest.push('\n');
         }
-    }
-    panic!("no consent URL printed");
+        rest
+    });
+    let url = url.recv_timeout(std::time::Duration::from_secs(30)).expect("the consent URL is printed");
+    (url, rest)
 }
 
 #[test]
@@ -23,12 +29,14 @@ fn loopback_sign_in_prints_the_url_and_finishes_when_the_browser_comes_back() {
     let world = World::new();
     assert_success(&world.set_up());
     let mut child = world.command(&["login", "--no-browser", "--timeout", "60"]).stderr(Stdio::piped()).spawn().unwrap();
-    let url = consent_url_from(&mut child);
+    let (url, stderr) = consent_url_from(&mut child);
     // The browser follows Xero's redirect to the loopback address the program listens on.
     let page = reqwest::blocking::get(&url).unwrap();
     assert!(page.status().is_success(), "{}", page.status());
     let status = child.wait().unwrap();
-    assert!(status.success(), "{status:?}");
+    let stderr = stderr.join().unwrap();
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert!(stderr.contains("Signed in to Xero"), "{stderr}");
     let answer = stdout_json(&world.run(&["status", "--json"]));
     assert_eq!(answer["status"]["signed_in"], true);
     assert!(answer["status"]["tenant"].is_null(), "the tenant is chosen separately");
@@ -42,11 +50,12 @@ fn a_pasted_address_completes_the_sign_in_when_the_redirect_uri_is_the_erps_page
     assert_success(&world.run(&["setup", "--non-interactive", "--redirect-uri", erp_page]));
     let mut child =
         world.command(&["login", "--no-browser"]).stdin(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let url = consent_url_from(&mut child);
+    let (url, stderr) = consent_url_from(&mut child);
     let callback = follow_consent(&url);
     assert!(callback.starts_with(erp_page), "{callback}");
     writeln!(child.stdin.take().unwrap(), "{callback}").unwrap();
-    assert!(child.wait().unwrap().success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}: {}", stderr.join().unwrap());
     assert_eq!(stdout_json(&world.run(&["status", "--json"]))["status"]["signed_in"], true);
 }
 

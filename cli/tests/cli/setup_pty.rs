@@ -7,6 +7,13 @@ use rexpect::session::PtySession;
 const DOWN: &str = "\x1b[B";
 const ENTER: &str = "\r";
 
+/// Waits for the menu or question `needle` to be drawn, then a moment for the program to switch the terminal
+/// to reading single keys (keys sent before that may be flushed with the line buffer).
+fn expect_menu(session: &mut PtySession, needle: &str, seen: &mut String) {
+    expect(session, needle, seen);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+}
+
 /// Waits for `needle`, keeping everything the terminal showed in `seen`.
 fn expect(session: &mut PtySession, needle: &str, seen: &mut String) {
     let before = session.exp_string(needle).unwrap_or_else(|e| panic!("`{needle}` not shown ({e}); so far:\n{seen}"));
@@ -41,21 +48,21 @@ fn interactive_setup_answers_the_screen_signs_in_sets_the_tenant_and_picks_the_d
     session.send_line("").unwrap();
     expect(&mut session, "State directory", &mut seen);
     session.send_line("").unwrap();
-    expect(&mut session, "Functions to activate", &mut seen);
+    expect_menu(&mut session, "Payments", &mut seen);
     session.send(" ").unwrap(); // unticks the first, Debtors
     session.send(ENTER).unwrap();
-    expect(&mut session, "Authenticate sign in now?", &mut seen);
+    expect_menu(&mut session, "Authenticate sign in now?", &mut seen);
     session.send("y").unwrap();
     let (before, url) = session.exp_regex(r"http://127\.0\.0\.1:\d+/identity/connect/authorize\S+").unwrap();
     seen.push_str(&before);
     let page = reqwest::blocking::get(&url).unwrap();
     assert!(page.status().is_success(), "{}", page.status());
-    expect(&mut session, "Set Xero Tenant", &mut seen);
+    expect_menu(&mut session, "Set Xero Tenant", &mut seen);
     session.send(DOWN).unwrap(); // the second organisation
     session.send(ENTER).unwrap();
     expect(&mut session, "Xero tenant set: Huge ERP Test Ltd", &mut seen);
     for default in ["Xero Sales Acc", "Xero COS Acc", "Xero Division", "Xero Sales Rep"] {
-        expect(&mut session, default, &mut seen);
+        expect_menu(&mut session, default, &mut seen);
         session.send(ENTER).unwrap();
     }
     expect(&mut session, "Set up.", &mut seen);
