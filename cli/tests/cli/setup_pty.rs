@@ -14,6 +14,12 @@ fn expect_menu(session: &mut PtySession, needle: &str, seen: &mut String) {
     std::thread::sleep(std::time::Duration::from_millis(300));
 }
 
+/// Sends keys as typed (rexpect buffers what `send` writes until a flush).
+fn keys(session: &mut PtySession, keys: &str) {
+    session.send(keys).unwrap();
+    session.flush().unwrap();
+}
+
 /// Waits for `needle`, keeping everything the terminal showed in `seen`.
 fn expect(session: &mut PtySession, needle: &str, seen: &mut String) {
     let before = session.exp_string(needle).unwrap_or_else(|e| panic!("`{needle}` not shown ({e}); so far:\n{seen}"));
@@ -49,21 +55,21 @@ fn interactive_setup_answers_the_screen_signs_in_sets_the_tenant_and_picks_the_d
     expect(&mut session, "State directory", &mut seen);
     session.send_line("").unwrap();
     expect_menu(&mut session, "Payments", &mut seen);
-    session.send(" ").unwrap(); // unticks the first, Debtors
-    session.send(ENTER).unwrap();
+    keys(&mut session, " "); // unticks the first, Debtors
+    keys(&mut session, ENTER);
     expect_menu(&mut session, "Authenticate sign in now?", &mut seen);
-    session.send("y").unwrap();
+    keys(&mut session, "y");
     let (before, url) = session.exp_regex(r"http://127\.0\.0\.1:\d+/identity/connect/authorize\S+").unwrap();
     seen.push_str(&before);
     let page = reqwest::blocking::get(&url).unwrap();
     assert!(page.status().is_success(), "{}", page.status());
     expect_menu(&mut session, "Set Xero Tenant", &mut seen);
-    session.send(DOWN).unwrap(); // the second organisation
-    session.send(ENTER).unwrap();
+    keys(&mut session, DOWN); // the second organisation
+    keys(&mut session, ENTER);
     expect(&mut session, "Xero tenant set: Huge ERP Test Ltd", &mut seen);
     for default in ["Xero Sales Acc", "Xero COS Acc", "Xero Division", "Xero Sales Rep"] {
         expect_menu(&mut session, default, &mut seen);
-        session.send(ENTER).unwrap();
+        keys(&mut session, ENTER);
     }
     expect(&mut session, "Set up.", &mut seen);
     seen.push_str(&session.exp_eof().unwrap());
