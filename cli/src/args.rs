@@ -31,7 +31,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// API setup, as the ERP's screen has it: Xero app, functions, sign-in, tenant, defaults
-    Setup(SetupArgs),
+    Setup(Box<SetupArgs>),
     /// "Authenticate sign in": sign in to Xero in a browser
     Login(LoginArgs),
     /// The Xero organisations the sign-in may reach

@@ -24,7 +24,11 @@ pub fn run(args: &DemoArgs) -> Result<(), Failure> {
     let _ = std::fs::remove_dir_all(&state_dir);
     let violations = sim.take_spec_violations();
     if !violations.is_empty() {
-        eprintln!("The simulator saw {} request(s) or answer(s) outside Xero's spec: {:?}", violations.len(), violations);
+        eprintln!(
+            "The simulator saw {} request(s) or answer(s) outside Xero's spec: {:?}",
+            violations.len(),
+            violations
+        );
     }
     outcome
 }
@@ -112,7 +116,8 @@ fn push_day(sim: &xero_sim::SimHandle, day: &erp_day::ErpDay) -> Result<u64, Fai
 
 /// Accounting API calls the simulator has served (only writes: PUT and POST).
 fn api_calls(sim: &xero_sim::SimHandle, writes_only: bool) -> u64 {
-    let counted = |k: &str| k.contains("/api.xro/") && (!writes_only || k.starts_with("PUT ") || k.starts_with("POST "));
+    let counted =
+        |k: &str| k.contains("/api.xro/") && (!writes_only || k.starts_with("PUT ") || k.starts_with("POST "));
     sim.counters().calls.iter().filter(|(k, _)| counted(k)).map(|(_, n)| n).sum()
 }
 

@@ -42,11 +42,17 @@ pub enum Failure {
     /// A wrong command line, a missing configuration, an input that cannot be read.
     Usage(String),
     /// Input the CLI itself refuses before the library sees it (a record file that is not JSON).
-    Validation { message: String, field: Option<String> },
-    Library(LibraryError),
+    Validation {
+        message: String,
+        field: Option<String>,
+    },
+    Library(Box<LibraryError>),
     /// A push that ran: `count` of its records failed or are uncertain; `code` is their error code when they all
     /// share one (e.g. `tenant_not_connected`), which then decides the exit code and the next step.
-    RecordsFailed { count: usize, code: Option<String> },
+    RecordsFailed {
+        count: usize,
+        code: Option<String>,
+    },
     Other(String),
 }
 
@@ -130,7 +136,9 @@ fn next_step(operation: &str, code: &str, details: &Value) -> String {
         "tenant_not_connected" => "the organisation is no longer connected to the app, or a scope is missing: \
                                    `xero-link login`, then `xero-link set-tenant NAME`"
             .into(),
-        "function_disabled" => "tick the function: `xero-link setup` (or `setup --non-interactive --functions ...`)".into(),
+        "function_disabled" => {
+            "tick the function: `xero-link setup` (or `setup --non-interactive --functions ...`)".into()
+        }
         "rate_limited" => {
             let wait = details["retry_after"].as_u64().map(|s| format!(" in {s} s")).unwrap_or_default();
             let limit = details["limit"].as_str().unwrap_or("a");

@@ -48,9 +48,8 @@ pub fn parse(text: &str, member: &str) -> Result<Records, Failure> {
 fn ndjson(text: &str) -> Result<Records, Failure> {
     let mut records = Vec::new();
     for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let record: Value = serde_json::from_str(line).map_err(|e| {
-            refused(format!("line {} is not a JSON record: {e}", n + 1), None)
-        })?;
+        let record: Value = serde_json::from_str(line)
+            .map_err(|e| refused(format!("line {} is not a JSON record: {e}", n + 1), None))?;
         records.push(record);
     }
     Ok(Records { records, other_members: Map::new() })

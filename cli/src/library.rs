@@ -13,7 +13,7 @@ pub fn call(op: &str, request: &Value) -> Result<Value, Failure> {
     if answer["ok"] == true {
         Ok(answer["result"].take())
     } else {
-        Err(Failure::Library(LibraryError::from_value(op, answer["error"].take())))
+        Err(Failure::Library(Box::new(LibraryError::from_value(op, answer["error"].take()))))
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::args::PushArgs;
 use crate::failure::Failure;
 use crate::{config_file, input, library, output};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::path::Path;
 
 /// The library refuses more records of a kind in one call (README, "Records in, results out").
@@ -53,7 +53,7 @@ pub fn push_records(
     let mut merged = json!({"dry_run": dry_run, "summary": {}, "results": []});
     for (n, chunk) in input.records.chunks(RECORDS_PER_CALL).enumerate() {
         // What the records carry along (e.g. the contacts of invoices) goes with the first call only.
-        let mut request = Value::Object(other_members.take().unwrap_or_else(Map::new));
+        let mut request = Value::Object(other_members.take().unwrap_or_default());
         request[member] = Value::Array(chunk.to_vec());
         request["dry_run"] = json!(dry_run);
         let answer = library::on(connection, op, request);

@@ -79,7 +79,9 @@ fn next_step(status: &Value) -> Option<&'static str> {
     if status["reauth_required"] == true {
         Some("Xero no longer accepts the stored sign-in: run `xero-link login` (the tenant is kept)")
     } else if status["tokens_unreadable"].is_string() {
-        Some("the stored tokens do not open with this configuration's encryption_key: restore the key, or sign in again")
+        Some(
+            "the stored tokens do not open with this configuration's encryption_key: restore the key, or sign in again",
+        )
     } else if status["signed_in"] != true {
         Some("sign in: `xero-link login`")
     } else if status["tenant"].is_null() {

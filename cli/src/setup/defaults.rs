@@ -12,9 +12,19 @@ const NO_DEFAULT: &str = "(no default)";
 pub fn choose(connection: &str, config: &mut Value) -> Result<(), Failure> {
     let accounts = library::on(connection, "get_accounts", json!({}))?;
     let accounts: Vec<Value> = accounts["accounts"].as_array().cloned().unwrap_or_default();
-    let sales = account(&accounts, &["REVENUE", "SALES", "OTHERINCOME"], "Xero Sales Acc", &config["defaults"]["sales_account"])?;
+    let sales = account(
+        &accounts,
+        &["REVENUE", "SALES", "OTHERINCOME"],
+        "Xero Sales Acc",
+        &config["defaults"]["sales_account"],
+    )?;
     set_default(config, "sales_account", sales);
-    let cos = account(&accounts, &["DIRECTCOSTS", "EXPENSE", "OVERHEADS"], "Xero COS Acc", &config["defaults"]["cos_account"])?;
+    let cos = account(
+        &accounts,
+        &["DIRECTCOSTS", "EXPENSE", "OVERHEADS"],
+        "Xero COS Acc",
+        &config["defaults"]["cos_account"],
+    )?;
     set_default(config, "cos_account", cos);
     let categories = library::on(connection, "get_tracking_categories", json!({}))?;
     for (maps, label) in [("division", "Xero Division"), ("sales_rep", "Xero Sales Rep")] {
@@ -23,9 +33,14 @@ pub fn choose(connection: &str, config: &mut Value) -> Result<(), Failure> {
             eprintln!("{label}: the organisation has no tracking category mapped to {maps}; no default.");
             continue;
         };
-        let options: Vec<String> =
-            category["options"].as_array().into_iter().flatten().filter_map(|o| o["name"].as_str().map(str::to_owned)).collect();
-        let chosen = pick(&format!("{label} ({})", crate::output::cell(&category["name"])), options, &config["defaults"][maps])?;
+        let options: Vec<String> = category["options"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o["name"].as_str().map(str::to_owned))
+            .collect();
+        let chosen =
+            pick(&format!("{label} ({})", crate::output::cell(&category["name"])), options, &config["defaults"][maps])?;
         set_default(config, maps, chosen);
     }
     Ok(())
@@ -39,7 +54,14 @@ fn account(accounts: &[Value], first: &[&str], label: &str, current: &Value) -> 
     let codes: Vec<String> = sorted.iter().map(|a| crate::output::cell(&a["code"])).collect();
     let labels: Vec<String> = sorted
         .iter()
-        .map(|a| format!("{:<6} {} ({})", crate::output::cell(&a["code"]), crate::output::cell(&a["name"]), crate::output::cell(&a["type"])))
+        .map(|a| {
+            format!(
+                "{:<6} {} ({})",
+                crate::output::cell(&a["code"]),
+                crate::output::cell(&a["name"]),
+                crate::output::cell(&a["type"])
+            )
+        })
         .collect();
     let chosen = pick_labelled(label, &codes, labels, current)?;
     Ok(chosen)
@@ -50,7 +72,12 @@ fn pick(label: &str, values: Vec<String>, current: &Value) -> Result<Option<Stri
 }
 
 /// One of `values` (shown as `labels`), or none; the current value preselected.
-fn pick_labelled(label: &str, values: &[String], mut labels: Vec<String>, current: &Value) -> Result<Option<String>, Failure> {
+fn pick_labelled(
+    label: &str,
+    values: &[String],
+    mut labels: Vec<String>,
+    current: &Value,
+) -> Result<Option<String>, Failure> {
     labels.push(NO_DEFAULT.to_owned());
     let preselected = match current.as_str() {
         Some(c) => values.iter().position(|v| v == c).unwrap_or(0),

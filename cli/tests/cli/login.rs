@@ -28,7 +28,8 @@ fn consent_url_from(child: &mut Child) -> (String, std::thread::JoinHandle<Strin
 fn loopback_sign_in_prints_the_url_and_finishes_when_the_browser_comes_back() {
     let world = World::new();
     assert_success(&world.set_up());
-    let mut child = world.command(&["login", "--no-browser", "--timeout", "60"]).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child =
+        world.command(&["login", "--no-browser", "--timeout", "60"]).stderr(Stdio::piped()).spawn().unwrap();
     let (url, stderr) = consent_url_from(&mut child);
     // The browser follows Xero's redirect to the loopback address the program listens on.
     let page = reqwest::blocking::get(&url).unwrap();

@@ -31,7 +31,8 @@ fn ndjson_records_are_pushed_once_and_a_second_push_writes_nothing() {
 fn records_from_stdin_in_a_request_object_and_a_dry_run_writes_nothing() {
     let world = World::new();
     world.ready();
-    let request = serde_json::json!({"items": [{"code": "BEAM-6M", "name": "Steel beam 6 m", "sales_price": "19.9950"}]});
+    let request =
+        serde_json::json!({"items": [{"code": "BEAM-6M", "name": "Steel beam 6 m", "sales_price": "19.9950"}]});
     let mut child = world
         .command(&["push", "items", "-", "--dry-run", "--all"])
         .stdin(Stdio::piped())

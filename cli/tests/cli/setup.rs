@@ -57,7 +57,8 @@ fn a_configuration_file_is_adopted_and_flags_change_one_value_keeping_the_rest()
     let output = world.run(&["setup", "--from-file", file.to_str().unwrap()]);
     assert_success(&output);
     assert!(!text(&output).contains(SECRET));
-    let output = world.run(&["setup", "--non-interactive", "--sales-account", "200", "--functions", "debtors,payments"]);
+    let output =
+        world.run(&["setup", "--non-interactive", "--sales-account", "200", "--functions", "debtors,payments"]);
     assert_success(&output);
     let config: serde_json::Value = serde_json::from_slice(&std::fs::read(world.config_path()).unwrap()).unwrap();
     assert_eq!(config["connection"], "xero-acme");

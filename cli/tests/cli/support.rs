@@ -39,7 +39,8 @@ impl World {
     pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_xero-link"));
         command.args(args).env("XERO_LINK_CONFIG", self.config_path()).env("HOME", &self.home);
-        for var in ["BROWSER", "DISPLAY", "WAYLAND_DISPLAY", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XERO_LINK_CLIENT_SECRET"]
+        for var in
+            ["BROWSER", "DISPLAY", "WAYLAND_DISPLAY", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XERO_LINK_CLIENT_SECRET"]
         {
             command.env_remove(var);
         }
