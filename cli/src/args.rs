@@ -8,7 +8,7 @@ Exit codes:
   0  done
   1  failed for another reason (a bug, the state directory, a Xero conflict): the message says what
   2  usage: a wrong command line, a missing configuration or an unreadable input file
-  3  validation: the configuration or the request was refused; the field is named
+  3  validation: the configuration, the request or a name given was refused; the field is named
   4  authentication: not signed in, sign-in refused or to be redone, or no organisation chosen
   5  unavailable: Xero or the network did not answer, or a Xero rate limit; try again later
   6  push: some records failed (or are uncertain); the others were pushed. When every one of them failed

@@ -95,7 +95,8 @@ impl Failure {
 
 fn code_class(code: &str) -> ExitCode {
     match code {
-        "validation" | "bad_request" | "bad_json" | "function_disabled" => ExitCode::Validation,
+        // not_found: the CLI only asks for what the administrator named (an organisation, a document).
+        "validation" | "bad_request" | "bad_json" | "function_disabled" | "not_found" => ExitCode::Validation,
         "not_authenticated" | "reauth_required" | "auth_failed" | "tenant_not_set" | "tenant_not_connected" => {
             ExitCode::Authentication
         }
@@ -147,7 +148,12 @@ fn next_step(operation: &str, code: &str, details: &Value) -> String {
         "xero_unavailable" | "network" | "timeout" | "uncertain" => {
             "Xero did not answer: try again later; pushing again settles it, never writing anything twice".into()
         }
-        "validation" | "bad_request" | "bad_json" => "correct the field named above and run the command again".into(),
+        "not_found" if operation == "set_tenant" => {
+            "name one of the organisations listed above (`xero-link tenants`), by name or tenant id".into()
+        }
+        "validation" | "bad_request" | "bad_json" | "not_found" => {
+            "correct the field named above and run the command again".into()
+        }
         "store" => "the state directory could not be used: check its owner, permissions and free space".into(),
         "internal" => "this is a bug in xero-link: please report it with this message".into(),
         _ => "see docs/admin.md, or `xero-link status`".into(),

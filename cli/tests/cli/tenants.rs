@@ -28,11 +28,11 @@ fn an_organisation_the_sign_in_does_not_reach_is_refused() {
     let world = World::new();
     assert_success(&world.set_up());
     world.sign_in();
-    let output = world.run(&["set-tenant", "No Such Ltd"]);
-    assert!(!output.status.success());
-    let shown = text(&output);
-    assert!(shown.contains("No Such Ltd") || shown.contains("tenant"), "{shown}");
-    assert!(shown.contains("next: "), "{shown}");
+    let shown = assert_exit(&world.run(&["set-tenant", "No Such Ltd"]), 3);
+    assert!(shown.contains("`No Such Ltd` is not among") && shown.contains("Huge ERP Test Ltd"), "{shown}");
+    assert!(shown.contains("field: tenant_name") && shown.contains("xero-link tenants"), "{shown}");
+    let status = stdout_json(&world.run(&["status", "--json"]));
+    assert!(status["status"]["tenant"].is_null(), "nothing chosen");
 }
 
 #[test]
