@@ -26,21 +26,27 @@ pub fn cell(value: &Value) -> String {
 }
 
 /// A progress bar on stderr, fed by the library's progress events until the guard drops; hidden when stderr is
-/// not a terminal (indicatif draws nothing then), so scripts and logs get no control characters.
-pub fn push_progress(label: &str) -> (ProgressBar, crate::library::SinkGuard) {
-    let bar = ProgressBar::new(0);
-    let style = ProgressStyle::with_template("{prefix:>26} [{bar:30}] {pos}/{len} {msg}")
+/// not a terminal (indicatif draws nothing then), so scripts and logs get no control characters. The library
+/// reports each step of a push on its own (e.g. sales invoices, then bills), so the bar follows the step it
+/// names; the message is cut to the terminal's width rather than wrapped.
+pub fn push_progress(label: &str, records: u64) -> (ProgressBar, crate::library::SinkGuard) {
+    let style = ProgressStyle::with_template("{prefix} [{bar:20}] {pos}/{len} {wide_msg}")
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");
-    bar.set_style(style);
-    bar.set_prefix(label.to_owned());
+    let bar = ProgressBar::new(records).with_style(style).with_prefix(label.to_owned());
     let fed = bar.clone();
     let guard = crate::library::progress_to(move |event| {
-        fed.set_length(event.total);
-        fed.set_position(event.done);
+        // Length and position change together, so no frame shows more done than the step's total.
+        fed.update(|state| {
+            state.set_len(event.total);
+            state.set_pos(event.done);
+        });
+        let step = event.operation.replace('_', " ");
         match (event.waiting_seconds, event.limit) {
-            (Some(seconds), Some(limit)) => fed.set_message(format!("waiting {seconds} s for Xero's {limit} limit")),
-            _ => fed.set_message(event.operation.clone()),
+            (Some(seconds), Some(limit)) => {
+                fed.set_message(format!("{step}: waiting {seconds} s for Xero's {limit} limit"))
+            }
+            _ => fed.set_message(step),
         }
     });
     (bar, guard)

@@ -48,7 +48,7 @@ pub fn push_records(
     dry_run: bool,
     label: &str,
 ) -> Result<Value, Failure> {
-    let (bar, _sink) = output::push_progress(label);
+    let (bar, _sink) = output::push_progress(label, input.records.len() as u64);
     let mut other_members = Some(input.other_members);
     let mut merged = json!({"dry_run": dry_run, "summary": {}, "results": []});
     for (n, chunk) in input.records.chunks(RECORDS_PER_CALL).enumerate() {
