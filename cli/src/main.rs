@@ -74,8 +74,17 @@ fn disconnect(connection: &str, yes: bool) -> Result<(), Failure> {
             return Err(Failure::Usage("not disconnected".into()));
         }
     }
-    library::on(connection, "disconnect", json!({}))?;
-    eprintln!("Disconnected {connection}: the organisation's connection is removed at Xero and the tokens forgotten.");
+    let answer = library::on(connection, "disconnect", json!({}))?;
+    if answer["was_signed_in"] != true {
+        eprintln!("{connection} was not signed in: nothing to disconnect.");
+        return Ok(());
+    }
+    let at_xero = match (answer["removed_at_xero"] == true, answer["revoked"] == true) {
+        (true, true) => "the organisation's connection is removed at Xero and the sign-in revoked",
+        (true, false) => "the organisation's connection is removed at Xero",
+        (false, _) => "Xero no longer had the connection",
+    };
+    eprintln!("Disconnected {connection}: {at_xero}; the tokens and the tenant are forgotten here.");
     eprintln!("To connect again: xero-link login, then xero-link set-tenant NAME.");
     Ok(())
 }

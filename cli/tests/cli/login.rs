@@ -75,9 +75,25 @@ fn disconnect_forgets_the_sign_in_and_then_commands_need_a_new_one() {
     world.ready();
     let output = world.run(&["disconnect", "--yes"]);
     assert_success(&output);
+    assert!(text(&output).contains("the organisation's connection is removed at Xero"), "{}", text(&output));
     let still_connected = world.sim.connections().into_iter().filter(|c| c.tenant_id == xero_sim::HUGE_TENANT_ID);
     assert_eq!(still_connected.count(), 0, "the organisation's connection is removed at Xero");
     assert_eq!(stdout_json(&world.run(&["status", "--json"]))["status"]["signed_in"], false);
     let shown = assert_exit(&world.run(&["tenants"]), 4);
     assert!(shown.contains("xero-link login"), "{shown}");
+    let again = world.run(&["disconnect", "--yes"]);
+    assert_success(&again);
+    assert!(text(&again).contains("was not signed in: nothing to disconnect"), "{}", text(&again));
+}
+
+#[test]
+fn disconnect_while_xero_is_down_fails_as_unavailable_and_keeps_the_sign_in() {
+    let world = World::new();
+    world.ready();
+    world.sim.add_fault(maintenance("/connections"));
+    world.sim.add_fault(maintenance("/connect/revocation"));
+    let output = world.run(&["disconnect", "--yes"]);
+    let shown = assert_exit(&output, 5);
+    assert!(shown.contains("next: "), "{shown}");
+    assert_eq!(stdout_json(&world.run(&["status", "--json"]))["status"]["signed_in"], true);
 }

@@ -69,3 +69,17 @@ fn input_that_is_not_json_is_a_validation_error_naming_the_line() {
     assert!(shown.contains("line 2"), "{shown}");
     assert_exit(&world.run(&["push", "contacts", "/no/such/file.json"]), 2);
 }
+
+#[test]
+fn xero_offline_for_maintenance_is_unavailable_exit_5_and_the_push_again_settles_it() {
+    let world = World::new();
+    world.ready();
+    let fault = world.sim.add_fault(maintenance("/api.xro/2.0/Contacts"));
+    let file = write(&world.home, "c.json", r#"[{"code": "D1", "role": "debtor", "name": "Acme Builders"}]"#);
+    let shown = assert_exit(&world.run(&["push", "contacts", file.to_str().unwrap()]), 5);
+    assert!(shown.contains("try again later"), "{shown}");
+    world.sim.remove_fault(fault);
+    let output = world.run(&["push", "contacts", file.to_str().unwrap(), "--json"]);
+    assert_success(&output);
+    assert_eq!(stdout_json(&output)["summary"]["created"], 1);
+}

@@ -129,3 +129,18 @@ pub fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
     std::fs::write(&path, content).unwrap();
     path
 }
+
+/// Xero's 503 "offline for maintenance" on every call whose path starts with `path`.
+pub fn maintenance(path: &str) -> xero_sim::FaultSpec {
+    xero_sim::FaultSpec {
+        method: None,
+        path: path.into(),
+        kind: xero_sim::FaultKind::Maintenance503,
+        count: None,
+        rate: None,
+        seed: None,
+        delay_ms: None,
+        retry_after_secs: None,
+        problem: None,
+    }
+}
