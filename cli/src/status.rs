@@ -1,5 +1,5 @@
 //! `status`: the connection at a glance (signed in, tenant, token expiry, re-authentication needed and why, rate
-//! limits left, the last pushes made from this command line), or the library's answer as JSON.
+//! limits left, the ledger's records per kind, the last pushes made from this command line), or the library's answer as JSON.
 
 use crate::failure::Failure;
 use crate::{config_file, library, output};
@@ -17,6 +17,13 @@ pub fn run(connection: &str, config_path: &Path, json_output: bool) -> Result<()
         return Ok(());
     }
     println!("{}", facts(&status));
+    if let Some(ledger) = status["ledger"].as_object().filter(|l| !l.is_empty()) {
+        let mut table = output::table(["in Xero, by the ledger", "records"]);
+        for (kind, n) in ledger {
+            table.add_row([kind.replace('_', " "), output::cell(n)]);
+        }
+        println!("{table}");
+    }
     if let Some(pushes) = last_pushes.as_object().filter(|p| !p.is_empty()) {
         let mut table = output::table(["last push", "at", "records", "created", "updated", "unchanged", "failed"]);
         for (kind, push) in pushes {

@@ -14,11 +14,13 @@ fn status_shows_sign_in_tenant_and_the_last_push_and_never_a_secret() {
     assert!(shown.contains("| signed in ") && shown.contains("| yes"), "{shown}");
     assert!(shown.contains("Huge ERP Test Ltd"), "{shown}");
     assert!(shown.contains("| contacts "), "the last push is listed:\n{shown}");
+    assert!(shown.contains("| contact                | 1 "), "the ledger's count per kind:\n{shown}");
     assert!(!shown.contains(SECRET), "{shown}");
     let json_output = world.run(&["status", "--json"]);
     let answer = stdout_json(&json_output);
     assert_eq!(answer["status"]["signed_in"], true);
     assert_eq!(answer["last_pushes"]["contacts"]["summary"]["created"], 1);
+    assert_eq!(answer["status"]["ledger"], serde_json::json!({"contact": 1}));
     assert!(!text(&json_output).contains(SECRET));
 }
 
