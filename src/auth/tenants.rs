@@ -330,6 +330,18 @@ pub struct Status {
     pub state_dir: String,
     /// The last rate-limit figures seen by the transport, when it reports them.
     pub rate_limits: Option<serde_json::Value>,
+    /// The records of each kind the push ledger knows in the chosen organisation (`contact`, `item`,
+    /// `sales_invoice`, ...): pushed by any process sharing `state_dir`. Empty without a tenant.
+    pub ledger: std::collections::BTreeMap<String, u64>,
+}
+
+/// The push ledger's counts for the chosen organisation (the ledger is always SQLite in `state_dir`).
+fn ledger_counts(config: &Config, tenant: Option<&TenantRecord>) -> Result<std::collections::BTreeMap<String, u64>> {
+    let Some(tenant) = tenant else { return Ok(Default::default()) };
+    let scope =
+        crate::store::ledger::Scope { connection: config.connection.clone(), tenant_id: tenant.tenant_id.clone() };
+    let store = crate::store::open(&config.state_dir)?;
+    crate::store::ledger::counts(&store, &scope)
 }
 
 /// A failed refresh as `status` shows it.
@@ -383,6 +395,7 @@ pub fn status(config: &Config) -> Result<Status> {
             .as_ref()
             .and_then(|t| crate::transport::limits_seen(config, &t.tenant_id))
             .and_then(|seen| serde_json::to_value(seen).ok()),
+        ledger: ledger_counts(config, record.tenant.as_ref())?,
     })
 }
 

@@ -192,6 +192,25 @@ pub fn set_status(store: &Store, scope: &Scope, kind: &str, key: &str, xero_stat
     })
 }
 
+/// How many records of each kind the ledger knows in Xero for `scope` (those with a Xero id), by kind.
+pub fn counts(store: &Store, scope: &Scope) -> Result<std::collections::BTreeMap<String, u64>> {
+    store.read(|db| {
+        let mut stmt = db
+            .prepare_cached(
+                "SELECT kind, COUNT(*) FROM push_ledger
+                 WHERE connection = ?1 AND tenant_id = ?2 AND xero_id IS NOT NULL GROUP BY kind",
+            )
+            .map_err(|e| store_error("ledger counts", e))?;
+        let rows = stmt
+            .query_map(params![scope.connection, scope.tenant_id], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+            })
+            .map_err(|e| store_error("ledger counts", e))?;
+        rows.map(|row| row.map(|(kind, n)| (kind, n.max(0) as u64)).map_err(|e| store_error("ledger counts", e)))
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,5 +262,9 @@ mod tests {
         // Another tenant sees nothing.
         let other = Scope { connection: "xero-a".into(), tenant_id: "t2".into() };
         assert!(load(&store, &other, "contact", &["C1"]).unwrap().is_empty());
+        mark_pending(&store, &scope, "item", &[("I1", "h3")]).unwrap();
+        let counted = counts(&store, &scope).unwrap();
+        assert_eq!(counted.into_iter().collect::<Vec<_>>(), vec![("contact".to_owned(), 1)], "only records in Xero");
+        assert!(counts(&store, &other).unwrap().is_empty());
     }
 }
