@@ -74,6 +74,7 @@ fn steps(sim: &xero_sim::SimHandle, state_dir: &std::path::Path, args: &DemoArgs
 /// Xero user would) and sends it back to the redirect URI; that address completes the sign-in.
 fn sign_in() -> Result<(), Failure> {
     let started = library::on(CONNECTION, "authorize_url", json!({}))?;
+    xero_link::transport::client::install_tls_provider();
     let browser = reqwest::blocking::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

@@ -32,7 +32,7 @@ fn loopback_sign_in_prints_the_url_and_finishes_when_the_browser_comes_back() {
         world.command(&["login", "--no-browser", "--timeout", "60"]).stderr(Stdio::piped()).spawn().unwrap();
     let (url, stderr) = consent_url_from(&mut child);
     // The browser follows Xero's redirect to the loopback address the program listens on.
-    let page = reqwest::blocking::get(&url).unwrap();
+    let page = crate::support::get_following_redirects(&url);
     assert!(page.status().is_success(), "{}", page.status());
     let status = child.wait().unwrap();
     let stderr = stderr.join().unwrap();

@@ -61,7 +61,7 @@ fn interactive_setup_answers_the_screen_signs_in_sets_the_tenant_and_picks_the_d
     keys(&mut session, "y");
     let (before, url) = session.exp_regex(r"http://127\.0\.0\.1:\d+/identity/connect/authorize\S+").unwrap();
     seen.push_str(&before);
-    let page = reqwest::blocking::get(&url).unwrap();
+    let page = crate::support::get_following_redirects(&url);
     assert!(page.status().is_success(), "{}", page.status());
     expect_menu(&mut session, "Set Xero Tenant", &mut seen);
     keys(&mut session, DOWN); // the second organisation

@@ -99,10 +99,21 @@ fn unique() -> u64 {
     N.fetch_add(1, Ordering::Relaxed)
 }
 
+/// A test browser that follows no redirects (reqwest is built without a crypto provider: the library's).
+pub fn browser() -> reqwest::blocking::Client {
+    xero_link::transport::client::install_tls_provider();
+    reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// What a browser shows at `url`, after the redirects it follows (as a person's browser does).
+pub fn get_following_redirects(url: &str) -> reqwest::blocking::Response {
+    xero_link::transport::client::install_tls_provider();
+    reqwest::blocking::get(url).unwrap()
+}
+
 /// What a browser does at the consent URL: the simulator consents at once and sends it back; where to.
 pub fn follow_consent(url: &str) -> String {
-    let browser = reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let answer = browser.get(url).send().expect("the simulator's authorize endpoint answers");
+    let answer = browser().get(url).send().expect("the simulator's authorize endpoint answers");
     answer.headers()["location"].to_str().unwrap().to_owned()
 }
 
