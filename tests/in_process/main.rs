@@ -7,7 +7,6 @@
 mod support;
 
 mod auth_lease;
-mod auth_matrix;
 mod auth_refresh;
 mod auth_secrets;
 mod auth_signin;
