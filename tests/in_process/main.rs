@@ -31,5 +31,6 @@ mod push_refunds;
 mod push_schemas;
 mod push_validation;
 mod sim_limits;
+mod security;
 mod sim_strict;
 mod transport_faults;

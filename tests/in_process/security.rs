@@ -1,0 +1,163 @@
+//! The protections SECURITY.md lists that no other suite pins down: the state directory and its files are the
+//! owner's only; a certificate the platform does not trust ends the connection before anything is sent; no
+//! redirect is followed, so credentials reach only the endpoint they were meant for; no endpoint is plain http to
+//! a remote host; a request over the size or depth limit is refused before it is decoded.
+
+use crate::support::auth::*;
+use crate::support::common::{call, temp_state_dir};
+use crate::support::impostor::{Answer, Impostor};
+use serde_json::{Value, json};
+use std::os::unix::fs::PermissionsExt;
+
+/// A client-credentials connection (the simulator's custom connection) against `base`, endpoints patched.
+fn custom_config(name: &str, dir: &std::path::Path, base: &str, endpoints_patch: Value) -> Value {
+    let mut endpoints = endpoints(base);
+    for (k, v) in endpoints_patch.as_object().unwrap() {
+        endpoints[k] = v.clone();
+    }
+    json!({
+        "connection": name,
+        "client_id": "sim-custom-client",
+        "client_secret": "sim-custom-secret",
+        "grant_type": "client_credentials",
+        "state_dir": dir,
+        "endpoints": endpoints,
+        "functions": ["debtors"],
+        "timeouts": {"connect_ms": 2000, "request_ms": 5000, "default_deadline_ms": 10000},
+    })
+}
+
+fn mode(path: &std::path::Path) -> u32 {
+    std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).permissions().mode() & 0o777
+}
+
+#[test]
+fn the_state_dir_and_its_files_are_the_owners_only() {
+    let sim = sim(sim_config(1.0));
+    // A state_dir that does not exist yet: the library creates it (and its parent).
+    let dir = temp_state_dir("owner-only").join("erp").join("xero");
+    configure(&custom_config("xero-owner-only", &dir, &sim.base_url(), json!({})));
+    ok(op("authenticate", json!({"connection": "xero-owner-only"})));
+    assert_eq!(mode(&dir), 0o700, "state_dir is the owner's only");
+    for file in ["xero-link.sqlite3", "xero-link.sqlite3-wal", "xero-link.sqlite3-shm"] {
+        assert_eq!(mode(&dir.join(file)) & 0o077, 0, "{file} is the owner's only");
+    }
+}
+
+#[test]
+fn a_certificate_the_platform_does_not_trust_ends_the_connection_before_anything_is_sent() {
+    let sim = sim(sim_config(1.0));
+    let impostor = Impostor::start(Answer::UntrustedTls);
+    let token = format!("https://127.0.0.1:{}/connect/token", impostor.port);
+    let dir = temp_state_dir("untrusted-tls");
+    configure(&custom_config("xero-untrusted-tls", &dir, &sim.base_url(), json!({"token": token})));
+    let err = assert_error(&op("authenticate", json!({"connection": "xero-untrusted-tls"})), "network");
+    let message = err["message"].as_str().unwrap();
+    assert!(message.contains("certificate"), "the failure names the certificate: {message}");
+    let visits = impostor.visits();
+    assert!(!visits.is_empty(), "the library did connect");
+    for visit in &visits {
+        assert!(!visit.handshake_completed, "the handshake was refused: {visit:?}");
+        assert!(visit.head.is_empty(), "no request (carrying the client secret) was sent: {visit:?}");
+    }
+    assert_eq!(status("xero-untrusted-tls")["signed_in"], false);
+}
+
+/// `endpoint` of a connection pointed at a server that redirects every request to another one: the call fails,
+/// the first server saw `credential` (the header it was meant to get), the other one saw nothing.
+fn redirect_is_not_followed(endpoint: &str, credential: &str, call_it: impl FnOnce(&str) -> Value, name: &str) {
+    let elsewhere = Impostor::start(Answer::Empty);
+    let redirector = Impostor::start(Answer::RedirectTo(format!("http://127.0.0.1:{}/stolen", elsewhere.port)));
+    let url = match endpoint {
+        "token" => format!("http://127.0.0.1:{}/connect/token", redirector.port),
+        _ => format!("http://127.0.0.1:{}/api.xro/2.0", redirector.port),
+    };
+    let answer = call_it(&url);
+    assert_eq!(answer["ok"], false, "{name}: a redirect is an error: {answer}");
+    let message = answer["error"]["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("redirect") || message.contains("302"), "{name}: {message}");
+    let redirected = redirector.visits();
+    assert!(
+        redirected.iter().any(|v| v.head.to_ascii_lowercase().contains(credential)),
+        "{name}: the endpoint got the request with its {credential}: {redirected:?}"
+    );
+    let stolen = elsewhere.visits();
+    assert!(stolen.is_empty(), "{name}: the redirect was followed: {stolen:?}");
+}
+
+#[test]
+fn redirects_are_never_followed_so_credentials_reach_only_their_endpoint() {
+    let sim = sim(sim_config(1.0));
+    let base = sim.base_url();
+
+    // The token endpoint: the client secret (HTTP Basic) stays with it.
+    let dir = temp_state_dir("redirect-token");
+    redirect_is_not_followed(
+        "token",
+        "authorization: basic",
+        |url| {
+            configure(&custom_config("xero-redirect-token", &dir, &base, json!({"token": url})));
+            op("authenticate", json!({"connection": "xero-redirect-token"}))
+        },
+        "token endpoint",
+    );
+
+    // The Accounting API: the bearer token stays with it.
+    let dir = temp_state_dir("redirect-api");
+    let config = custom_config("xero-redirect-api", &dir, &base, json!({}));
+    configure(&config);
+    ok(op("authenticate", json!({"connection": "xero-redirect-api"})));
+    redirect_is_not_followed(
+        "accounting",
+        "authorization: bearer",
+        |url| {
+            let mut moved = config.clone();
+            moved["endpoints"]["accounting"] = json!(url);
+            configure(&moved);
+            op("get_accounts", json!({"connection": "xero-redirect-api", "deadline_ms": 5000}))
+        },
+        "Accounting API",
+    );
+}
+
+#[test]
+fn no_endpoint_is_plain_http_to_a_remote_host() {
+    let dir = temp_state_dir("endpoints");
+    let base = web_config("xero-endpoints", &dir, "http://127.0.0.1:9");
+    ok(call("configure", &base.to_string()));
+    let refused = ["http://10.1.2.3/x", "http://xero.example.com/x", "ftp://127.0.0.1/x", "file:///etc/passwd"];
+    let allowed = ["https://xero.example.com/x", "http://127.0.0.1:9/x", "http://[::1]:9/x", "http://localhost:9/x"];
+    for endpoint in ["authorize", "token", "revocation", "connections", "accounting"] {
+        for url in refused {
+            let mut config = base.clone();
+            config["endpoints"][endpoint] = json!(url);
+            let err = assert_error(&call("configure", &config.to_string()), "validation");
+            assert_eq!(err["path"], format!("endpoints.{endpoint}"), "{url}: {err}");
+        }
+        for url in allowed {
+            let mut config = base.clone();
+            config["endpoints"][endpoint] = json!(url);
+            ok(call("configure", &config.to_string()));
+        }
+    }
+    for url in refused {
+        let mut config = base.clone();
+        config["redirect_uri"] = json!(url);
+        let err = assert_error(&call("configure", &config.to_string()), "validation");
+        assert_eq!(err["path"], "redirect_uri", "{url}: {err}");
+    }
+}
+
+#[test]
+fn a_request_over_the_size_or_depth_limit_is_refused_before_it_is_decoded() {
+    let limit = xero_link::json::MAX_REQUEST_BYTES;
+    let padding = "a".repeat(limit);
+    let too_big = format!(r#"{{"connection":"xero-big","pad":"{padding}"}}"#);
+    let err = assert_error(&call("status", &too_big), "bad_json");
+    assert_eq!(err["max_bytes"], limit, "{}", err["message"]);
+    assert!(err["message"].as_str().unwrap().contains("split it over several calls"));
+
+    let deep = format!(r#"{{"connection":"xero-deep","pad":{}{}}}"#, "[".repeat(129), "]".repeat(129));
+    let err = assert_error(&call("status", &deep), "bad_json");
+    assert_eq!(err["max_depth"], 128, "{}", err["message"]);
+}
