@@ -161,3 +161,72 @@ fn a_request_over_the_size_or_depth_limit_is_refused_before_it_is_decoded() {
     let err = assert_error(&call("status", &deep), "bad_json");
     assert_eq!(err["max_depth"], 128, "{}", err["message"]);
 }
+
+const KEY: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+#[test]
+fn the_encryption_key_is_never_echoed() {
+    let sim = sim(sim_config(1.0));
+    let dir = temp_state_dir("key-echo");
+    let mut config = custom_config("xero-key-echo", &dir, &sim.base_url(), json!({}));
+    config["encryption_key"] = json!(KEY);
+    let mut answers = vec![op("configure", config.clone())];
+    assert_eq!(answers[0]["result"]["config"]["encryption_key"], "<redacted>", "{}", answers[0]);
+    answers.push(op("authenticate", json!({"connection": "xero-key-echo"})));
+    answers.push(op("status", json!({"connection": "xero-key-echo"})));
+    answers.push(op("export_state", json!({"connection": "xero-key-echo"})));
+    // A wrong key is refused without quoting either.
+    let mut wrong = config.clone();
+    wrong["encryption_key"] = json!(KEY.replace('0', "a"));
+    answers.push(op("configure", wrong));
+    answers.push(op("status", json!({"connection": "xero-key-echo"})));
+    answers.push(op("connections", json!({"connection": "xero-key-echo"})));
+    let parsed = xero_link::config::Config::from_value(config).unwrap();
+    let debug = format!("{parsed:?}");
+    for text in answers.iter().map(|a| a.to_string()).chain([debug]) {
+        assert!(!text.to_ascii_lowercase().contains(KEY), "the key: {text}");
+        assert!(!text.to_ascii_lowercase().contains(&KEY.replace('0', "a")), "the wrong key: {text}");
+    }
+}
+
+/// Without `encryption_key`, `export_state` hands out the live tokens in clear (the host asked for them to keep
+/// them in its own database) and nothing else secret: not the client secret, not a waiting sign-in's verifier.
+/// With a key, the same export holds no token in clear.
+#[test]
+fn an_export_without_a_key_holds_the_tokens_in_clear_and_no_other_secret() {
+    let sim = sim(sim_config(1.0));
+    let (dir, config) = ready_connection("xero-export-clear", &sim.base_url());
+    ok(op("authorize_url", json!({"connection": "xero-export-clear"}))); // a sign-in left waiting
+    let record = stored_record(&dir, "xero-export-clear");
+    let verifier = record["pending"][0]["verifier"].as_str().unwrap().strip_prefix("plain:").unwrap().to_owned();
+    let exported = ok(op("export_state", json!({"connection": "xero-export-clear"})));
+
+    let mut members: Vec<&str> = exported.as_object().unwrap().keys().map(String::as_str).collect();
+    members.sort();
+    assert_eq!(
+        members,
+        ["connection", "exported_at", "format", "generation", "grant", "reauth", "tenant", "tokens_encrypted"],
+        "{exported}"
+    );
+    assert_eq!(exported["tokens_encrypted"], false);
+    for field in ["access_token", "refresh_token"] {
+        assert_eq!(exported["grant"][field], record["grant"][field], "{field}: the stored (plain) token itself");
+        assert!(exported["grant"][field].as_str().unwrap().starts_with("plain:"));
+    }
+    let text = exported.to_string();
+    assert!(!text.contains(WEB_SECRET), "no client secret");
+    assert!(!text.contains(&verifier), "no PKCE verifier");
+    assert!(!text.contains("pending"), "no waiting sign-in");
+
+    let mut keyed = config.clone();
+    keyed["encryption_key"] = json!(KEY);
+    configure(&keyed);
+    ok(op("import_state", json!({"connection": "xero-export-clear", "state": exported, "force": true})));
+    let sealed = ok(op("export_state", json!({"connection": "xero-export-clear"})));
+    assert_eq!(sealed["tokens_encrypted"], true);
+    for field in ["access_token", "refresh_token"] {
+        let clear = record["grant"][field].as_str().unwrap().strip_prefix("plain:").unwrap();
+        assert!(!sealed.to_string().contains(clear), "{field} is not in a keyed export in clear");
+        assert!(sealed["grant"][field].as_str().unwrap().starts_with("aes256gcm:"));
+    }
+}
