@@ -230,3 +230,33 @@ fn an_export_without_a_key_holds_the_tokens_in_clear_and_no_other_secret() {
         assert!(sealed["grant"][field].as_str().unwrap().starts_with("aes256gcm:"));
     }
 }
+
+/// A consent answer is good for 10 minutes (the sign-in it belongs to is then forgotten), and while it waits
+/// its PKCE verifier is sealed like the tokens when the connection has a key.
+#[test]
+fn a_waiting_sign_in_expires_after_ten_minutes_and_its_verifier_is_sealed() {
+    let sim = sim(sim_config(1.0));
+    let dir = temp_state_dir("pending-expiry");
+    let mut config = web_config("xero-pending-expiry", &dir, &sim.base_url());
+    config["encryption_key"] = json!(KEY);
+    configure(&config);
+    let started = ok(op("authorize_url", json!({"connection": "xero-pending-expiry"})));
+    let callback = consent(started["url"].as_str().unwrap());
+    let mut record = stored_record(&dir, "xero-pending-expiry");
+    let verifier = record["pending"][0]["verifier"].as_str().unwrap();
+    assert!(verifier.starts_with("aes256gcm:"), "the waiting verifier is sealed: {verifier}");
+
+    // As if started 10 minutes and a second ago.
+    let pending = &mut record["pending"][0];
+    let eleven_minutes_ms = 601_000;
+    pending["created_at_ms"] = json!(pending["created_at_ms"].as_i64().unwrap() - eleven_minutes_ms);
+    pending["expires_at_ms"] = json!(pending["expires_at_ms"].as_i64().unwrap() - eleven_minutes_ms);
+    store_record(&dir, "xero-pending-expiry", &record);
+    let err = assert_error(
+        &op("authenticate", json!({"connection": "xero-pending-expiry", "callback_url": callback.as_str()})),
+        "auth_failed",
+    );
+    assert_eq!(err["path"], "state", "{err}");
+    assert_eq!(sim.counters().token_grants.get("authorization_code"), None, "the code was not exchanged");
+    assert_eq!(status("xero-pending-expiry")["signed_in"], false);
+}
