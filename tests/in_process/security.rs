@@ -260,3 +260,64 @@ fn a_waiting_sign_in_expires_after_ten_minutes_and_its_verifier_is_sealed() {
     assert_eq!(sim.counters().token_grants.get("authorization_code"), None, "the code was not exchanged");
     assert_eq!(status("xero-pending-expiry")["signed_in"], false);
 }
+
+/// At most 20 sign-ins wait at once per connection: a 21st forgets the oldest, whose answer is then refused.
+#[test]
+fn at_most_twenty_sign_ins_wait_and_the_oldest_goes_first() {
+    let sim = sim(sim_config(1.0));
+    let dir = temp_state_dir("pending-many");
+    configure(&web_config("xero-pending-many", &dir, &sim.base_url()));
+    let urls: Vec<String> = (0..21)
+        .map(|_| ok(op("authorize_url", json!({"connection": "xero-pending-many"})))["url"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(status("xero-pending-many")["pending_sign_ins"], 20);
+    let oldest = consent(&urls[0]);
+    let err = assert_error(
+        &op("authenticate", json!({"connection": "xero-pending-many", "callback_url": oldest.as_str()})),
+        "auth_failed",
+    );
+    assert_eq!(err["path"], "state", "{err}");
+    let second = consent(&urls[1]);
+    ok(op("authenticate", json!({"connection": "xero-pending-many", "callback_url": second.as_str()})));
+}
+
+/// The loopback listener reads at most 16 KiB of a request head (431 beyond), and goes on waiting.
+#[test]
+fn the_loopback_listener_refuses_a_request_head_over_16_kib() {
+    use std::io::{Read, Write};
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let redirect = format!("http://127.0.0.1:{port}/callback");
+    let sim = sim(sim_config(1.0));
+    let dir = temp_state_dir("loopback-head");
+    let mut config = web_config("xero-loopback-head", &dir, &sim.base_url());
+    config["redirect_uri"] = json!(redirect);
+    configure(&config);
+    let waiting = std::thread::spawn(|| {
+        op(
+            "authenticate",
+            json!({"connection": "xero-loopback-head", "loopback": {"timeout_ms": 2500, "open_command": ["true"]}}),
+        )
+    });
+    let send = |head: String| -> String {
+        let started = std::time::Instant::now();
+        let mut stream = loop {
+            match std::net::TcpStream::connect(("127.0.0.1", port)) {
+                Ok(s) => break s,
+                Err(e) => {
+                    assert!(started.elapsed().as_secs() < 2, "the listener never came up: {e}");
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+            }
+        };
+        let _ = stream.write_all(head.as_bytes());
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    };
+    let big = format!("GET /callback?state=x&code=y HTTP/1.1\r\nx-padding: {}\r\n\r\n", "a".repeat(17 * 1024));
+    let answer = send(big);
+    assert!(answer.starts_with("HTTP/1.1 431"), "{answer}");
+    let answer = send("GET /favicon.ico HTTP/1.1\r\n\r\n".to_owned());
+    assert!(answer.starts_with("HTTP/1.1 404"), "still listening: {answer}");
+    assert_error(&waiting.join().unwrap(), "timeout");
+}
