@@ -30,7 +30,7 @@ mod push_lookups;
 mod push_refunds;
 mod push_schemas;
 mod push_validation;
-mod sim_limits;
 mod security;
+mod sim_limits;
 mod sim_strict;
 mod transport_faults;

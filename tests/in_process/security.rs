@@ -268,7 +268,9 @@ fn at_most_twenty_sign_ins_wait_and_the_oldest_goes_first() {
     let dir = temp_state_dir("pending-many");
     configure(&web_config("xero-pending-many", &dir, &sim.base_url()));
     let urls: Vec<String> = (0..21)
-        .map(|_| ok(op("authorize_url", json!({"connection": "xero-pending-many"})))["url"].as_str().unwrap().to_owned())
+        .map(|_| {
+            ok(op("authorize_url", json!({"connection": "xero-pending-many"})))["url"].as_str().unwrap().to_owned()
+        })
         .collect();
     assert_eq!(status("xero-pending-many")["pending_sign_ins"], 20);
     let oldest = consent(&urls[0]);
@@ -320,4 +322,65 @@ fn the_loopback_listener_refuses_a_request_head_over_16_kib() {
     let answer = send("GET /favicon.ico HTTP/1.1\r\n\r\n".to_owned());
     assert!(answer.starts_with("HTTP/1.1 404"), "still listening: {answer}");
     assert_error(&waiting.join().unwrap(), "timeout");
+}
+
+/// The loopback sign-in, where the code reaches the library's own listener and the browser is shown the
+/// library's pages: no code, verifier, token or client secret in a log record, a page or the answer, a forged
+/// answer included.
+#[test]
+fn the_loopback_sign_in_shows_and_logs_no_secret() {
+    let _logs = capture_logs();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let redirect = format!("http://127.0.0.1:{port}/callback");
+    let mut config = sim_config(1.0);
+    config.apps[0].redirect_uris.push(redirect.clone());
+    let sim = sim(config);
+    let dir = temp_state_dir("loopback-secrets");
+    let mut config = web_config("xero-loopback-secrets", &dir, &sim.base_url());
+    config["redirect_uri"] = json!(redirect);
+    configure(&config);
+    let since = logs().len();
+    let waiting = std::thread::spawn(|| {
+        op(
+            "authenticate",
+            json!({"connection": "xero-loopback-secrets", "loopback": {"timeout_ms": 20000, "open_command": ["true"]}}),
+        )
+    });
+    let ours = format!("127.0.0.1%3A{port}%2F");
+    let url = loop {
+        let found = logs().iter().skip(since).find_map(|l| {
+            let url = &l[l.find("open this URL in a browser").and(l.find("http://"))?..];
+            url.contains(&ours).then(|| url.to_owned())
+        });
+        if let Some(url) = found {
+            break url;
+        }
+        assert!(!waiting.is_finished(), "authenticate ended before logging the consent URL");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let verifier = stored_record(&dir, "xero-loopback-secrets")["pending"][0]["verifier"]
+        .as_str()
+        .unwrap()
+        .strip_prefix("plain:")
+        .unwrap()
+        .to_owned();
+    let back = consent(&url);
+    let code = query(&back, "code").unwrap();
+    let forged = browser().get(format!("{redirect}?code={code}&state=forged")).send().unwrap();
+    assert_eq!(forged.status().as_u16(), 400);
+    let mut texts = vec![forged.text().unwrap()];
+    let page = browser().get(back.as_str()).send().unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    texts.push(page.text().unwrap());
+    texts.push(ok(waiting.join().unwrap()).to_string());
+    let record = stored_record(&dir, "xero-loopback-secrets");
+    let plain = |field: &str| record["grant"][field].as_str().unwrap().strip_prefix("plain:").unwrap().to_owned();
+    let secrets = [WEB_SECRET.to_owned(), code, verifier, plain("access_token"), plain("refresh_token")];
+    texts.extend(logs());
+    for secret in &secrets {
+        assert!(secret.len() >= 8);
+        for text in &texts {
+            assert!(!text.contains(secret.as_str()), "a secret in a log record, a page or the answer: {text}");
+        }
+    }
 }

@@ -87,13 +87,15 @@ fn serve(mut stream: TcpStream, answer: &Answer) -> Visit {
             let key = rustls::pki_types::PrivateKeyDer::Pkcs8(rustls::pki_types::PrivatePkcs8KeyDer::from(
                 include_bytes!("tls/untrusted-key.pk8.der").to_vec(),
             ));
-            let config = rustls::ServerConfig::builder().with_no_client_auth().with_single_cert(vec![cert], key).unwrap();
+            let config =
+                rustls::ServerConfig::builder().with_no_client_auth().with_single_cert(vec![cert], key).unwrap();
             let conn = rustls::ServerConnection::new(Arc::new(config)).unwrap();
             let mut tls = rustls::StreamOwned::new(conn, stream);
             let head = read_head(&mut tls);
             let handshake_completed = !tls.conn.is_handshaking();
             if !head.is_empty() {
-                let _ = tls.write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+                let _ = tls
+                    .write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
             }
             Visit { handshake_completed, head }
         }
