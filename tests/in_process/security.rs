@@ -384,3 +384,38 @@ fn the_loopback_sign_in_shows_and_logs_no_secret() {
         }
     }
 }
+
+/// An Accounting answer nested far deeper than any of Xero's, in a member the reader skips, is read without a
+/// stack overflow in the host's process (the reader skips it without recursing into it; a reader that did would
+/// meet serde_json's recursion limit, an error).
+#[test]
+fn an_answer_nested_200_000_deep_is_read_without_a_crash() {
+    let sim = sim(sim_config(1.0));
+    let dir = temp_state_dir("deep-answer");
+    let config = custom_config("xero-deep-answer", &dir, &sim.base_url(), json!({}));
+    configure(&config);
+    ok(op("authenticate", json!({"connection": "xero-deep-answer"})));
+    let depth = 200_000;
+    let deep = format!(r#"{{"Accounts":[],"Unknown":{}{}}}"#, "[".repeat(depth), "]".repeat(depth));
+    let impostor = Impostor::start(Answer::Json(deep));
+    let mut moved = config.clone();
+    moved["endpoints"]["accounting"] = json!(format!("http://127.0.0.1:{}/api.xro/2.0", impostor.port));
+    configure(&moved);
+    let accounts = ok(op("get_accounts", json!({"connection": "xero-deep-answer", "deadline_ms": 5000})));
+    assert_eq!(accounts["accounts"], json!([]));
+    assert_eq!(impostor.visits().len(), 1, "the answer came from the impostor");
+}
+
+/// A database file that already exists with a looser mode (an empty one, as a copy or a restore might leave) is
+/// made the owner's only when the library opens it.
+#[test]
+fn an_existing_database_file_is_made_the_owners_only() {
+    let sim = sim(sim_config(1.0));
+    let dir = temp_state_dir("loose-db");
+    let db = dir.join("xero-link.sqlite3");
+    std::fs::write(&db, b"").unwrap();
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    configure(&custom_config("xero-loose-db", &dir, &sim.base_url(), json!({})));
+    ok(op("authenticate", json!({"connection": "xero-loose-db"})));
+    assert_eq!(mode(&db) & 0o077, 0, "the database is the owner's only now");
+}

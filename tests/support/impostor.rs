@@ -18,6 +18,8 @@ pub enum Answer {
     RedirectTo(String),
     /// Plain http: `200` with `{}`.
     Empty,
+    /// Plain http: `200` with this JSON body.
+    Json(String),
 }
 
 /// One connection made to an impostor.
@@ -107,11 +109,15 @@ fn serve(mut stream: TcpStream, answer: &Answer) -> Visit {
             );
             Visit { handshake_completed: false, head }
         }
-        Answer::Empty => {
+        Answer::Empty => serve(stream, &Answer::Json("{}".to_owned())),
+        Answer::Json(body) => {
             let head = read_head(&mut stream);
-            let _ = stream.write_all(
-                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}",
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
             );
+            let _ = stream.write_all(body.as_bytes());
             Visit { handshake_completed: false, head }
         }
     }
