@@ -7,7 +7,6 @@
 mod support;
 
 mod auth_lease;
-mod auth_matrix;
 mod auth_refresh;
 mod auth_secrets;
 mod auth_signin;
@@ -31,6 +30,7 @@ mod push_lookups;
 mod push_refunds;
 mod push_schemas;
 mod push_validation;
+mod security;
 mod sim_limits;
 mod sim_strict;
 mod transport_faults;

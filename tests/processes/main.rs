@@ -7,6 +7,7 @@
 mod support;
 
 mod auth_browser;
+mod auth_matrix;
 mod auth_processes;
 mod c_program;
 mod e2e_fork;

@@ -9,6 +9,7 @@ pub mod common;
 pub mod contract;
 pub mod e2e;
 pub mod host_store;
+pub mod impostor;
 pub mod process;
 pub mod push;
 pub mod transport;
