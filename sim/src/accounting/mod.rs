@@ -3,10 +3,11 @@
 //! Pure and synchronous: the server authenticates, checks the tenant, applies limits, idempotency and faults,
 //! then calls [`handle`] with the organisation locked.
 //!
-//! Layout: `organisation` (one tenant: its seed, patches and lookups), `model` (what is stored), `seed` (the demo company), `settings` (Organisation, Accounts, TaxRates,
-//! TrackingCategories, Currencies), `contacts`, `items`, `docs` (invoices and credit notes, which share their
-//! rules), `payments` (payments and credit-note allocations), `query` (where/order/paging), `money`, `dates`,
-//! `batch` (request elements, response envelopes, summarizeErrors), `json`, `errors`.
+//! Layout: `organisation` (one tenant: its seed, patches and lookups), `model` (what is stored), `seed` (the demo
+//! company), `settings` (Organisation, Accounts, TaxRates, TrackingCategories, Currencies), `contacts`, `items`,
+//! `docs` (invoices and credit notes, which share their rules), `payments` (payments and credit-note allocations),
+//! `query` (where/order/paging), `money`, `dates`, `batch` (request elements, response envelopes, summarizeErrors),
+//! `json`, `errors`.
 
 mod batch;
 mod contacts;
