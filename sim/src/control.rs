@@ -142,7 +142,19 @@ fn ok(v: Value) -> Answer {
 fn route(sim: &Sim, method: &str, path: &str, body: &[u8]) -> Answer {
     let rest = path.trim_start_matches("/_sim").trim_end_matches('/');
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
-    match (method, segs.as_slice()) {
+    match segs.first() {
+        Some(&("faults" | "limits")) => behaviour_route(sim, method, path, &segs, body),
+        _ => state_route(sim, method, path, &segs, body),
+    }
+}
+
+fn no_route(method: &str, path: &str) -> Answer {
+    Err((404, json!({ "error": format!("no control route {method} {path}") })))
+}
+
+/// What the simulator holds: info, organisations, counters, connections, tokens, the clock.
+fn state_route(sim: &Sim, method: &str, path: &str, segs: &[&str], body: &[u8]) -> Answer {
+    match (method, segs) {
         ("GET", [] | ["info"]) => ok(sim.info()),
         ("GET", ["openid-configuration"]) => ok(openid_configuration(&sim.base_url)),
         ("GET", ["orgs"]) => ok(sim.org_list()),
@@ -163,6 +175,28 @@ fn route(sim: &Sim, method: &str, path: &str, body: &[u8]) -> Answer {
             sim.stats.reset();
             ok(json!({ "reset": true }))
         }
+        ("POST", ["tokens", "expire"]) => ok(json!({ "expired": sim.expire_access_tokens() })),
+        ("GET", ["connections"]) => ok(serde_json::to_value(sim.connections()).unwrap_or_default()),
+        ("POST", ["connections", "revoke"]) => {
+            let b: RevokeBody = parse(body)?;
+            ok(json!({ "revoked": sim.revoke_connection(&b.tenant_id, b.client_id.as_deref()) }))
+        }
+        ("GET", ["clock"]) => ok(json!({ "now_ms": sim.clock.now_ms(), "time_scale": sim.clock.scale() })),
+        ("POST", ["clock", "advance"]) => {
+            let b: AdvanceBody = parse(body)?;
+            if !(b.seconds.is_finite() && b.seconds >= 0.0) {
+                return Err(bad("seconds must be >= 0"));
+            }
+            sim.advance_clock(b.seconds);
+            ok(json!({ "now_ms": sim.clock.now_ms() }))
+        }
+        _ => no_route(method, path),
+    }
+}
+
+/// How the simulator misbehaves: injected faults and rate limits.
+fn behaviour_route(sim: &Sim, method: &str, path: &str, segs: &[&str], body: &[u8]) -> Answer {
+    match (method, segs) {
         ("GET", ["faults"]) => ok(serde_json::to_value(sim.fault_rules()).unwrap_or_default()),
         ("POST", ["faults"]) => {
             let spec: FaultSpec = parse(body)?;
@@ -191,21 +225,6 @@ fn route(sim: &Sim, method: &str, path: &str, body: &[u8]) -> Answer {
             sim.set_remaining(&p);
             ok(json!({ "tenants": sim.limit_states() }))
         }
-        ("POST", ["tokens", "expire"]) => ok(json!({ "expired": sim.expire_access_tokens() })),
-        ("GET", ["connections"]) => ok(serde_json::to_value(sim.connections()).unwrap_or_default()),
-        ("POST", ["connections", "revoke"]) => {
-            let b: RevokeBody = parse(body)?;
-            ok(json!({ "revoked": sim.revoke_connection(&b.tenant_id, b.client_id.as_deref()) }))
-        }
-        ("GET", ["clock"]) => ok(json!({ "now_ms": sim.clock.now_ms(), "time_scale": sim.clock.scale() })),
-        ("POST", ["clock", "advance"]) => {
-            let b: AdvanceBody = parse(body)?;
-            if !(b.seconds.is_finite() && b.seconds >= 0.0) {
-                return Err(bad("seconds must be >= 0"));
-            }
-            sim.advance_clock(b.seconds);
-            ok(json!({ "now_ms": sim.clock.now_ms() }))
-        }
-        _ => Err((404, json!({ "error": format!("no control route {method} {path}") }))),
+        _ => no_route(method, path),
     }
 }

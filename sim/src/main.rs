@@ -75,28 +75,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut cfg = match &args.seed {
-        Some(path) => match SimConfig::from_json_file(std::path::Path::new(path)) {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("xero-sim: seed: {e}");
-                return ExitCode::from(2);
-            }
-        },
-        None => SimConfig::default(),
+    let cfg = match config(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("xero-sim: seed: {e}");
+            return ExitCode::from(2);
+        }
     };
-    if let Some(l) = args.listen {
-        cfg.listen = l;
-    }
-    if let Some(s) = args.time_scale {
-        cfg.time_scale = s;
-    }
-    if args.no_limits {
-        cfg.limits.enabled = false;
-    }
-    if let Some(c) = args.consent {
-        cfg.consent = c;
-    }
     // Signal handlers go in before the JSON line is printed, so a SIGTERM right after it is handled.
     use tokio::signal::unix::{SignalKind, signal};
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
@@ -110,7 +95,7 @@ fn main() -> ExitCode {
         let _guard = rt.enter();
         (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
     };
-    let (Ok(mut term), Ok(mut int)) = signals else {
+    let (Ok(term), Ok(int)) = signals else {
         eprintln!("xero-sim: cannot install signal handlers");
         return ExitCode::from(1);
     };
@@ -127,8 +112,41 @@ fn main() -> ExitCode {
         let _ = out.flush();
     }
 
+    wait_for_exit(rt, term, int, args.exit_on_stdin_close);
+    sim.stop();
+    ExitCode::SUCCESS
+}
+
+/// The configuration: the seed file's (or the default), with the command line's overrides.
+fn config(args: &Args) -> Result<SimConfig, String> {
+    let mut cfg = match &args.seed {
+        Some(path) => SimConfig::from_json_file(std::path::Path::new(path)).map_err(|e| e.to_string())?,
+        None => SimConfig::default(),
+    };
+    if let Some(l) = &args.listen {
+        cfg.listen = l.clone();
+    }
+    if let Some(s) = args.time_scale {
+        cfg.time_scale = s;
+    }
+    if args.no_limits {
+        cfg.limits.enabled = false;
+    }
+    if let Some(c) = args.consent {
+        cfg.consent = c;
+    }
+    Ok(cfg)
+}
+
+/// Blocks until SIGTERM, SIGINT or (with `--exit-on-stdin-close`) the end of stdin.
+fn wait_for_exit(
+    rt: tokio::runtime::Runtime,
+    mut term: tokio::signal::unix::Signal,
+    mut int: tokio::signal::unix::Signal,
+    exit_on_stdin_close: bool,
+) {
     let (tx, rx) = mpsc::channel::<&'static str>();
-    if args.exit_on_stdin_close {
+    if exit_on_stdin_close {
         let tx = tx.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 1024];
@@ -147,6 +165,4 @@ fn main() -> ExitCode {
         let _ = tx.send("signal");
     });
     let _ = rx.recv();
-    sim.stop();
-    ExitCode::SUCCESS
 }

@@ -24,30 +24,31 @@ enum Mode {
 /// found). Xero's answer above it is not documented: a 400 `ValidationException` with the simulator's wording.
 pub const MAX_ITEMS_PER_REQUEST: usize = 500;
 
+const ITEMS: ListSpec<'static> = ListSpec {
+    fields: &[
+        "ItemID",
+        "Code",
+        "Name",
+        "Description",
+        "PurchaseDescription",
+        "IsSold",
+        "IsPurchased",
+        "IsTrackedAsInventory",
+        "UpdatedDateUTC",
+        "SalesDetails",
+        "PurchaseDetails",
+        "InventoryAssetAccountCode",
+    ],
+    lists: &[],
+    paged: false,
+    modified_since: true,
+};
+
 pub fn handle(org: &mut Organisation, ctx: &Ctx, method: &str, rest: &[&str], body: Option<&[u8]>) -> ApiResponse {
     match (method, rest) {
         ("GET", []) => {
             let records = org.items.iter().map(|i| render(ctx, i)).collect();
-            let spec = ListSpec {
-                fields: &[
-                    "ItemID",
-                    "Code",
-                    "Name",
-                    "Description",
-                    "PurchaseDescription",
-                    "IsSold",
-                    "IsPurchased",
-                    "IsTrackedAsInventory",
-                    "UpdatedDateUTC",
-                    "SalesDetails",
-                    "PurchaseDetails",
-                    "InventoryAssetAccountCode",
-                ],
-                lists: &[],
-                paged: false,
-                modified_since: true,
-            };
-            match query::apply(ctx, &spec, records) {
+            match query::apply(ctx, &ITEMS, records) {
                 Ok((items, _)) => envelope(ctx, "Items", items, None),
                 Err(e) => e,
             }
@@ -223,34 +224,10 @@ fn process(org: &mut Organisation, ctx: &Ctx, elem: &Value, mode: Mode, path_id:
         other => other,
     };
     let code = str_of(obj, "Code").map(|s| s.trim().to_string());
-    let idx = if let Some(pid) = path_id.or(id) {
-        match org.items.iter().position(|i| i.id == pid) {
-            Some(i) => Some(i),
-            None => {
-                return Err(vec!["The item with the specified ItemID could not be found.".into()]);
-            }
-        }
-    } else if mode == Mode::Upsert {
-        code.as_ref().and_then(|c| org.items.iter().position(|i| i.code.eq_ignore_ascii_case(c)))
-    } else {
-        None
-    };
+    let idx = matched_item(org, mode, path_id.or(id), code.as_deref())?;
     let old = idx.map(|i| org.items[i].clone());
     let self_id = old.as_ref().map(|i| i.id);
-    let code = match (code, &old) {
-        (Some(c), _) => c,
-        (None, Some(o)) => o.code.clone(),
-        (None, None) => {
-            errs.push("Item Code must be specified.".into());
-            String::new()
-        }
-    };
-    if code.chars().count() > 30 {
-        errs.push("Item Code must not be more than 30 characters long.".into());
-    }
-    if !code.is_empty() && org.items.iter().any(|i| Some(i.id) != self_id && i.code.eq_ignore_ascii_case(&code)) {
-        errs.push(format!("Price List Item with Code '{code}' already exists"));
-    }
+    let code = item_code(org, code, old.as_ref(), self_id, &mut errs);
     let pick = |field: &str, old: Option<&Option<String>>| -> Option<String> {
         if json::has(obj, field) { str_of(obj, field) } else { old.cloned().flatten() }
     };
@@ -265,15 +242,7 @@ fn process(org: &mut Organisation, ctx: &Ctx, elem: &Value, mode: Mode, path_id:
     let sales = details(org, ctx, obj, "SalesDetails", &old.as_ref().and_then(|o| o.sales.clone()), &mut errs);
     let purchase = details(org, ctx, obj, "PurchaseDetails", &old.as_ref().and_then(|o| o.purchase.clone()), &mut errs);
     let inventory = pick("InventoryAssetAccountCode", old.as_ref().map(|o| &o.inventory_asset_account_code));
-    if let Some(code) = &inventory {
-        match org.account_by_code(code) {
-            Some(a) if a.active() && a.typ == "INVENTORY" => {}
-            _ => errs.push(format!("InventoryAssetAccountCode '{code}' must be an active account of type INVENTORY.")),
-        }
-        if purchase.as_ref().and_then(|p| p.cogs_account_code.as_ref()).is_none() {
-            errs.push("A COGSAccountCode in PurchaseDetails is required for a tracked inventory item.".into());
-        }
-    }
+    check_inventory(org, inventory.as_deref(), purchase.as_ref(), &mut errs);
     if !errs.is_empty() {
         return Err(errs);
     }
@@ -296,4 +265,61 @@ fn process(org: &mut Organisation, ctx: &Ctx, elem: &Value, mode: Mode, path_id:
         None => org.items.push(item),
     }
     Ok(id)
+}
+
+/// The stored item a request element means (its index): by ItemID (in the path or the body), else on POST by Code.
+fn matched_item(
+    org: &Organisation,
+    mode: Mode,
+    id: Option<Uuid>,
+    code: Option<&str>,
+) -> Result<Option<usize>, Vec<String>> {
+    if let Some(pid) = id {
+        return match org.items.iter().position(|i| i.id == pid) {
+            Some(i) => Ok(Some(i)),
+            None => Err(vec!["The item with the specified ItemID could not be found.".into()]),
+        };
+    }
+    if mode != Mode::Upsert {
+        return Ok(None);
+    }
+    Ok(code.and_then(|c| org.items.iter().position(|i| i.code.eq_ignore_ascii_case(c))))
+}
+
+/// The Code to store (the one sent, else the stored one): required, at most 30 characters, unique.
+fn item_code(
+    org: &Organisation,
+    code: Option<String>,
+    old: Option<&Item>,
+    self_id: Option<Uuid>,
+    errs: &mut Vec<String>,
+) -> String {
+    let code = match (code, old) {
+        (Some(c), _) => c,
+        (None, Some(o)) => o.code.clone(),
+        (None, None) => {
+            errs.push("Item Code must be specified.".into());
+            String::new()
+        }
+    };
+    if code.chars().count() > 30 {
+        errs.push("Item Code must not be more than 30 characters long.".into());
+    }
+    if !code.is_empty() && org.items.iter().any(|i| Some(i.id) != self_id && i.code.eq_ignore_ascii_case(&code)) {
+        errs.push(format!("Price List Item with Code '{code}' already exists"));
+    }
+    code
+}
+
+/// A tracked item's InventoryAssetAccountCode: an active INVENTORY account, with a COGSAccountCode to go with it.
+fn check_inventory(org: &Organisation, inventory: Option<&str>, purchase: Option<&Details>, errs: &mut Vec<String>) {
+    if let Some(code) = inventory {
+        match org.account_by_code(code) {
+            Some(a) if a.active() && a.typ == "INVENTORY" => {}
+            _ => errs.push(format!("InventoryAssetAccountCode '{code}' must be an active account of type INVENTORY.")),
+        }
+        if purchase.and_then(|p| p.cogs_account_code.as_ref()).is_none() {
+            errs.push("A COGSAccountCode in PurchaseDetails is required for a tracked inventory item.".into());
+        }
+    }
 }

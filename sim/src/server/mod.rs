@@ -1,5 +1,8 @@
 //! The HTTP server: one port, Xero's own paths, plus the control endpoint under `/_sim/`.
 
+mod api;
+mod identity_routes;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,6 +27,10 @@ use crate::idempotency::{self, Lookup, Stored};
 use crate::identity::{AuthError, Identity, Page, get};
 use crate::limits::{Limits, Remaining};
 use crate::stats::{Stats, normalise};
+
+use api::api;
+use identity_routes::identity_route;
+pub(crate) use identity_routes::openid_configuration;
 
 pub(crate) type Resp = Response<Full<Bytes>>;
 
@@ -206,6 +213,13 @@ fn not_found() -> Resp {
     json_resp(404, &problem(404, "Not Found", "The resource you have specified cannot be found"))
 }
 
+fn auth_error(e: AuthError) -> Resp {
+    match e {
+        AuthError::Unknown => unauthorized("AuthenticationUnsuccessful"),
+        AuthError::Expired(at) => unauthorized(&format!("TokenExpired: token expired at {}", rfc3339(at))),
+    }
+}
+
 // ----- faults -----
 
 enum Pre {
@@ -313,267 +327,4 @@ fn auth_param<'a>(headers: &'a HeaderMap, scheme: &str) -> Option<&'a str> {
     let v = headers.get(hyper::header::AUTHORIZATION)?.to_str().ok()?;
     let (s, rest) = v.split_once(' ')?;
     s.eq_ignore_ascii_case(scheme).then(|| rest.trim())
-}
-
-fn identity_route(sim: &Sim, method: &str, path: &str, query: &str, headers: &HeaderMap, body: &[u8]) -> Resp {
-    let now = sim.clock.now_ms();
-    let lower = path.to_ascii_lowercase();
-    let lower = lower.trim_end_matches('/');
-    match (method, lower) {
-        ("GET", "/identity/connect/authorize") => {
-            page(sim.identity.lock().authorize(&parse_pairs(query.as_bytes()), now))
-        }
-        ("POST", "/identity/connect/consent") => page(sim.identity.lock().consent_submit(&parse_pairs(body), now)),
-        ("POST", "/connect/token") => {
-            let form = parse_pairs(body);
-            let (status, v) = sim.identity.lock().token(auth_param(headers, "Basic"), &form, &sim.clock, &sim.stats);
-            let mut r = json_resp(status, &v);
-            header(&mut r, CACHE_CONTROL.as_str(), "no-store");
-            r
-        }
-        ("POST", "/connect/revocation") => {
-            let form = parse_pairs(body);
-            match sim.identity.lock().revoke(auth_param(headers, "Basic"), &form) {
-                (200, _) => empty(200),
-                (s, v) => json_resp(s, &v),
-            }
-        }
-        ("GET", "/.well-known/openid-configuration") => json_resp(200, &openid_configuration(&sim.base_url)),
-        ("GET", "/.well-known/openid-configuration/jwks") => json_resp(200, &json!({ "keys": [] })),
-        ("GET", "/connections") => {
-            let Some(token) = auth_param(headers, "Bearer") else {
-                return unauthorized("AuthenticationUnsuccessful");
-            };
-            let id = sim.identity.lock();
-            match id.authenticate(token, now) {
-                Ok(tok) => {
-                    let q = parse_pairs(query.as_bytes());
-                    json_resp(200, &Value::Array(id.connections_of(&tok, get(&q, "authEventId"))))
-                }
-                Err(e) => auth_error(e),
-            }
-        }
-        ("DELETE", p) if p.starts_with("/connections/") => {
-            let Some(token) = auth_param(headers, "Bearer") else {
-                return unauthorized("AuthenticationUnsuccessful");
-            };
-            let mut id = sim.identity.lock();
-            match id.authenticate(token, now) {
-                Ok(tok) => {
-                    if id.delete_connection(&tok, &path["/connections/".len()..]) {
-                        empty(204)
-                    } else {
-                        not_found()
-                    }
-                }
-                Err(e) => auth_error(e),
-            }
-        }
-        (
-            _,
-            "/identity/connect/authorize"
-            | "/identity/connect/consent"
-            | "/connect/token"
-            | "/connect/revocation"
-            | "/connections",
-        ) => empty(405),
-        _ => not_found(),
-    }
-}
-
-fn auth_error(e: AuthError) -> Resp {
-    match e {
-        AuthError::Unknown => unauthorized("AuthenticationUnsuccessful"),
-        AuthError::Expired(at) => unauthorized(&format!("TokenExpired: token expired at {}", rfc3339(at))),
-    }
-}
-
-pub(crate) fn openid_configuration(base: &str) -> Value {
-    json!({
-        "issuer": base,
-        "authorization_endpoint": format!("{base}/identity/connect/authorize"),
-        "token_endpoint": format!("{base}/connect/token"),
-        "revocation_endpoint": format!("{base}/connect/revocation"),
-        "jwks_uri": format!("{base}/.well-known/openid-configuration/jwks"),
-        "response_types_supported": ["code"],
-        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
-        "code_challenge_methods_supported": ["S256"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        "scopes_supported": ["openid", "profile", "email", "offline_access"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["RS256"],
-    })
-}
-
-/// The token must hold at least one of the required scopes (none required: always allowed).
-fn scopes_allow(required: &[&str], held: &[String]) -> bool {
-    required.is_empty() || required.iter().any(|r| held.iter().any(|s| s == r))
-}
-
-/// Frees the tenant's concurrency slot when the request ends (also when the connection drops).
-struct Slot<'a> {
-    sim: &'a Sim,
-    client: String,
-    tenant: String,
-}
-
-impl Drop for Slot<'_> {
-    fn drop(&mut self) {
-        let n = self.sim.limits.lock().release(&self.client, &self.tenant);
-        self.sim.stats.with(|c| {
-            c.in_flight.insert(self.tenant.clone(), n);
-        });
-    }
-}
-
-/// One Accounting API call: authenticate, tenant, scope, limits, faults, idempotency, then the domain.
-async fn api(
-    sim: &Sim,
-    method: &str,
-    path: &str,
-    query: &str,
-    headers: &HeaderMap,
-    body: Bytes,
-) -> Result<Resp, Dropped> {
-    if body.len() > sim.cfg.max_request_bytes {
-        return Ok(too_large());
-    }
-    let now = sim.clock.now_ms();
-    let tenant_header = headers.get("xero-tenant-id").and_then(|v| v.to_str().ok()).map(str::trim);
-    let peek = |client: &str| sim.limits.lock().shown(client, tenant_header.unwrap_or(""), now);
-
-    let Some(token) = auth_param(headers, "Bearer") else {
-        return Ok(with_limits(unauthorized("AuthenticationUnsuccessful"), peek("")));
-    };
-    let (tok, tenant) = {
-        let id = sim.identity.lock();
-        let tok = match id.authenticate(token, now) {
-            Ok(t) => t,
-            Err(e) => {
-                drop(id);
-                return Ok(with_limits(auth_error(e), peek("")));
-            }
-        };
-        let tenant = id.tenant_for(&tok, tenant_header.filter(|t| !t.is_empty()));
-        (tok, tenant)
-    };
-    let Some(tenant) = tenant.filter(|t| sim.org(t).is_some_and(|o| o.org.lock().is_active())) else {
-        return Ok(with_limits(forbidden(), peek(&tok.client_id)));
-    };
-    let sub = &path[API_PREFIX.len()..];
-    let required = accounting::required_scopes(method, sub);
-    if !scopes_allow(required, &tok.scopes) {
-        return Ok(with_limits(unauthorized("AuthorizationUnsuccessful"), peek(&tok.client_id)));
-    }
-
-    // Limits: count the call and take a concurrency slot.
-    let (admitted, shown) = {
-        let mut limits = sim.limits.lock();
-        (limits.admit(&tok.client_id, &tenant, now), limits.cfg.enabled)
-    };
-    let remaining = match admitted {
-        Ok((rem, in_flight)) => {
-            sim.stats.with(|c| {
-                c.in_flight.insert(tenant.clone(), in_flight);
-                let m = c.max_in_flight.entry(tenant.clone()).or_default();
-                *m = (*m).max(in_flight);
-            });
-            shown.then_some(rem)
-        }
-        Err(refusal) => {
-            sim.stats.with(|c| *c.rate_limited.entry(refusal.problem.to_string()).or_default() += 1);
-            let retry = refusal.retry_after_ms.map(|ms| sim.clock.real_secs(ms));
-            return Ok(with_limits(rate_limited(refusal.problem, retry), Some(refusal.remaining)));
-        }
-    };
-    let _slot = Slot { sim, client: tok.client_id.clone(), tenant: tenant.clone() };
-
-    let drop_after = match apply_fault(sim.take_fault(method, path)).await? {
-        Pre::Respond(r) => return Ok(with_limits(r, remaining)),
-        Pre::Continue { drop_after } => drop_after,
-    };
-
-    let idem_key = if matches!(method, "PUT" | "POST" | "PATCH") {
-        headers.get("idempotency-key").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-    } else {
-        None
-    };
-    if idem_key.as_ref().is_some_and(|k| k.chars().count() > 128) {
-        let body = validation_error("Idempotency-Key must be no longer than 128 characters");
-        return Ok(with_limits(json_resp(400, &body), remaining));
-    }
-
-    let query_pairs = parse_pairs(query.as_bytes());
-    // The request headers the Accounting module reads.
-    let passed: Vec<(&str, &str)> = ["If-Modified-Since"]
-        .into_iter()
-        .filter_map(|n| headers.get(n).and_then(|v| v.to_str().ok()).map(|v| (n, v)))
-        .collect();
-    let url = if query.is_empty() { path.to_string() } else { format!("{path}?{query}") };
-    let entry = sim.org(&tenant).expect("tenant checked above");
-    let stored = {
-        let mut org = entry.org.lock();
-        let call = |org: &mut Organisation| {
-            let req = ApiRequest {
-                method,
-                path: sub,
-                query: &query_pairs,
-                body: (!body.is_empty()).then_some(&body[..]),
-                now_ms: sim.clock.now_ms(),
-            };
-            let out = accounting::handle_with_headers(org, &req, &passed);
-            sim.stats.with(|c| *c.handled.entry(normalise(method, path)).or_default() += 1);
-            Stored {
-                status: out.status,
-                content_type: JSON,
-                body: Bytes::from(serde_json::to_vec(&out.body).unwrap_or_default()),
-            }
-        };
-        match idem_key {
-            None => call(&mut org),
-            Some(key) => {
-                let fp = idempotency::fingerprint(method, &tenant, &url, &body);
-                let looked = sim.idem.lock().lookup(&tok.client_id, &key, &fp, now);
-                match looked {
-                    Lookup::Replay(s) => {
-                        sim.stats.with(|c| c.idempotent_replays += 1);
-                        s
-                    }
-                    Lookup::Conflict => {
-                        sim.stats.with(|c| c.idempotency_conflicts += 1);
-                        let msg = format!("Idempotency Key {key} is used with a different request");
-                        Stored {
-                            status: 400,
-                            content_type: JSON,
-                            body: Bytes::from(serde_json::to_vec(&validation_error(&msg)).unwrap_or_default()),
-                        }
-                    }
-                    Lookup::Miss => {
-                        let s = call(&mut org);
-                        sim.idem.lock().put(&tok.client_id, &key, fp, now, s.clone());
-                        s
-                    }
-                }
-            }
-        }
-    };
-    if drop_after {
-        return Err(Dropped);
-    }
-    let mut r = respond(stored.status, stored.content_type, stored.body);
-    header(&mut r, "Xero-Correlation-Id", uuid::Uuid::new_v4());
-    Ok(with_limits(r, remaining))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::scopes_allow;
-
-    #[test]
-    fn one_of_the_required_scopes_is_enough() {
-        let held = vec!["offline_access".to_string(), "accounting.invoices".to_string()];
-        assert!(scopes_allow(&[], &held));
-        assert!(scopes_allow(&["accounting.transactions", "accounting.invoices"], &held));
-        assert!(!scopes_allow(&["accounting.contacts", "accounting.contacts.read"], &held));
-    }
 }
