@@ -31,42 +31,31 @@ pub fn handle(org: &mut Organisation, ctx: &Ctx, method: &str, rest: &[&str], bo
             Some(c) => envelope(ctx, "Contacts", vec![render(org, c)], None),
             None => errors::not_found(),
         },
-        ("PUT", []) | ("POST", []) => {
-            let mode = if method == "PUT" { Mode::Create } else { Mode::Upsert };
-            let elems = match parse_elements(body, "Contacts") {
-                Ok(e) => e,
-                Err(r) => return r,
-            };
-            run_batch(
-                org,
-                ctx,
-                "Contacts",
-                Some("HasValidationErrors"),
-                elems,
-                |o, c, e| process(o, c, e, mode, None),
-                |o, _, id| render(o, o.contact(id).expect("stored")),
-            )
-        }
-        ("POST", [key]) => {
-            let Some(id) = find(org, key).map(|c| c.id) else {
-                return errors::not_found();
-            };
-            let elems = match parse_elements(body, "Contacts") {
-                Ok(e) => e,
-                Err(r) => return r,
-            };
-            run_batch(
-                org,
-                ctx,
-                "Contacts",
-                Some("HasValidationErrors"),
-                elems,
-                |o, c, e| process(o, c, e, Mode::Upsert, Some(id)),
-                |o, _, id| render(o, o.contact(id).expect("stored")),
-            )
-        }
+        ("PUT", []) => write(org, ctx, body, Mode::Create, None),
+        ("POST", []) => write(org, ctx, body, Mode::Upsert, None),
+        ("POST", [key]) => match find(org, key).map(|c| c.id) {
+            Some(id) => write(org, ctx, body, Mode::Upsert, Some(id)),
+            None => errors::not_found(),
+        },
         _ => errors::method_not_allowed(),
     }
+}
+
+/// A PUT or POST of `Contacts` (`id`: the contact named in the path), one element at a time.
+fn write(org: &mut Organisation, ctx: &Ctx, body: Option<&[u8]>, mode: Mode, id: Option<Uuid>) -> ApiResponse {
+    let elems = match parse_elements(body, "Contacts") {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    run_batch(
+        org,
+        ctx,
+        "Contacts",
+        Some("HasValidationErrors"),
+        elems,
+        |o, c, e| process(o, c, e, mode, id),
+        |o, _, id| render(o, o.contact(id).expect("stored")),
+    )
 }
 
 fn find<'a>(org: &'a Organisation, key: &str) -> Option<&'a Contact> {
