@@ -12,6 +12,7 @@ mod auth_processes;
 mod c_program;
 mod e2e_fork;
 mod e2e_restart;
+mod feature_union;
 mod host_store_processes;
 mod transport_limits;
 mod transport_logs;
