@@ -12,6 +12,9 @@ pub mod deadline;
 pub mod error;
 #[allow(unsafe_code)]
 pub mod ffi;
+/// The fuzz targets' entry points (`fuzz/`); not part of the C ABI.
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod json;
 pub mod log;
 pub mod ops;

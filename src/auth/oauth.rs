@@ -214,7 +214,19 @@ fn token_request(
     let status = Cell::new(None);
     let sent_at_ms = chrono::Utc::now().timestamp_millis();
     let send = |request: oauth2::HttpRequest| http::send(config, &client, request, timeout, &status);
-    match run(&send) {
+    token_outcome(run(&send), status.get(), sent_at_ms)
+}
+
+/// What the oauth2 crate made of Xero's token answer (whose HTTP status was `status`), as tokens or a failure.
+fn token_outcome(
+    answer: std::result::Result<
+        BasicTokenResponse,
+        RequestTokenError<http::HttpFailure, oauth2::basic::BasicErrorResponse>,
+    >,
+    status: Option<u16>,
+    sent_at_ms: i64,
+) -> std::result::Result<TokenSet, TokenFailure> {
+    match answer {
         Ok(answer) => Ok(TokenSet {
             access_token: Secret::new(answer.access_token().secret().clone()),
             refresh_token: answer.refresh_token().map(|t| Secret::new(t.secret().clone())),
@@ -224,7 +236,7 @@ fn token_request(
             sent_at_ms,
         }),
         Err(RequestTokenError::Request(f)) => Err(TokenFailure::NoAnswer(f)),
-        Err(RequestTokenError::ServerResponse(e)) if matches!(status.get(), Some(400 | 401)) => {
+        Err(RequestTokenError::ServerResponse(e)) if matches!(status, Some(400 | 401)) => {
             let error = match e.error() {
                 BasicErrorResponseType::InvalidClient => "invalid_client".to_owned(),
                 BasicErrorResponseType::InvalidGrant => "invalid_grant".to_owned(),
@@ -236,8 +248,22 @@ fn token_request(
             };
             Err(TokenFailure::Refused { error })
         }
-        Err(_) => Err(TokenFailure::Unexpected { status: status.get() }),
+        Err(_) => Err(TokenFailure::Unexpected { status }),
     }
+}
+
+/// The outcome of a refresh that Xero answered with `answer`, without a network (the fuzz targets' entry).
+pub(crate) fn refresh_answered(
+    config: &Config,
+    answer: oauth2::HttpResponse,
+) -> std::result::Result<TokenSet, TokenFailure> {
+    let status = Some(answer.status().as_u16());
+    let answer = std::cell::RefCell::new(Some(answer));
+    let send = |_: oauth2::HttpRequest| -> std::result::Result<oauth2::HttpResponse, http::HttpFailure> {
+        Ok(answer.borrow_mut().take().expect("one request per refresh"))
+    };
+    let token = RefreshToken::new("fuzz-refresh-token".to_owned());
+    token_outcome(oauth_client(config).exchange_refresh_token(&token).request(&send), status, 0)
 }
 
 /// Exchanges an authorization code (with its PKCE verifier) for tokens.

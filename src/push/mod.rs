@@ -10,7 +10,7 @@
 
 pub mod allocations;
 pub mod amount;
-mod answer;
+pub(crate) mod answer;
 pub mod api;
 mod archived;
 pub mod checks;

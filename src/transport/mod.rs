@@ -434,18 +434,18 @@ impl<'a> Call<'a> {
 
 /// What Xero's headers say about limits and the request.
 #[derive(Debug, Default)]
-struct HeaderFacts {
-    minute_remaining: Option<u32>,
-    day_remaining: Option<u32>,
-    app_minute_remaining: Option<u32>,
-    retry_after: Option<Duration>,
-    problem: Option<LimitKind>,
-    correlation_id: Option<String>,
+pub(crate) struct HeaderFacts {
+    pub minute_remaining: Option<u32>,
+    pub day_remaining: Option<u32>,
+    pub app_minute_remaining: Option<u32>,
+    pub retry_after: Option<Duration>,
+    pub problem: Option<LimitKind>,
+    pub correlation_id: Option<String>,
 }
 
 impl HeaderFacts {
     /// `Retry-After` is in real seconds (a simulator with a scaled clock converts it too).
-    fn read(headers: &HeaderMap) -> HeaderFacts {
+    pub(crate) fn read(headers: &HeaderMap) -> HeaderFacts {
         let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
         let number = |name: &str| text(name).and_then(|v| v.parse::<u32>().ok());
         HeaderFacts {

@@ -1,6 +1,6 @@
-//! A build of xero-link alone (what `pip install ./bindings/python` runs: `cargo rustc -p xero-link`) reuses every
-//! dependency the workspace's test build compiled. Cargo unifies features over the packages one build selects, so
-//! without workspace-hack/Cargo.toml that build compiled all the dependencies a second time (about 250 s of CI).
+//! A build of xero-link alone (what `pip install ./bindings/python` runs: `cargo rustc -p xero-link`) and the fuzz
+//! targets' build (`fuzz/run`) reuse every dependency the workspace's test build compiled. Cargo unifies features over the packages one build selects, so
+//! without workspace-hack/Cargo.toml those builds compiled the dependencies a second time (about 250 s of CI each).
 //! This compares the two builds' unit graphs (cargo's `--unit-graph`, unstable: `RUSTC_BOOTSTRAP=1`, nothing is
 //! built) and names each dependency the lone build would compile again.
 
@@ -62,17 +62,18 @@ fn unit_keys(graph: &Value) -> Vec<String> {
     (0..units.len()).map(|i| key(i, units, &mut keys)).collect()
 }
 
-#[test]
-fn a_build_of_the_library_alone_reuses_the_workspace_builds_dependencies() {
-    let _shared = shared();
-    let workspace = unit_graph(&["test", "--workspace", "--no-run"]);
-    let alone = unit_graph(&["build", "-p", "xero-link", "--lib"]);
-    let built: HashSet<String> = unit_keys(&workspace).into_iter().collect();
-    let units = alone["units"].as_array().unwrap();
-    let rebuilt: Vec<String> = unit_keys(&alone)
+/// The dependencies a build selecting `packages` would compile although the workspace's test build compiled the
+/// same crate: their features or profile differ from the workspace build's, or those of a dependency of theirs do.
+fn compiled_again(workspace: &HashSet<String>, workspace_packages: &HashSet<&str>, args: &[&str]) -> Vec<String> {
+    let graph = unit_graph(args);
+    let units = graph["units"].as_array().unwrap();
+    unit_keys(&graph)
         .into_iter()
         .zip(units)
-        .filter(|(key, unit)| !built.contains(key) && !unit["pkg_id"].as_str().unwrap().contains("xero-link"))
+        .filter(|(key, unit)| {
+            let package = unit["pkg_id"].as_str().unwrap();
+            !workspace.contains(key) && workspace_packages.contains(package) && !package.starts_with("path+")
+        })
         .map(|(_, unit)| {
             let profile = &unit["profile"];
             let (opt, debug) = (&profile["opt_level"], &profile["debuginfo"]);
@@ -81,13 +82,26 @@ fn a_build_of_the_library_alone_reuses_the_workspace_builds_dependencies() {
                 unit["pkg_id"], unit["mode"], unit["features"]
             )
         })
-        .collect();
-    assert!(
-        rebuilt.is_empty(),
-        "a build of xero-link alone would compile these dependencies again: their features or profile differ \
-         from the workspace build's, or those of a dependency of theirs do. Add the missing features to \
-         workspace-hack/Cargo.toml (or the crate itself where only the workspace build also uses a build \
-         script's dependency as a normal one, as with tempfile):\n{}",
-        rebuilt.join("\n")
-    );
+        .collect()
+}
+
+#[test]
+fn builds_of_the_library_alone_and_of_the_fuzz_targets_reuse_the_workspace_builds_dependencies() {
+    let _shared = shared();
+    let workspace = unit_graph(&["test", "--workspace", "--no-run"]);
+    let built: HashSet<String> = unit_keys(&workspace).into_iter().collect();
+    let packages: HashSet<&str> =
+        workspace["units"].as_array().unwrap().iter().map(|u| u["pkg_id"].as_str().unwrap()).collect();
+    for args in [&["build", "-p", "xero-link", "--lib"][..], &["build", "-p", "xero-link-fuzz", "--bins"]] {
+        let again = compiled_again(&built, &packages, args);
+        assert!(
+            again.is_empty(),
+            "`cargo {}` would compile these dependencies again: their features or profile differ from the \
+             workspace build's, or those of a dependency of theirs do. Add the missing features to \
+             workspace-hack/Cargo.toml (or the crate itself where only the workspace build also uses a build \
+             script's dependency as a normal one, as with tempfile):\n{}",
+            args.join(" "),
+            again.join("\n")
+        );
+    }
 }
