@@ -16,7 +16,7 @@ pub enum FaultKind {
     OrgOffline503,
     /// 429 with `Retry-After` (`retry_after_secs`, real seconds) and `X-Rate-Limit-Problem` (`problem`).
     RateLimit429,
-    /// Waits `delay_ms` (real milliseconds), then processes the request normally.
+    /// Waits `delay_ms` (real milliseconds), then processes the request normally (even if the client has gone).
     Delay,
     /// Closes the connection before the request is processed: nothing stored, no response.
     DropBefore,

@@ -10,6 +10,7 @@ mod auth_browser;
 mod auth_matrix;
 mod auth_processes;
 mod c_program;
+mod crash_recovery;
 mod e2e_fork;
 mod e2e_restart;
 mod feature_union;

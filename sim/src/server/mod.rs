@@ -297,18 +297,35 @@ async fn serve(sim: Arc<Sim>, req: Request<Incoming>) -> Result<Resp, Dropped> {
     if path == "/_sim" || path.starts_with("/_sim/") {
         return Ok(crate::control::handle(&sim, &method, &path, &query, &body));
     }
-    sim.stats.call(&normalise(&method, &path));
+    // A server finishes a request it received whole whether or not its client still waits (the retry with the same
+    // Idempotency-Key that Xero's accounting spec offers exists because a write whose answer was lost may have been
+    // done): a host process killed while a delay holds its write or refresh leaves it done. The rest runs in a task
+    // of its own, which the end of the connection does not cancel.
+    let task = tokio::spawn(async move { process(&sim, &method, &path, &query, &parts.headers, body).await });
+    task.await.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+}
+
+/// A request to Xero's paths, received whole: counted, then answered (faults first).
+async fn process(
+    sim: &Sim,
+    method: &str,
+    path: &str,
+    query: &str,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Result<Resp, Dropped> {
+    sim.stats.call(&normalise(method, path));
     let is_api = path.len() >= API_PREFIX.len()
         && path[..API_PREFIX.len()].eq_ignore_ascii_case(API_PREFIX)
         && (path.len() == API_PREFIX.len() || path.as_bytes()[API_PREFIX.len()] == b'/');
     let out = if is_api {
-        api(&sim, &method, &path, &query, &parts.headers, body).await
+        api(sim, method, path, query, headers, body).await
     } else {
-        let fault = sim.take_fault(&method, &path);
+        let fault = sim.take_fault(method, path);
         match apply_fault(fault).await? {
             Pre::Respond(r) => Ok(r),
             Pre::Continue { drop_after } => {
-                let r = identity_route(&sim, &method, &path, &query, &parts.headers, &body);
+                let r = identity_route(sim, method, path, query, headers, &body);
                 if drop_after { Err(Dropped) } else { Ok(r) }
             }
         }

@@ -12,6 +12,7 @@ mod accounting_reference;
 mod accounting_spec;
 mod api;
 mod binary;
+mod client_gone;
 mod identity;
 mod org_limits;
 mod strict;
