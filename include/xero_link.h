@@ -361,10 +361,13 @@ void xero_string_free(char *s);
  * Installs the process-wide log callback (NULL removes it); `user_data` is passed back on every call.
  * Which records arrive is set with the `set_log_level` operation (default: info). Secrets never appear in
  * records. The callback may be invoked from any thread that calls into the library, and must not call
- * xero_* functions. Returns 0. Thread-safe.
+ * xero_* functions. Replacing it does not wait: operations running at the time may still call the replaced
+ * callback until they return; those started after this function returns call the new one. Returns 0.
+ * Thread-safe.
  *
  * # Safety
- * `callback`, when not NULL, must be safe to call from any thread with `user_data` until it is replaced.
+ * `callback`, when not NULL, must be safe to call from any thread with `user_data` until it is replaced and the
+ * operations running then have returned (simplest: for the life of the process).
  */
 int32_t xero_set_log_callback(xero_log_callback callback,
                               void *user_data);
@@ -372,10 +375,13 @@ int32_t xero_set_log_callback(xero_log_callback callback,
 /**
  * Installs the process-wide progress callback (NULL removes it); `user_data` is passed back on every call.
  * Pushes report how many records are settled of how many, and each wait for a rate limit, so a host can show
- * a progress bar. Returns 0. Thread-safe.
+ * a progress bar. Replacing it does not wait: operations running at the time may still call the replaced
+ * callback until they return; those started after this function returns call the new one. Returns 0.
+ * Thread-safe.
  *
  * # Safety
- * `callback`, when not NULL, must be safe to call from any thread with `user_data` until it is replaced.
+ * `callback`, when not NULL, must be safe to call from any thread with `user_data` until it is replaced and the
+ * operations running then have returned (simplest: for the life of the process).
  */
 int32_t xero_set_progress_callback(xero_progress_callback callback,
                                    void *user_data);

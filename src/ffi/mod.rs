@@ -270,10 +270,13 @@ pub unsafe extern "C" fn xero_string_free(s: *mut c_char) {
 /// Installs the process-wide log callback (NULL removes it); `user_data` is passed back on every call.
 /// Which records arrive is set with the `set_log_level` operation (default: info). Secrets never appear in
 /// records. The callback may be invoked from any thread that calls into the library, and must not call
-/// xero_* functions. Returns 0. Thread-safe.
+/// xero_* functions. Replacing it does not wait: operations running at the time may still call the replaced
+/// callback until they return; those started after this function returns call the new one. Returns 0.
+/// Thread-safe.
 ///
 /// # Safety
-/// `callback`, when not NULL, must be safe to call from any thread with `user_data` until it is replaced.
+/// `callback`, when not NULL, must be safe to call from any thread with `user_data` until it is replaced and the
+/// operations running then have returned (simplest: for the life of the process).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xero_set_log_callback(callback: xero_log_callback, user_data: *mut c_void) -> i32 {
     let result = catch_unwind(AssertUnwindSafe(|| {
@@ -286,6 +289,9 @@ pub unsafe extern "C" fn xero_set_log_callback(callback: xero_log_callback, user
                 unsafe { cb(user_data.get(), level as i32, target.as_ptr(), message.as_ptr()) }
             }) as log::Sink
         });
+        // No waiting for running calls of the replaced callback: a host whose callback hands its work to the
+        // thread that replaces it would deadlock (koffi runs a Node.js callback on the event loop's thread while
+        // the calling thread waits, and bindings/node replaces callbacks from that thread).
         log::set_sink(sink);
     }));
     if result.is_ok() { 0 } else { -1 }
@@ -299,10 +305,13 @@ pub type xero_progress_callback = Option<unsafe extern "C" fn(user_data: *mut c_
 
 /// Installs the process-wide progress callback (NULL removes it); `user_data` is passed back on every call.
 /// Pushes report how many records are settled of how many, and each wait for a rate limit, so a host can show
-/// a progress bar. Returns 0. Thread-safe.
+/// a progress bar. Replacing it does not wait: operations running at the time may still call the replaced
+/// callback until they return; those started after this function returns call the new one. Returns 0.
+/// Thread-safe.
 ///
 /// # Safety
-/// `callback`, when not NULL, must be safe to call from any thread with `user_data` until it is replaced.
+/// `callback`, when not NULL, must be safe to call from any thread with `user_data` until it is replaced and the
+/// operations running then have returned (simplest: for the life of the process).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xero_set_progress_callback(callback: xero_progress_callback, user_data: *mut c_void) -> i32 {
     let result = catch_unwind(AssertUnwindSafe(|| {
@@ -314,6 +323,7 @@ pub unsafe extern "C" fn xero_set_progress_callback(callback: xero_progress_call
                 unsafe { cb(user_data.get(), json.as_ptr()) }
             }) as progress::Sink
         });
+        // No waiting for running calls of the replaced callback: see xero_set_log_callback.
         progress::set_sink(sink);
     }));
     if result.is_ok() { 0 } else { -1 }
