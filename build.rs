@@ -30,12 +30,18 @@ fn main() {
          #define XERO_VERSION_NUMBER {number}\n"
     ));
     // Only the boundary's file: everything it declares public is the C API, and nothing else in the crate is.
+    let mut header = Vec::new();
     cbindgen::Builder::new()
         .with_src(crate_dir.join("src/ffi/mod.rs"))
         .with_config(config)
         .generate()
         .expect("cbindgen generates the header")
-        .write_to_file(&out);
+        .write(&mut header);
+    // A new file renamed into place, never written in place: a target directory copied with hard links (`cp -al`)
+    // would otherwise get this build's header in every copy.
+    let fresh = out.with_extension("h.new");
+    std::fs::write(&fresh, &header).expect("write the header");
+    std::fs::rename(&fresh, &out).expect("move the header into place");
 
     if env::var_os("XERO_UPDATE_HEADER").is_some() {
         std::fs::create_dir_all(crate_dir.join("include")).unwrap();
