@@ -1,0 +1,340 @@
+//! What must hold in the model-based push test, as the README documents it: after every push, each record
+//! reported in Xero (`created`, `updated`, `unchanged`) is there with the ERP's latest values, once; each record
+//! not landed is reported `failed` or `uncertain` with a code of the README's table, and without a fault only for
+//! a reason the model knows (a document voided or deleted by hand: `conflict`; a contact or item not in Xero:
+//! `dependency`); Xero never holds anything twice. By-hand changes the library does not see are tolerated only
+//! where the README says it answers from its ledger without reading Xero: a record it reports `unchanged` whose
+//! values are the ones it last pushed.
+
+use super::erp::{BILLS, CREDITORS, Contact, DEBTORS, Erp, ITEMS, Invoice, Item, Kind, SALES_INVOICES, dec};
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+
+/// The codes of the README's error table.
+pub const CODES: &[&str] = &[
+    "bad_json",
+    "bad_request",
+    "unknown_operation",
+    "not_implemented",
+    "not_configured",
+    "function_disabled",
+    "not_authenticated",
+    "reauth_required",
+    "auth_failed",
+    "tenant_not_set",
+    "tenant_not_connected",
+    "validation",
+    "rate_limited",
+    "xero_unavailable",
+    "network",
+    "timeout",
+    "conflict",
+    "not_found",
+    "store",
+    "internal",
+    "xero",
+    "dependency",
+    "uncertain",
+];
+
+/// Codes a fault may leave on a record: the failure of a call Xero did not answer, or a record that needed one.
+const FAULT_CODES: &[&str] = &["xero_unavailable", "network", "timeout", "rate_limited", "uncertain", "dependency"];
+
+/// What the model knows of the library's work so far.
+#[derive(Default)]
+pub struct Tracker {
+    /// Each record's values (its request JSON) when the library last reported it in Xero, since the ledger was
+    /// last lost: what the ledger holds as pushed, so what it may answer `unchanged` for without reading Xero.
+    landed: HashMap<(Kind, String), Value>,
+    /// Contacts renamed in Xero by hand since the library last wrote them.
+    pub renamed: HashSet<String>,
+}
+
+impl Tracker {
+    pub fn ledger_lost(&mut self) {
+        self.landed.clear();
+    }
+}
+
+/// One push call as made: what was sent, what came back, what Xero held before and after.
+pub struct Call<'a> {
+    /// The records sent, by kind, in request order: the call's own first, then the contacts and items it carried.
+    pub sent: Vec<(Kind, Vec<Value>)>,
+    pub answer: &'a Value,
+    pub before: &'a Value,
+    pub after: &'a Value,
+    /// A fault fired during the call.
+    pub fired: bool,
+    pub verify: bool,
+}
+
+fn key_of(kind: Kind, record: &Value) -> String {
+    let member = if kind == Kind::Invoice { "number" } else { "code" };
+    record[member].as_str().expect("a key").to_owned()
+}
+
+/// The answer's member with the results of records of `kind` the call carried for its documents.
+fn carried_member(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Contact => "contacts",
+        Kind::Item => "items",
+        Kind::Invoice => "documents",
+    }
+}
+
+/// Checks one push call; returns what it did, for the sequence's trace.
+pub fn check_call(erp: &Erp, tracker: &mut Tracker, call: &Call<'_>) -> Result<String, String> {
+    if call.answer["ok"] != true {
+        let error = &call.answer["error"];
+        let code = error["code"].as_str().unwrap_or_default();
+        if !call.fired || !CODES.contains(&code) || error["retryable"] != true {
+            return Err(format!("the call failed without a fault to explain it, or not retryably: {error}"));
+        }
+        return Ok(format!("call failed: {code}"));
+    }
+    let result = &call.answer["result"];
+    let mut done = Vec::new();
+    for (n, (kind, records)) in call.sent.iter().enumerate() {
+        let member = if n == 0 { "results" } else { carried_member(*kind) };
+        let results = result[member].as_array().cloned().unwrap_or_default();
+        if results.len() != records.len() {
+            return Err(format!("{} records sent, {} results: {result}", records.len(), results.len()));
+        }
+        for (record, r) in records.iter().zip(&results) {
+            let key = key_of(*kind, record);
+            if r["key"] != key.as_str() {
+                return Err(format!("result for {key} out of order: {r}"));
+            }
+            check_record(erp, tracker, call, (*kind, &key, record), r).map_err(|e| format!("{key}: {e}\n  {r}"))?;
+            let mut codes: Vec<&str> =
+                r["errors"].as_array().into_iter().flatten().filter_map(|e| e["code"].as_str()).collect();
+            codes.dedup();
+            let outcome = r["outcome"].as_str().unwrap_or_default();
+            done.push(if codes.is_empty() {
+                format!("{key} {outcome}")
+            } else {
+                format!("{key} {outcome}:{}", codes.join("+"))
+            });
+        }
+    }
+    Ok(done.join(", "))
+}
+
+fn check_record(
+    erp: &Erp,
+    tracker: &mut Tracker,
+    call: &Call<'_>,
+    (kind, key, record): (Kind, &str, &Value),
+    r: &Value,
+) -> Result<(), String> {
+    let errors: Vec<&Value> = r["errors"].as_array().into_iter().flatten().collect();
+    if let Some(e) = errors.iter().find(|e| !CODES.contains(&e["code"].as_str().unwrap_or_default())) {
+        return Err(format!("an error code outside the README's table: {e}"));
+    }
+    let landed = (kind, key.to_owned());
+    match r["outcome"].as_str().unwrap_or_default() {
+        outcome @ ("created" | "updated") => {
+            if !errors.is_empty() {
+                return Err(format!("{outcome} with errors"));
+            }
+            in_xero_as_in_erp(erp, call.after, kind, key).map_err(|e| format!("reported {outcome}, but {e}"))?;
+            tracker.landed.insert(landed, record.clone());
+            if kind == Kind::Contact {
+                tracker.renamed.remove(key);
+            }
+        }
+        "unchanged" => match in_xero_as_in_erp(erp, call.after, kind, key) {
+            Ok(()) => {
+                tracker.landed.insert(landed, record.clone());
+            }
+            // The ledger answered from what it pushed last, as documented: Xero was not read.
+            Err(_) if tolerated(tracker, call, kind, key) && tracker.landed.get(&landed) == Some(record) => {}
+            Err(e) => return Err(format!("reported unchanged, but {e}")),
+        },
+        "failed" if !errors.is_empty() => {
+            for e in errors {
+                let code = e["code"].as_str().unwrap_or_default();
+                let faulted = call.fired && FAULT_CODES.contains(&code);
+                if !faulted && !explained(erp, call, kind, key, code) {
+                    return Err(format!("failed ({code}) for no reason the model knows: {e}"));
+                }
+            }
+        }
+        "uncertain" if call.fired && errors.iter().all(|e| e["code"] == "uncertain") => {}
+        other => return Err(format!("outcome {other:?} not allowed here")),
+    }
+    Ok(())
+}
+
+/// A difference from the ERP that the library is documented not to see on a push answered from its ledger.
+fn tolerated(tracker: &Tracker, call: &Call<'_>, kind: Kind, key: &str) -> bool {
+    match kind {
+        Kind::Contact => {
+            tracker.renamed.contains(key)
+                || find(call.after, "Contacts", "ContactNumber", key).is_some_and(|c| c["ContactStatus"] == "ARCHIVED")
+        }
+        Kind::Invoice => !call.verify && gone_by_hand(call.after, key),
+        Kind::Item => false,
+    }
+}
+
+/// A failure the model expects without any fault.
+fn explained(erp: &Erp, call: &Call<'_>, kind: Kind, key: &str, code: &str) -> bool {
+    let Some(invoice) = erp.invoices.get(key).filter(|_| kind == Kind::Invoice) else { return false };
+    match code {
+        // Xero keeps a voided or deleted document's number and allows no change to it.
+        "conflict" => gone_by_hand(call.after, key),
+        // A contact or item the document names is not in Xero, and this call did not carry it there.
+        "dependency" => {
+            let carried = |kind: Kind, code: &str| {
+                let results = call.answer["result"][carried_member(kind)].as_array().cloned().unwrap_or_default();
+                results.iter().any(|r| {
+                    r["key"] == code && matches!(r["outcome"].as_str(), Some("created" | "updated" | "unchanged"))
+                })
+            };
+            let missing = |kind: Kind, collection: &str, field: &str, code: &str| {
+                find(call.before, collection, field, code).is_none() && !carried(kind, code)
+            };
+            missing(Kind::Contact, "Contacts", "ContactNumber", &invoice.contact)
+                || invoice
+                    .lines
+                    .iter()
+                    .filter_map(|l| l.item.as_deref())
+                    .any(|i| missing(Kind::Item, "Items", "Code", i))
+        }
+        _ => false,
+    }
+}
+
+/// The invoice `number` is in Xero VOIDED or DELETED (only a person does that here).
+fn gone_by_hand(snapshot: &Value, number: &str) -> bool {
+    find(snapshot, "Invoices", "InvoiceNumber", number)
+        .is_some_and(|i| matches!(i["Status"].as_str(), Some("VOIDED" | "DELETED")))
+}
+
+/// The one element of `collection` whose `field` is `key` as the ERP writes it.
+pub fn find<'a>(snapshot: &'a Value, collection: &str, field: &str, key: &str) -> Option<&'a Value> {
+    snapshot[collection].as_array()?.iter().find(|e| e[field] == key)
+}
+
+/// Xero holds the record exactly as the ERP has it now; `Err` says how it differs.
+pub fn in_xero_as_in_erp(erp: &Erp, snapshot: &Value, kind: Kind, key: &str) -> Result<(), String> {
+    match kind {
+        Kind::Contact => contact_as_in_erp(snapshot, key, &erp.contacts[key]),
+        Kind::Item => item_as_in_erp(snapshot, key, &erp.items[key]),
+        Kind::Invoice => invoice_as_in_erp(snapshot, key, &erp.invoices[key]),
+    }
+}
+
+fn contact_as_in_erp(snapshot: &Value, code: &str, c: &Contact) -> Result<(), String> {
+    let x = find(snapshot, "Contacts", "ContactNumber", code).ok_or("Xero has no such contact")?;
+    if x["Name"] != c.name.as_str() || x["ContactStatus"] != "ACTIVE" {
+        return Err(format!("Xero holds {} {}, the ERP {:?}", x["Name"], x["ContactStatus"], c.name));
+    }
+    Ok(())
+}
+
+fn item_as_in_erp(snapshot: &Value, code: &str, it: &Item) -> Result<(), String> {
+    let x = find(snapshot, "Items", "Code", code).ok_or("Xero has no such item")?;
+    let price = x["SalesDetails"]["UnitPrice"].to_string();
+    if x["Name"] != it.name.as_str() || dec(price.trim_matches('"')) != dec(it.price) {
+        return Err(format!("Xero holds {} at {price}, the ERP {it:?}", x["Name"]));
+    }
+    Ok(())
+}
+
+fn amount(v: &Value) -> rust_decimal::Decimal {
+    dec(v.to_string().trim_matches('"'))
+}
+
+fn invoice_as_in_erp(snapshot: &Value, number: &str, inv: &Invoice) -> Result<(), String> {
+    let x = find(snapshot, "Invoices", "InvoiceNumber", number).ok_or("Xero has no such invoice")?;
+    let contact_id = x["Contact"]["ContactID"].as_str().unwrap_or_default();
+    let contact = snapshot["Contacts"].as_array().into_iter().flatten().find(|c| c["ContactID"] == contact_id);
+    let status = if inv.authorised { "AUTHORISED" } else { "DRAFT" };
+    let mut wrong = Vec::new();
+    if x["Type"] != if inv.sales { "ACCREC" } else { "ACCPAY" } || x["Status"] != status {
+        wrong.push(format!("type {} status {} (want {status})", x["Type"], x["Status"]));
+    }
+    if contact.map(|c| &c["ContactNumber"]) != Some(&Value::from(inv.contact.as_str())) {
+        wrong.push(format!("contact {} (want {})", contact.map_or(&Value::Null, |c| &c["ContactNumber"]), inv.contact));
+    }
+    let lines = x["LineItems"].as_array().cloned().unwrap_or_default();
+    let lines_match = lines.len() == inv.lines.len()
+        && lines.iter().zip(&inv.lines).all(|(xl, l)| {
+            xl["Description"] == l.description.as_str()
+                && amount(&xl["Quantity"]) == dec(l.quantity)
+                && amount(&xl["UnitAmount"]) == dec(l.unit_price)
+                && amount(&xl["LineAmount"]) == l.amount()
+                && xl["ItemCode"].as_str() == l.item.as_deref()
+        });
+    if !lines_match {
+        wrong.push(format!("lines {}", Value::Array(lines)));
+    }
+    let total = inv.total();
+    if amount(&x["SubTotal"]) != total || amount(&x["Total"]) != total || amount(&x["TotalTax"]) != 0.into() {
+        wrong.push(format!("sub-total {} tax {} total {} (want {total})", x["SubTotal"], x["TotalTax"], x["Total"]));
+    }
+    match wrong.is_empty() {
+        true => Ok(()),
+        false => Err(format!("Xero's {number} differs: {}", wrong.join("; "))),
+    }
+}
+
+/// Nothing in Xero twice, nothing but the ERP's records: contacts by number (and active ones by name, ignoring
+/// case, as Xero keeps them), items by code, invoices by type and number, whatever their status.
+pub fn check_nothing_twice(snapshot: &Value) -> Result<(), String> {
+    let pools: [(&str, &str, Vec<&str>); 3] = [
+        ("Contacts", "ContactNumber", DEBTORS.iter().chain(CREDITORS.iter()).copied().collect()),
+        ("Items", "Code", ITEMS.to_vec()),
+        ("Invoices", "InvoiceNumber", SALES_INVOICES.iter().chain(BILLS.iter()).copied().collect()),
+    ];
+    for (collection, field, pool) in pools {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for e in snapshot[collection].as_array().into_iter().flatten() {
+            let key = e[field].as_str().unwrap_or_default();
+            if !pool.contains(&key) {
+                return Err(format!("Xero holds a record the ERP never had: {collection} {e}"));
+            }
+            *seen.entry(format!("{}/{}", e["Type"], key.to_lowercase())).or_default() += 1;
+        }
+        if let Some((key, n)) = seen.iter().find(|(_, n)| **n > 1) {
+            return Err(format!("Xero holds {collection} {key} {n} times"));
+        }
+    }
+    let mut names = HashSet::new();
+    for c in snapshot["Contacts"].as_array().into_iter().flatten().filter(|c| c["ContactStatus"] == "ACTIVE") {
+        if !names.insert(c["Name"].as_str().unwrap_or_default().to_lowercase()) {
+            return Err(format!("two active contacts named {}", c["Name"]));
+        }
+    }
+    for other in ["CreditNotes", "Payments"] {
+        if snapshot[other].as_array().is_some_and(|a| !a.is_empty()) {
+            return Err(format!("Xero holds {other} nobody pushed"));
+        }
+    }
+    Ok(())
+}
+
+/// After the sequence and a push of everything without faults: every record the ERP has is in Xero with its
+/// values, except where a by-hand change stands that the library is documented to leave (checked per answer).
+pub fn check_everything_landed(erp: &Erp, tracker: &Tracker, snapshot: &Value) -> Result<(), String> {
+    let keys = erp.contacts.keys().map(|k| (Kind::Contact, k)).chain(erp.items.keys().map(|k| (Kind::Item, k)));
+    for (kind, key) in keys.chain(erp.invoices.keys().map(|k| (Kind::Invoice, k))) {
+        if let Err(e) = in_xero_as_in_erp(erp, snapshot, kind, key) {
+            let by_hand = match kind {
+                Kind::Contact => {
+                    tracker.renamed.contains(key)
+                        || find(snapshot, "Contacts", "ContactNumber", key)
+                            .is_some_and(|c| c["ContactStatus"] == "ARCHIVED")
+                }
+                Kind::Invoice => gone_by_hand(snapshot, key),
+                Kind::Item => false,
+            };
+            if !by_hand {
+                return Err(format!("after the final push, {key}: {e}"));
+            }
+        }
+    }
+    Ok(())
+}
