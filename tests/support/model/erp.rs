@@ -17,12 +17,15 @@ pub const SALES_INVOICES: [&str; 4] = ["SI-1", "Si-2", "si-3", "SI-4"];
 /// Bills; bill `i` always comes from `CREDITORS[i % 2]`: a bill's number is its supplier's, so Xero finds a bill
 /// by number and supplier, and a bill that changed supplier would be another document.
 pub const BILLS: [&str; 3] = ["BILL-1", "Bill-2", "bill-3"];
+/// Payments, by the ERP's payment id (also sent as the payment's reference, which is how Xero shows it).
+pub const PAYMENTS: [&str; 4] = ["PAY-1", "Pay-2", "pay-3", "PAY-4"];
 
 const NAME_VARIANTS: [&str; 3] = ["Ltd", "Pty Ltd", "Group"];
 const ITEM_PRICES: [&str; 3] = ["19.995", "12.40", "7"];
 /// Quantities and unit prices of lines: up to 4 decimal places, so line amounts need Xero's rounding.
 const QUANTITIES: [&str; 4] = ["1", "2", "1.5", "0.25"];
 const PRICES: [&str; 5] = ["19.995", "12.40", "7", "100.01", "0.333"];
+const PAYMENT_AMOUNTS: [&str; 3] = ["1.00", "5.50", "40.00"];
 
 /// Which kind of record a key names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -30,6 +33,7 @@ pub enum Kind {
     Contact,
     Item,
     Invoice,
+    Payment,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +65,14 @@ pub struct Invoice {
     pub lines: Vec<Line>,
 }
 
+/// A payment on an invoice or bill: made once, never changed (Xero never changes a payment).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Payment {
+    pub invoice: String,
+    pub sales: bool,
+    pub amount: String,
+}
+
 impl Line {
     /// Xero's line amount: quantity × unit price, rounded to the cent half away from zero.
     pub fn amount(&self) -> Decimal {
@@ -89,6 +101,7 @@ pub struct Erp {
     pub contacts: BTreeMap<String, Contact>,
     pub items: BTreeMap<String, Item>,
     pub invoices: BTreeMap<String, Invoice>,
+    pub payments: BTreeMap<String, Payment>,
 }
 
 fn pick<T: Copy>(pool: &[T], slot: u8) -> T {
@@ -163,18 +176,41 @@ impl Erp {
         added.join("; ")
     }
 
-    /// The ERP deletes a record (Xero keeps it: the library deletes nothing). A contact or item a document of the
-    /// ERP still uses is kept.
+    /// The ERP records a payment on one of its authorised invoices (the `invoice`th), of at most what the ERP
+    /// has outstanding on it. A payment the ERP has is never changed.
+    pub fn record_payment(&mut self, slot: u8, invoice: u8, amount: u8) -> String {
+        let id = pick(&PAYMENTS, slot);
+        if self.payments.contains_key(id) {
+            return format!("{id} is made already");
+        }
+        let authorised: Vec<(&String, &Invoice)> = self.invoices.iter().filter(|(_, i)| i.authorised).collect();
+        let Some((number, inv)) = authorised.get(invoice as usize % authorised.len().max(1)) else {
+            return "no authorised invoice to pay".into();
+        };
+        let paid: Decimal = self.payments.values().filter(|p| &p.invoice == *number).map(|p| dec(&p.amount)).sum();
+        let amount = dec(pick(&PAYMENT_AMOUNTS, amount)).min(inv.total() - paid);
+        if amount <= Decimal::ZERO {
+            return format!("{number} is paid in full");
+        }
+        let payment = Payment { invoice: (*number).clone(), sales: inv.sales, amount: amount.to_string() };
+        let note = format!("new {id}: {payment:?}");
+        self.payments.insert(id.to_owned(), payment);
+        note
+    }
+
+    /// The ERP deletes a record (Xero keeps it: the library deletes nothing). A contact, item or invoice another
+    /// record of the ERP still uses is kept.
     pub fn forget(&mut self, kind: Kind, slot: u8) -> String {
         let key = match kind {
             Kind::Contact => pick(&[DEBTORS.as_slice(), CREDITORS.as_slice()].concat(), slot),
             Kind::Item => pick(&ITEMS, slot),
             Kind::Invoice => pick(&invoice_numbers().collect::<Vec<_>>(), slot),
+            Kind::Payment => pick(&PAYMENTS, slot),
         };
         let used = self.invoices.values().any(|inv| {
             (kind == Kind::Contact && inv.contact == key)
                 || (kind == Kind::Item && inv.lines.iter().any(|l| l.item.as_deref() == Some(key)))
-        });
+        }) || (kind == Kind::Invoice && self.payments.values().any(|p| p.invoice == key));
         if used {
             return format!("{key} is in use: kept");
         }
@@ -182,6 +218,7 @@ impl Erp {
             Kind::Contact => self.contacts.remove(key).is_some(),
             Kind::Item => self.items.remove(key).is_some(),
             Kind::Invoice => self.invoices.remove(key).is_some(),
+            Kind::Payment => self.payments.remove(key).is_some(),
         };
         format!("{key} {}", if gone { "deleted from the ERP" } else { "was not in the ERP" })
     }
@@ -197,6 +234,17 @@ impl Erp {
 
     pub fn invoices_json(&self) -> Vec<Value> {
         self.invoices.iter().map(|(number, inv)| invoice_json(number, inv)).collect()
+    }
+
+    pub fn payments_json(&self) -> Vec<Value> {
+        let side = |p: &Payment| if p.sales { "sales" } else { "purchase" };
+        self.payments
+            .iter()
+            .map(|(id, p)| {
+                json!({"id": id, "type": side(p), "invoice": p.invoice, "amount": p.amount, "date": "2026-11-26",
+                       "bank_account": "090", "reference": id})
+            })
+            .collect()
     }
 }
 

@@ -1,8 +1,9 @@
 //! The model-based push test's parts (the test itself: `tests/in_process/push_model.rs`): the ERP and its
-//! records ([`erp`]), Xero and the library's connection with what can happen to them ([`xero`]), what must hold
+//! records ([`erp`]), what Xero holds of them ([`holds`]), Xero and the library's connection with what can happen to them ([`xero`]), what must hold
 //! after every push and at the end ([`checks`]), and one sequence of steps acting on them ([`world`]).
 
 pub mod checks;
 pub mod erp;
+pub mod holds;
 pub mod world;
 pub mod xero;
