@@ -1,11 +1,11 @@
 //! Issue 16's model-based push test: random sequences of ERP edits (debtors, creditors, items, sales invoices,
-//! bills, payments), pushes, changes made by hand in Xero (a
-//! contact renamed or archived, an invoice voided or deleted), faults on the next requests (a lost answer, a
-//! connection dropped before Xero saw the request, 429, 503, 500), restarts of the host process between pushes,
-//! and the loss of the push ledger, against the simulator through the C ABI. After every push and at the end
-//! (the faults gone, everything pushed), what `support::model::checks` states holds: Xero holds the ERP's latest
-//! values for every record it reports in Xero, nothing twice, and every record not landed is reported, with a
-//! reason the model knows unless a fault fired. A failing sequence is shrunk to a minimal one.
+//! bills, payments), pushes, changes made by hand in Xero (a contact renamed or archived, an invoice voided or
+//! deleted), faults on the next requests (a lost answer, a connection dropped before Xero saw the request, 429,
+//! 503, 500), restarts of the host process between pushes, and the loss of the push ledger, against the simulator
+//! through the C ABI. After every push and at the end (the faults gone, everything pushed), what
+//! `support::model::checks` states holds: Xero holds the ERP's latest values for every record it reports in Xero,
+//! nothing twice, and every record not landed is reported, with a reason the model knows unless a fault fired. A
+//! failing sequence is shrunk to a minimal one; sequences it found are kept below as plain tests.
 //!
 //! Kills during a push are the crash harness's (`tests/processes/`); here a restart falls between two pushes.
 //!
@@ -122,7 +122,9 @@ fn config() -> (Config, u64) {
         config.max_shrink_iters = SHRINK_TRIES;
     }
     config.source_file = Some(file!());
-    config.failure_persistence = Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions")));
+    if !set("PROPTEST_DISABLE_FAILURE_PERSISTENCE") {
+        config.failure_persistence = Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions")));
+    }
     let seed = match config.rng_seed {
         RngSeed::Fixed(seed) => seed,
         RngSeed::Random => unreachable!("set above"),
