@@ -48,8 +48,9 @@ pub struct Tracker {
     /// Each record's values (its request JSON) when the library last reported it in Xero, since the ledger was
     /// last lost: what the ledger holds as pushed, so what it may answer `unchanged` for without reading Xero.
     landed: HashMap<(Kind, String), Value>,
-    /// Contacts renamed in Xero by hand since the library last wrote them.
-    pub renamed: HashSet<String>,
+    /// Records a person changed in Xero (a contact renamed, an invoice's line edited) since the library last
+    /// wrote them.
+    pub edited: HashSet<(Kind, String)>,
 }
 
 impl Tracker {
@@ -144,10 +145,8 @@ fn check_record(
                 return Err(format!("{outcome} with errors"));
             }
             in_xero_as_in_erp(erp, call.after, kind, key).map_err(|e| format!("reported {outcome}, but {e}"))?;
+            tracker.edited.remove(&landed);
             tracker.landed.insert(landed, record.clone());
-            if kind == Kind::Contact {
-                tracker.renamed.remove(key);
-            }
         }
         "unchanged" => match in_xero_as_in_erp(erp, call.after, kind, key) {
             Ok(()) => {
@@ -185,14 +184,25 @@ fn check_record(
 
 /// A difference from the ERP that the library is documented not to see on a push answered from its ledger.
 fn tolerated(tracker: &Tracker, call: &Call<'_>, kind: Kind, key: &str) -> bool {
-    match kind {
-        Kind::Contact => {
-            tracker.renamed.contains(key)
-                || find(call.after, "Contacts", "ContactNumber", key).is_some_and(|c| c["ContactStatus"] == "ARCHIVED")
+    changed_by_hand(tracker, call.after, kind, key) && !(call.verify && kind == Kind::Invoice)
+}
+
+/// A person changed the record in Xero: renamed or archived a contact, edited, voided or deleted an invoice,
+/// deleted a payment.
+pub fn changed_by_hand(tracker: &Tracker, snapshot: &Value, kind: Kind, key: &str) -> bool {
+    let edited = tracker.edited.contains(&(kind, key.to_owned()));
+    edited
+        || match kind {
+            Kind::Contact => {
+                find(snapshot, "Contacts", "ContactNumber", key).is_some_and(|c| c["ContactStatus"] == "ARCHIVED")
+            }
+            Kind::Invoice => gone_by_hand(snapshot, key),
+            Kind::Payment => {
+                let mut payments = snapshot["Payments"].as_array().into_iter().flatten();
+                payments.any(|p| p["Reference"] == key && p["Status"] == "DELETED")
+            }
+            Kind::Item => false,
         }
-        Kind::Invoice => !call.verify && gone_by_hand(call.after, key),
-        Kind::Item | Kind::Payment => false,
-    }
 }
 
 /// A failure the model expects without any fault.
@@ -209,7 +219,12 @@ fn invoice_failure_explained(erp: &Erp, call: &Call<'_>, number: &str, code: &st
     match code {
         // Xero keeps a voided or deleted document's number and allows no change to it, nor to the lines of one
         // with payments applied.
-        "conflict" => gone_by_hand(call.after, number) || paid(call.after, number),
+        // Nor an authorised one to go back to draft (the ERP deleted it and made a draft of that number).
+        "conflict" => {
+            let authorised = find(call.after, "Invoices", "InvoiceNumber", number)
+                .is_some_and(|i| matches!(i["Status"].as_str(), Some("AUTHORISED" | "PAID")));
+            gone_by_hand(call.after, number) || paid(call.after, number) || (authorised && !invoice.authorised)
+        }
         // A contact or item the document names is not in Xero, and this call did not carry it there.
         "dependency" => {
             let carried = |kind: Kind, code: &str| {
@@ -322,16 +337,7 @@ pub fn check_everything_landed(erp: &Erp, tracker: &Tracker, snapshot: &Value, f
         .chain(erp.payments.keys().map(|k| (Kind::Payment, k)));
     for (kind, key) in keys.filter(|(_, k)| !failed.contains(&k.as_str())) {
         if let Err(e) = in_xero_as_in_erp(erp, snapshot, kind, key) {
-            let by_hand = match kind {
-                Kind::Contact => {
-                    tracker.renamed.contains(key)
-                        || find(snapshot, "Contacts", "ContactNumber", key)
-                            .is_some_and(|c| c["ContactStatus"] == "ARCHIVED")
-                }
-                Kind::Invoice => gone_by_hand(snapshot, key),
-                Kind::Item | Kind::Payment => false,
-            };
-            if !by_hand {
+            if !changed_by_hand(tracker, snapshot, kind, key) {
                 return Err(format!("after the final push, {key}: {e}"));
             }
         }
