@@ -8,9 +8,21 @@
 use super::api::status_error;
 use super::engine::{Ctx, fetch_values, lookup_chunks};
 use super::map::member;
+use super::schema::RecordError;
 use crate::error::Error;
 use crate::transport::ApiCall;
 use serde_json::{Value, json};
+
+/// What a document Xero refused also reports when its contact could not be read or restored (`e`): Xero may have
+/// refused it for a contact archived by hand, which a push made again (`e` being retryable) restores.
+pub fn restore_failed(e: &Error, path: Option<String>) -> RecordError {
+    let mut message =
+        format!("its contact could not be checked for being ARCHIVED in Xero, nor made ACTIVE again: {}", e.message);
+    if e.retryable {
+        message.push_str(" (retryable: push again later)");
+    }
+    RecordError { code: e.code, message, path }
+}
 
 /// Makes the archived contacts among `ids` ACTIVE again; returns the ids it restored (lower case).
 pub fn restore(ctx: &Ctx<'_>, ids: &[&str]) -> Result<Vec<String>, Error> {
@@ -29,12 +41,14 @@ pub fn restore(ctx: &Ctx<'_>, ids: &[&str]) -> Result<Vec<String>, Error> {
         return Ok(archived);
     }
     let elements: Vec<Value> = archived.iter().map(|id| json!({"ContactID": id, "ContactStatus": "ACTIVE"})).collect();
+    // Making a contact ACTIVE twice does no harm, but the transport sends a write again after a lost answer only
+    // under an Idempotency-Key: one of its own per restore, so a contact archived again later is restored again.
     let call = ApiCall {
         method: http::Method::POST,
         path: "/Contacts".into(),
         query: vec![("summarizeErrors".into(), "false".into())],
         body: Some(json!({ "Contacts": elements }).to_string().into_bytes()),
-        idempotency_key: None,
+        idempotency_key: Some(format!("xero-link-restore-{:032x}", rand::random::<u128>())),
     };
     let response = ctx.send(&call).map_err(|e| e.error)?;
     if response.status != 200 {

@@ -246,8 +246,19 @@ fn retry_archived_contacts(
     if ids.is_empty() {
         return Ok(());
     }
-    // Unreadable or unwritable: the refusals stand as Xero worded them.
-    let Ok(restored) = archived::restore(ctx, &ids) else { return Ok(()) };
+    let restored = match archived::restore(ctx, &ids) {
+        Ok(restored) => restored,
+        // Xero's refusals stand, and why they could not be mended is said beside them: a dropped connection is
+        // worth pushing again for (the contact may even be ACTIVE by now), an archived contact needs a person.
+        Err(e) => {
+            let refused: Vec<usize> = refused.iter().map(|c| c.index).collect();
+            for r in results.iter_mut().filter(|r| refused.contains(&r.index)) {
+                let path = r.errors.first().and_then(|x| x.path.clone());
+                r.errors.push(archived::restore_failed(&e, path));
+            }
+            return Ok(());
+        }
+    };
     let again: Vec<Candidate> = refused
         .into_iter()
         .filter(|c| contact_of.get(&c.index).is_some_and(|id| restored.contains(&id.to_lowercase())))

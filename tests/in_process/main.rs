@@ -27,6 +27,7 @@ mod push_create_first;
 mod push_day;
 mod push_faults;
 mod push_lookups;
+mod push_model;
 mod push_refunds;
 mod push_schemas;
 mod push_validation;

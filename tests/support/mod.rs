@@ -12,6 +12,7 @@ pub mod contract;
 pub mod e2e;
 pub mod host_store;
 pub mod impostor;
+pub mod model;
 pub mod process;
 pub mod push;
 pub mod transport;

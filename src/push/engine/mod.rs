@@ -233,9 +233,24 @@ impl<'p> Plan<'p> {
             })
             .collect();
         let naturals: Vec<&str> = refused.iter().map(|&i| candidates[i].natural.as_str()).collect();
-        // Unreadable: the refusals stand as Xero worded them.
-        let Some(found) = (!refused.is_empty()).then(|| lookup(ctx, spec, &naturals).ok()).flatten() else {
+        if refused.is_empty() {
             return Ok(());
+        }
+        let found = match lookup(ctx, spec, &naturals) {
+            Ok(found) => found,
+            // Unreadable: the refusals stand as Xero worded them, and why they could not be looked up is said
+            // beside them: the record may be in Xero already (pushed before the ledger was lost), which a push
+            // made again finds.
+            Err(e) => {
+                for i in &refused {
+                    if let Some(r) = written.get_mut(i) {
+                        let mut looked_up = call_error(&e);
+                        looked_up.message = format!("looking it up in Xero failed: {}", looked_up.message);
+                        r.errors.push(looked_up);
+                    }
+                }
+                return Ok(());
+            }
         };
         let by_natural = group_by_natural(spec, found);
         self.claimed.extend(written.values().filter_map(|r| r.xero_id.as_deref()).map(str::to_lowercase));

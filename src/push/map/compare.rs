@@ -14,7 +14,11 @@ pub fn matches(found: &Value, sent: &Value) -> bool {
                 "Status" => status_matches(fv, sv),
                 "LineItems" | "Tracking" => match (fv, sv) {
                     (Value::Array(fa), Value::Array(sa)) => {
-                        fa.len() == sa.len() && fa.iter().zip(sa).all(|(a, b)| matches(a, b))
+                        fa.len() == sa.len()
+                            && fa
+                                .iter()
+                                .zip(sa)
+                                .all(|(a, b)| matches(a, b) && (k != "LineItems" || nothing_taken_off(a, b)))
                     }
                     (Value::Null, Value::Array(sa)) => sa.is_empty(),
                     _ => false,
@@ -24,6 +28,23 @@ pub fn matches(found: &Value, sent: &Value) -> bool {
         }),
         _ => false,
     }
+}
+
+/// Members of a line Xero never fills in by itself. One that Xero's line has and ours lacks was taken off in the
+/// ERP (an item or a discount removed): the lines differ, and the update, which replaces the lines whole, takes
+/// it off in Xero.
+const LINE_MEMBERS_XERO_NEVER_FILLS: [&str; 3] = ["ItemCode", "DiscountRate", "DiscountAmount"];
+
+fn nothing_taken_off(found: &Value, sent: &Value) -> bool {
+    LINE_MEMBERS_XERO_NEVER_FILLS.iter().all(|k| {
+        sent.get(*k).is_some()
+            || match found.get(*k) {
+                None | Some(Value::Null) => true,
+                Some(Value::String(s)) => s.is_empty(),
+                Some(n @ Value::Number(_)) => decimal(&n.to_string()).is_some_and(|d| d.is_zero()),
+                Some(_) => false,
+            }
+    })
 }
 
 fn member_matches(key: &str, found: &Value, sent: &Value) -> bool {
@@ -104,5 +125,15 @@ mod tests {
         let mut extra = found.clone();
         extra["LineItems"].as_array_mut().unwrap().push(json!({}));
         assert!(!matches(&extra, &sent));
+        // An item or a discount Xero's line has and ours lacks was taken off in the ERP; none, or zero, is none.
+        for (member, value) in [("ItemCode", json!("BEAM-6M")), ("DiscountRate", json!(10))] {
+            let mut kept = found.clone();
+            kept["LineItems"][0][member] = value;
+            assert!(!matches(&kept, &sent), "{member}");
+        }
+        let mut zero = found.clone();
+        zero["LineItems"][0]["DiscountRate"] = json!(0.00);
+        zero["LineItems"][0]["ItemCode"] = json!("");
+        assert!(matches(&zero, &sent));
     }
 }
