@@ -1,7 +1,7 @@
 //! What the fuzz targets share: a connection configured against a closed loopback port (every request is refused
-#![allow(dead_code)] // each target uses only some of these
 //! at once: nothing leaves the machine), in a state directory of this process's own, and the C ABI's calls as
-//! a host makes them.
+//! a host makes them; and HTTP answers cut out of fuzz input.
+#![allow(dead_code)] // each target uses only some of these
 
 use serde_json::{Value, json};
 use std::ffi::{CStr, CString, c_char};
@@ -78,4 +78,16 @@ fn take(answer: *mut c_char) -> Value {
 pub fn c_string(value: &[u8]) -> CString {
     let end = value.iter().position(|b| *b == 0).unwrap_or(value.len());
     CString::new(&value[..end]).expect("no NUL before end")
+}
+
+/// An HTTP answer from fuzz input: the first byte picks the status from `statuses`, then `Name: value` header
+/// lines up to an empty line, then the body. `None` for empty input.
+pub fn answer<'a>(data: &'a [u8], statuses: &[u16]) -> Option<(u16, &'a [u8], &'a [u8])> {
+    let (&pick, rest) = data.split_first()?;
+    let status = statuses[pick as usize % statuses.len()];
+    let (head, body) = match rest.windows(2).position(|w| w == b"\n\n") {
+        Some(at) => (&rest[..at], &rest[at + 2..]),
+        None => (&rest[..0], rest),
+    };
+    Some((status, head, body))
 }

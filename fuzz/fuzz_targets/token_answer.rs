@@ -18,12 +18,7 @@ fn config() -> &'static Config {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&pick, rest)) = data.split_first() else { return };
-    let status = STATUSES[pick as usize % STATUSES.len()];
-    let (head, body) = match rest.windows(2).position(|w| w == b"\n\n") {
-        Some(at) => (&rest[..at], &rest[at + 2..]),
-        None => (&rest[..0], rest),
-    };
+    let Some((status, head, body)) = common::answer(data, STATUSES) else { return };
     let headers = xero_link::fuzzing::headers(head);
     if let Err(error) = xero_link::fuzzing::token_answer(config(), status, &headers, body) {
         let shown = serde_json::to_string(&error).expect("errors serialise");
