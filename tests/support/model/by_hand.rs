@@ -9,19 +9,37 @@ use super::world::tally;
 use super::xero::Xero;
 use serde_json::{Value, json};
 
-/// Elements of `collection` in Xero that `usable` accepts, sorted by `field`: what a person may change.
-fn in_xero(xero: &Xero, collection: &str, field: &str, usable: impl Fn(&Value) -> bool) -> Vec<Value> {
+/// The `slot`th (wrapping) of the elements of `collection` in Xero that `usable` accepts, sorted by `field`: what
+/// a person changes; `None` when there is none.
+fn pick(xero: &Xero, collection: &str, field: &str, slot: u8, usable: impl Fn(&Value) -> bool) -> Option<Value> {
     let snapshot = xero.snapshot();
     let mut found: Vec<Value> =
         snapshot[collection].as_array().into_iter().flatten().filter(|e| usable(e)).cloned().collect();
     found.sort_by(|a, b| a[field].as_str().cmp(&b[field].as_str()));
-    found
+    found.get(slot as usize % found.len().max(1)).cloned()
+}
+
+/// After a change by hand: counted under `counted` when Xero took it, Xero checked for records held twice, and
+/// what happened in words (`taken`, or `refused` with Xero's reason).
+fn reported(
+    xero: &Xero,
+    counted: &str,
+    done: &Result<Value, String>,
+    taken: String,
+    refused: String,
+) -> Result<String, String> {
+    tally(counted, u64::from(done.is_ok()));
+    checks::check_nothing_twice(&xero.snapshot())?;
+    Ok(match done {
+        Ok(_) => taken,
+        Err(e) => format!("{refused}: {e}"),
+    })
 }
 
 /// A person renames (or archives) one of the contacts in Xero (the `slot`th, by number).
 pub fn contact(xero: &Xero, tracker: &mut Tracker, slot: u8, rename: bool) -> Result<String, String> {
-    let contacts = in_xero(xero, "Contacts", "ContactNumber", |c| rename || c["ContactStatus"] == "ACTIVE");
-    let Some(found) = contacts.get(slot as usize % contacts.len().max(1)) else {
+    let Some(found) = pick(xero, "Contacts", "ContactNumber", slot, |c| rename || c["ContactStatus"] == "ACTIVE")
+    else {
         return Ok("no contact in Xero to change".into());
     };
     let code = found["ContactNumber"].as_str().unwrap_or_default().to_owned();
@@ -31,34 +49,37 @@ pub fn contact(xero: &Xero, tracker: &mut Tracker, slot: u8, rename: bool) -> Re
         false => change["ContactStatus"] = json!("ARCHIVED"),
     }
     let done = xero.by_hand("POST", "/Contacts", json!({"Contacts": [change]}));
-    tally(if rename { "renamed in Xero" } else { "archived in Xero" }, u64::from(done.is_ok()));
     if done.is_ok() && rename {
         tracker.edited.insert((Kind::Contact, code.clone()));
     }
-    checks::check_nothing_twice(&xero.snapshot())?;
-    Ok(match done {
-        Ok(_) => format!("{code} changed in Xero: {change}"),
-        Err(e) => format!("Xero refused the change to {code}: {e}"),
-    })
+    let counted = if rename { "renamed in Xero" } else { "archived in Xero" };
+    reported(
+        xero,
+        counted,
+        &done,
+        format!("{code} changed in Xero: {change}"),
+        format!("Xero refused the change to {code}"),
+    )
 }
 
 /// A person voids one of the authorised invoices in Xero, or deletes a draft one (the `slot`th, by number).
 pub fn void_or_delete(xero: &Xero, slot: u8) -> Result<String, String> {
     let open = |i: &Value| matches!(i["Status"].as_str(), Some("AUTHORISED" | "DRAFT" | "SUBMITTED"));
-    let invoices = in_xero(xero, "Invoices", "InvoiceNumber", open);
-    let Some(found) = invoices.get(slot as usize % invoices.len().max(1)) else {
+    let Some(found) = pick(xero, "Invoices", "InvoiceNumber", slot, open) else {
         return Ok("no invoice in Xero to void or delete".into());
     };
     let number = found["InvoiceNumber"].as_str().unwrap_or_default().to_owned();
     let status = if found["Status"] == "AUTHORISED" { "VOIDED" } else { "DELETED" };
     let change = json!({"Invoices": [{"InvoiceID": found["InvoiceID"], "Status": status}]});
     let done = xero.by_hand("POST", "/Invoices", change);
-    tally(format!("{status} in Xero"), u64::from(done.is_ok()));
-    checks::check_nothing_twice(&xero.snapshot())?;
-    Ok(match done {
-        Ok(_) => format!("{number} {status} in Xero"),
-        Err(e) => format!("Xero refused to make {number} {status}: {e}"),
-    })
+    let counted = format!("{status} in Xero");
+    reported(
+        xero,
+        &counted,
+        &done,
+        format!("{number} {status} in Xero"),
+        format!("Xero refused to make {number} {status}"),
+    )
 }
 
 /// A person changes the description of the first line of an invoice in Xero (the `slot`th of those without
@@ -67,8 +88,7 @@ pub fn edit_line(xero: &Xero, tracker: &mut Tracker, slot: u8) -> Result<String,
     let editable = |i: &Value| {
         matches!(i["Status"].as_str(), Some("AUTHORISED" | "DRAFT")) && amount(&i["AmountPaid"]) == 0.into()
     };
-    let invoices = in_xero(xero, "Invoices", "InvoiceNumber", editable);
-    let Some(found) = invoices.get(slot as usize % invoices.len().max(1)) else {
+    let Some(found) = pick(xero, "Invoices", "InvoiceNumber", slot, editable) else {
         return Ok("no invoice in Xero to edit".into());
     };
     let number = found["InvoiceNumber"].as_str().unwrap_or_default().to_owned();
@@ -84,29 +104,26 @@ pub fn edit_line(xero: &Xero, tracker: &mut Tracker, slot: u8) -> Result<String,
     let change = json!({"Invoices": [{"InvoiceID": found["InvoiceID"], "LineItems": lines}]});
     // Unit prices keep their 4 decimal places.
     let done = xero.by_hand("POST", "/Invoices?unitdp=4", change);
-    tally("edited in Xero", u64::from(done.is_ok()));
     if done.is_ok() {
         tracker.edited.insert((Kind::Invoice, number.clone()));
     }
-    checks::check_nothing_twice(&xero.snapshot())?;
-    Ok(match done {
-        Ok(_) => format!("{number}'s first line edited in Xero"),
-        Err(e) => format!("Xero refused the edit of {number}: {e}"),
-    })
+    reported(
+        xero,
+        "edited in Xero",
+        &done,
+        format!("{number}'s first line edited in Xero"),
+        format!("Xero refused the edit of {number}"),
+    )
 }
 
 /// A person deletes one of the payments in Xero (the `slot`th, by reference).
 pub fn delete_payment(xero: &Xero, slot: u8) -> Result<String, String> {
-    let payments = in_xero(xero, "Payments", "Reference", |p| p["Status"] != "DELETED");
-    let Some(found) = payments.get(slot as usize % payments.len().max(1)) else {
+    let Some(found) = pick(xero, "Payments", "Reference", slot, |p| p["Status"] != "DELETED") else {
         return Ok("no payment in Xero to delete".into());
     };
     let (id, reference) = (found["PaymentID"].as_str().unwrap_or_default(), found["Reference"].clone());
     let done = xero.by_hand("POST", &format!("/Payments/{id}"), json!({"Status": "DELETED"}));
-    tally("payments deleted in Xero", u64::from(done.is_ok()));
-    checks::check_nothing_twice(&xero.snapshot())?;
-    Ok(match done {
-        Ok(_) => format!("payment {reference} deleted in Xero"),
-        Err(e) => format!("Xero refused to delete payment {reference}: {e}"),
-    })
+    let (taken, refused) =
+        (format!("payment {reference} deleted in Xero"), format!("Xero refused to delete payment {reference}"));
+    reported(xero, "payments deleted in Xero", &done, taken, refused)
 }
