@@ -221,7 +221,7 @@ fn client_credentials_refused_says_what_to_change() {
 }
 
 fn free_port() -> u16 {
-    crate::support::common::free_loopback_port()
+    xero_link_fixtures::ports::free_loopback_port()
 }
 
 /// The consent URL of the loopback sign-in waiting on `port`, as a C host without threads learns it: from the

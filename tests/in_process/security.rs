@@ -287,7 +287,7 @@ fn at_most_twenty_sign_ins_wait_and_the_oldest_goes_first() {
 #[test]
 fn the_loopback_listener_refuses_a_request_head_over_16_kib() {
     use std::io::{Read, Write};
-    let port = crate::support::common::free_loopback_port();
+    let port = xero_link_fixtures::ports::free_loopback_port();
     let redirect = format!("http://127.0.0.1:{port}/callback");
     let sim = sim(sim_config(1.0));
     let dir = temp_state_dir("loopback-head");
@@ -330,7 +330,7 @@ fn the_loopback_listener_refuses_a_request_head_over_16_kib() {
 #[test]
 fn the_loopback_sign_in_shows_and_logs_no_secret() {
     let _logs = capture_logs();
-    let port = crate::support::common::free_loopback_port();
+    let port = xero_link_fixtures::ports::free_loopback_port();
     let redirect = format!("http://127.0.0.1:{port}/callback");
     let mut config = sim_config(1.0);
     config.apps[0].redirect_uris.push(redirect.clone());

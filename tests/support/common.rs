@@ -61,18 +61,3 @@ pub fn config_json(connection: &str, state_dir: &std::path::Path) -> Value {
         "state_dir": state_dir,
     })
 }
-
-/// A loopback port for a listener the library opens later (a loopback sign-in's redirect URI). Taken below the
-/// kernel's ephemeral range (32768 and up on Linux), so no outgoing connection of another test can hold it
-/// between this check and the library's bind, as a port from `bind(0)` could; spread by process id.
-pub fn free_loopback_port() -> u16 {
-    use std::sync::atomic::{AtomicU16, Ordering};
-    static NEXT: AtomicU16 = AtomicU16::new(0);
-    let spread = (std::process::id() % 1000) as u16 * 10;
-    loop {
-        let port = 20_000 + (spread + NEXT.fetch_add(1, Ordering::Relaxed) % 10_000) % 12_000;
-        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-    }
-}

@@ -18,7 +18,7 @@ pub struct World {
 
 impl World {
     pub fn new() -> World {
-        let port = free_loopback_port();
+        let port = xero_link_fixtures::ports::free_loopback_port();
         let loopback_uri = format!("http://127.0.0.1:{port}/callback");
         let mut config = SimConfig::default();
         config.organisations.truncate(2);
@@ -153,20 +153,5 @@ pub fn maintenance(path: &str) -> xero_sim::FaultSpec {
         delay_ms: None,
         retry_after_secs: None,
         problem: None,
-    }
-}
-
-/// A loopback port for a listener the library opens later (a loopback sign-in's redirect URI). Taken below the
-/// kernel's ephemeral range (32768 and up on Linux), so no outgoing connection of another test can hold it
-/// between this check and the library's bind, as a port from `bind(0)` could; spread by process id.
-fn free_loopback_port() -> u16 {
-    use std::sync::atomic::{AtomicU16, Ordering};
-    static NEXT: AtomicU16 = AtomicU16::new(0);
-    let spread = (std::process::id() % 1000) as u16 * 10;
-    loop {
-        let port = 20_000 + (spread + NEXT.fetch_add(1, Ordering::Relaxed) % 10_000) % 12_000;
-        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
     }
 }
