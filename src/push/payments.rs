@@ -52,6 +52,29 @@ impl Finder for OnDocument {
         }
         found.get("CreditNote").and_then(|d| member(d, "CreditNoteID")).map(|id| format!("c:{}", id.to_lowercase()))
     }
+
+    /// A payment on the same document, of the same day into the same bank account, not told apart by its
+    /// reference: the ERP's payment changed after it was pushed (and the ledger lost since), or the same money
+    /// entered in Xero by hand. Xero never changes a payment (developer.xero.com/documentation/api/accounting/
+    /// payments: payments can only be deleted), so making this one too would pay the document twice.
+    fn likely_same(&self, sent: &Value, found: &Value) -> Option<String> {
+        let day_and_account = serde_json::json!({"Date": sent.get("Date"), "Account": sent.get("Account")});
+        let reference = |v: &Value| member(v, "Reference").unwrap_or_default().trim().to_owned();
+        if !map::matches(found, &day_and_account) || reference(found) != reference(sent) {
+            return None;
+        }
+        let amount = map::member_decimal(found, "Amount").map(|a| format!("{:.2}", a)).unwrap_or_default();
+        let date = member(found, "Date").and_then(map::xero_date).map(|d| d.to_string()).unwrap_or_default();
+        let account = found.get("Account").and_then(|a| member(a, "Code")).unwrap_or_default();
+        let id = member(found, "PaymentID").unwrap_or_default();
+        Some(format!(
+            "Xero already holds a payment of {amount} on this document, dated {date} into bank account {account} \
+             (PaymentID {id}), that xero-link has no record of: this payment pushed before with other values (and \
+             xero-link's records of the push lost since), or the same money entered in Xero by hand. Xero never \
+             changes a payment, so this one was not made beside it: if it is this payment, delete it in Xero and \
+             push again; if it is another, push this one with a reference that tells them apart"
+        ))
+    }
 }
 
 /// What a payment is in Xero.

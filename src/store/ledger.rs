@@ -5,7 +5,7 @@
 use super::{Store, store_error};
 use crate::error::Result;
 use rusqlite::{OptionalExtension, params};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS push_ledger (
@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS push_ledger (
     updated_at    INTEGER NOT NULL,
     PRIMARY KEY (connection, tenant_id, kind, erp_key)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS push_ledger_by_xero_id ON push_ledger (connection, tenant_id, kind, lower(xero_id));
 ";
 
 /// Which organisation's records: the ledger never mixes connections or tenants.
@@ -87,6 +88,30 @@ pub fn load(store: &Store, scope: &Scope, kind: &str, keys: &[&str]) -> Result<H
                 .map_err(|e| store_error("ledger read", e))?;
             if let Some(entry) = entry {
                 out.insert((*key).to_owned(), entry);
+            }
+        }
+        Ok(out)
+    })
+}
+
+/// Which of `xero_ids` (any case) the ledger holds under some ERP key of one kind, in lower case: records found in
+/// Xero that are some ERP record's, so never another's match.
+pub fn known_xero_ids(store: &Store, scope: &Scope, kind: &str, xero_ids: &[&str]) -> Result<HashSet<String>> {
+    store.read(|db| {
+        let mut stmt = db
+            .prepare_cached(
+                "SELECT 1 FROM push_ledger
+                 WHERE connection = ?1 AND tenant_id = ?2 AND kind = ?3 AND lower(xero_id) = ?4 LIMIT 1",
+            )
+            .map_err(|e| store_error("ledger read", e))?;
+        let mut out = HashSet::new();
+        for id in xero_ids {
+            let id = id.to_lowercase();
+            let known = stmt
+                .exists(params![scope.connection, scope.tenant_id, kind, id])
+                .map_err(|e| store_error("ledger read", e))?;
+            if known {
+                out.insert(id);
             }
         }
         Ok(out)

@@ -28,6 +28,7 @@ mod push_day;
 mod push_faults;
 mod push_lookups;
 mod push_model;
+mod push_payment_identity;
 mod push_refunds;
 mod push_schemas;
 mod push_validation;

@@ -155,12 +155,7 @@ pub(super) fn decide_natural(
     found: Option<&Vec<Value>>,
     claimed: &HashSet<String>,
 ) -> Action {
-    let found: Vec<&Value> = found
-        .into_iter()
-        .flatten()
-        .filter(|f| member(f, spec.id_field).is_none_or(|id| !claimed.contains(&id.to_lowercase())))
-        .filter(|f| !(spec.create_only && member(f, "Status") == Some("DELETED")))
-        .collect();
+    let found = candidates_in_xero(spec, found, claimed);
     // The record found as pushed. Our element is parsed back only when there is something to compare, once.
     let as_sent = || {
         if found.is_empty() {
@@ -170,8 +165,16 @@ pub(super) fn decide_natural(
         found.iter().find(|f| matches(f, &sent)).copied()
     };
     if spec.create_only {
-        return match as_sent() {
-            Some(f) => adopted(c, e, f),
+        if let Some(f) = as_sent() {
+            return adopted(c, e, f);
+        }
+        let sent = c.element.value();
+        return match found.iter().find_map(|f| spec.lookup.likely_same(&sent, f)) {
+            Some(why) => Action::Done(Box::new(RecordResult::failed(
+                c.index,
+                c.key.clone(),
+                vec![error_of(ErrorCode::Conflict, why, None)],
+            ))),
             None => Action::Create,
         };
     }
@@ -195,6 +198,34 @@ pub(super) fn decide_natural(
             ))),
         },
     }
+}
+
+/// A record the ledger does not know, found in Xero exactly as it would be pushed: taken (and claimed) before any
+/// other record is decided, so that none takes it for a changed copy of itself.
+pub(super) fn adopt_as_sent(
+    spec: &Spec,
+    c: &Candidate,
+    e: &Entry,
+    found: Option<&Vec<Value>>,
+    claimed: &HashSet<String>,
+) -> Option<Action> {
+    let found = candidates_in_xero(spec, found, claimed);
+    if found.is_empty() {
+        return None;
+    }
+    let sent = c.element.value();
+    found.into_iter().find(|f| matches(f, &sent)).map(|f| adopted(c, e, f))
+}
+
+/// What was found under a record's natural key that may be it: not another record's, and, for kinds Xero never
+/// changes, not deleted.
+fn candidates_in_xero<'f>(spec: &Spec, found: Option<&'f Vec<Value>>, claimed: &HashSet<String>) -> Vec<&'f Value> {
+    found
+        .into_iter()
+        .flatten()
+        .filter(|f| member(f, spec.id_field).is_none_or(|id| !claimed.contains(&id.to_lowercase())))
+        .filter(|f| !(spec.create_only && member(f, "Status") == Some("DELETED")))
+        .collect()
 }
 
 /// Adopted records not yet settled: the ledger learns their id, no write.

@@ -81,6 +81,7 @@ pub fn sync(ctx: &Ctx<'_>, spec: &Spec, candidates: &[Candidate]) -> Result<Vec<
             return Ok(plan.finish());
         }
     };
+    plan.claim_known(ctx, &found)?;
     plan.decide(&open, &found, create_first);
     let renamed =
         if spec.unique_names { guard_names(ctx, candidates, &mut plan.actions, &plan.claimed) } else { HashMap::new() };
@@ -185,7 +186,11 @@ impl<'p> Plan<'p> {
     /// Decides each open record from the ledger and what Xero holds.
     fn decide(&mut self, open: &[usize], found: &Found, create_first: bool) {
         let spec = self.spec;
-        for &i in open {
+        if spec.create_only {
+            self.adopt_as_sent(open, found);
+        }
+        let undecided: Vec<usize> = open.iter().copied().filter(|&i| self.actions[i].is_none()).collect();
+        for i in undecided {
             let c = &self.candidates[i];
             let e = self.ledger.entry(c);
             let action = match (&e.xero_id, spec.create_only) {
@@ -212,6 +217,38 @@ impl<'p> Plan<'p> {
             claim(spec, &action, &mut self.claimed);
             self.actions[i] = Some(action);
         }
+    }
+
+    /// Kinds Xero never changes hold many records under one natural key, told apart only by what they hold: the
+    /// records the ledger does not know and Xero holds as they would be pushed are taken first, so no other record
+    /// takes one of them for a changed copy of itself ([`Finder::likely_same`]).
+    fn adopt_as_sent(&mut self, open: &[usize], found: &Found) {
+        for &i in open {
+            let c = &self.candidates[i];
+            let e = self.ledger.entry(c);
+            if e.xero_id.is_some() {
+                continue;
+            }
+            if let Some(action) =
+                decide::adopt_as_sent(self.spec, c, e, found.by_natural.get(&c.matching()), &self.claimed)
+            {
+                claim(self.spec, &action, &mut self.claimed);
+                self.actions[i] = Some(action);
+            }
+        }
+    }
+
+    /// Xero records found under natural keys that the ledger holds under other ERP keys are those records', never a
+    /// match for a record the ledger does not know: two equal payments on one invoice are two payments. Only for
+    /// kinds Xero never changes: a contact or document found by its number is the record under that number.
+    fn claim_known(&mut self, ctx: &Ctx<'_>, found: &Found) -> Result<()> {
+        if !self.spec.create_only {
+            return Ok(());
+        }
+        let ids: Vec<&str> =
+            found.by_natural.values().flatten().filter_map(|f| super::map::member(f, self.spec.id_field)).collect();
+        self.claimed.extend(ledger::known_xero_ids(&ctx.store, &ctx.scope, self.spec.ledger_kind, &ids)?);
+        Ok(())
     }
 
     /// Creates Xero refused: when the reason is that the natural key exists (typed in by hand, or pushed before

@@ -88,6 +88,13 @@ pub trait Finder: Send + Sync + std::fmt::Debug {
     fn nothing_before_first_write(&self) -> bool {
         false
     }
+    /// For kinds Xero never changes ([`Spec::create_only`]), whose natural key holds many records: why `found`, a
+    /// record no ERP record of the ledger holds and that differs from `sent`, is likely `sent` all the same (pushed
+    /// with other values before the ledger was lost, or typed in Xero by hand), so that making `sent` beside it
+    /// would count it twice. `None`: another record.
+    fn likely_same(&self, _sent: &Value, _found: &Value) -> Option<String> {
+        None
+    }
 }
 
 /// What a kind of record is in Xero.
