@@ -29,10 +29,20 @@ pub fn get(name: &str) -> Result<Arc<Connection>> {
     CONNECTIONS.read().get(name).cloned().ok_or_else(|| {
         Error::new(
             ErrorCode::NotConfigured,
-            format!("connection `{name}` is not configured in this process: call xero_configure first"),
+            format!("connection `{}` is not configured in this process: call xero_configure first", shown(name)),
         )
         .at("connection")
     })
+}
+
+/// A name as an error shows it: one longer than a configured name can be (64 bytes) is cut, so that a host's
+/// mistake (a whole document passed as the name) gets a short answer, not a copy of its input.
+fn shown(name: &str) -> String {
+    const SHOWN_CHARS: usize = 64;
+    match name.char_indices().nth(SHOWN_CHARS) {
+        Some((cut, _)) => format!("{}… ({} bytes)", &name[..cut], name.len()),
+        None => name.to_owned(),
+    }
 }
 
 fn create_state_dir(config: &Config) -> Result<()> {
@@ -46,4 +56,22 @@ fn create_state_dir(config: &Config) -> Result<()> {
         .mode(0o700)
         .create(dir)
         .map_err(|e| Error::validation(format!("state_dir {} cannot be created: {e}", dir.display())).at("state_dir"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_connection_is_named_in_at_most_64_characters() {
+        let long = "é".repeat(40_000);
+        let message = |name: &str| match get(name) {
+            Ok(_) => panic!("{name} is not configured"),
+            Err(e) => e.message,
+        };
+        let message_of_long = message(&long);
+        assert!(message_of_long.len() < 300, "{} bytes", message_of_long.len());
+        assert!(message_of_long.contains(&format!("{}… (80000 bytes)", "é".repeat(64))), "{message_of_long}");
+        assert!(message("xero-unknown").contains("`xero-unknown`"));
+    }
 }
