@@ -5,6 +5,11 @@
 //! redirect URI, the link functions ticked, the defaults (sales account, cost-of-sales account, division, sales
 //! rep), where durable state lives, and (for tests and the simulator) the Xero endpoints.
 
+mod checks;
+
+pub use checks::validate_connection_name;
+use checks::{check_range, check_text};
+
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
@@ -333,8 +338,6 @@ impl Default for Limits {
     }
 }
 
-const MAX_NAME_LEN: usize = 64;
-
 impl Config {
     /// Parses and validates; every error names the offending field.
     pub fn from_value(value: serde_json::Value) -> Result<Config> {
@@ -506,37 +509,6 @@ impl Config {
         check_range("limits.minute_ms", self.limits.minute_ms, 10, 3_600_000)?;
         Ok(())
     }
-}
-
-/// Connection names become file names and store keys: keep them plain.
-pub fn validate_connection_name(name: &str) -> Result<()> {
-    if name.is_empty() || name.len() > MAX_NAME_LEN {
-        return Err(Error::validation(format!("a connection name has 1 to {MAX_NAME_LEN} characters")));
-    }
-    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')) {
-        return Err(Error::validation(
-            "a connection name uses only letters, digits, '-', '_' and '.' (e.g. xero-hugeerp)",
-        ));
-    }
-    Ok(())
-}
-
-fn check_text(path: &str, value: &str, min: usize, max: usize) -> Result<()> {
-    let len = value.chars().count();
-    if len < min || len > max {
-        return Err(Error::validation(format!("must have {min} to {max} characters, has {len}")).at(path));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(Error::validation("must not contain control characters").at(path));
-    }
-    Ok(())
-}
-
-fn check_range(path: &str, value: u64, min: u64, max: u64) -> Result<()> {
-    if value < min || value > max {
-        return Err(Error::validation(format!("must be between {min} and {max}, is {value}")).at(path));
-    }
-    Ok(())
 }
 
 /// Only https, or plain http to a loopback address (the simulator, a local redirect), is ever contacted.
