@@ -6,24 +6,26 @@
 //! rep), where durable state lives, and (for tests and the simulator) the Xero endpoints.
 
 mod checks;
+mod endpoints;
+mod limits;
+mod timeouts;
 
 pub use checks::validate_connection_name;
-use checks::{check_range, check_text};
+pub use endpoints::{
+    Endpoints, XERO_ACCOUNTING_URL, XERO_AUTHORIZE_URL, XERO_CONNECTIONS_URL, XERO_REVOCATION_URL, XERO_TOKEN_URL,
+    check_endpoint, is_loopback,
+};
+pub use limits::Limits;
+pub use timeouts::Timeouts;
+
+use checks::check_text;
 
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use std::net::IpAddr;
 use std::path::PathBuf;
 use url::Url;
-
-/// Xero's real endpoints (the securitySchemes of Xero's accounting OpenAPI spec; `xero-identity.yaml`).
-pub const XERO_AUTHORIZE_URL: &str = "https://login.xero.com/identity/connect/authorize";
-pub const XERO_TOKEN_URL: &str = "https://identity.xero.com/connect/token";
-pub const XERO_REVOCATION_URL: &str = "https://identity.xero.com/connect/revocation";
-pub const XERO_CONNECTIONS_URL: &str = "https://api.xero.com/connections";
-pub const XERO_ACCOUNTING_URL: &str = "https://api.xero.com/api.xro/2.0";
 
 /// The minimal granular scope set for apps created at Xero since 2 March 2026
 /// (developer.xero.com/documentation/guides/oauth2/scopes).
@@ -139,88 +141,6 @@ impl Default for TrackingNames {
     }
 }
 
-/// Full URLs of Xero's endpoints; each may be overridden on its own (tests point them at the simulator).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Endpoints {
-    #[serde(default = "default_authorize")]
-    pub authorize: Url,
-    #[serde(default = "default_token")]
-    pub token: Url,
-    #[serde(default = "default_revocation")]
-    pub revocation: Url,
-    #[serde(default = "default_connections")]
-    pub connections: Url,
-    /// The Accounting API base, e.g. `https://api.xero.com/api.xro/2.0`.
-    #[serde(default = "default_accounting")]
-    pub accounting: Url,
-}
-
-fn parse_const(url: &str) -> Url {
-    Url::parse(url).expect("built-in Xero URL is valid")
-}
-fn default_authorize() -> Url {
-    parse_const(XERO_AUTHORIZE_URL)
-}
-fn default_token() -> Url {
-    parse_const(XERO_TOKEN_URL)
-}
-fn default_revocation() -> Url {
-    parse_const(XERO_REVOCATION_URL)
-}
-fn default_connections() -> Url {
-    parse_const(XERO_CONNECTIONS_URL)
-}
-fn default_accounting() -> Url {
-    parse_const(XERO_ACCOUNTING_URL)
-}
-
-impl Default for Endpoints {
-    fn default() -> Self {
-        Endpoints {
-            authorize: default_authorize(),
-            token: default_token(),
-            revocation: default_revocation(),
-            connections: default_connections(),
-            accounting: default_accounting(),
-        }
-    }
-}
-
-/// HTTP timeouts and the default deadline of an operation, in milliseconds. All finite.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Timeouts {
-    #[serde(default = "default_connect_ms")]
-    pub connect_ms: u64,
-    /// Longest wait for one HTTP exchange (request sent to response read).
-    #[serde(default = "default_request_ms")]
-    pub request_ms: u64,
-    /// Deadline of a whole operation when the request sets none (retries and rate-limit waits included).
-    #[serde(default = "default_deadline_ms")]
-    pub default_deadline_ms: u64,
-}
-
-fn default_connect_ms() -> u64 {
-    10_000
-}
-fn default_request_ms() -> u64 {
-    60_000
-}
-fn default_deadline_ms() -> u64 {
-    300_000
-}
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Timeouts {
-            connect_ms: default_connect_ms(),
-            request_ms: default_request_ms(),
-            default_deadline_ms: default_deadline_ms(),
-        }
-    }
-}
-
 /// A connection's configuration, validated by [`Config::from_json`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -285,59 +205,6 @@ pub enum ContactNames {
     AddCode,
 }
 
-/// Xero's rate limits (developer.xero.com/documentation/guides/oauth2/limits). The transport keeps under them
-/// instead of bumping into them.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Limits {
-    /// Requests in progress at once, per organisation.
-    #[serde(default = "default_concurrent")]
-    pub concurrent: u32,
-    /// Requests per minute, per organisation.
-    #[serde(default = "default_per_minute")]
-    pub per_minute: u32,
-    /// Requests per day, per organisation: 5000, or 1000 on Xero's Starter tier. Xero's
-    /// `X-DayLimit-Remaining` answers take precedence once seen.
-    #[serde(default = "default_per_day")]
-    pub per_day: u32,
-    /// Requests per minute across all organisations of the app.
-    #[serde(default = "default_app_per_minute")]
-    pub app_per_minute: u32,
-    /// Length of Xero's minute in milliseconds: 60000 against Xero. A simulator with a scaled clock uses a
-    /// shorter one; the idempotency-key retention (6 minutes) scales with it. `Retry-After` is always taken
-    /// as real seconds.
-    #[serde(default = "default_minute_ms")]
-    pub minute_ms: u64,
-}
-
-fn default_concurrent() -> u32 {
-    5
-}
-fn default_per_minute() -> u32 {
-    60
-}
-fn default_per_day() -> u32 {
-    5000
-}
-fn default_app_per_minute() -> u32 {
-    10_000
-}
-fn default_minute_ms() -> u64 {
-    60_000
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            concurrent: default_concurrent(),
-            per_minute: default_per_minute(),
-            per_day: default_per_day(),
-            app_per_minute: default_app_per_minute(),
-            minute_ms: default_minute_ms(),
-        }
-    }
-}
-
 impl Config {
     /// Parses and validates; every error names the offending field.
     pub fn from_value(value: serde_json::Value) -> Result<Config> {
@@ -382,19 +249,8 @@ impl Config {
         if !self.state_dir.is_absolute() {
             return Err(Error::validation("state_dir must be an absolute path").at("state_dir"));
         }
-        let endpoints = [
-            ("endpoints.authorize", &self.endpoints.authorize),
-            ("endpoints.token", &self.endpoints.token),
-            ("endpoints.revocation", &self.endpoints.revocation),
-            ("endpoints.connections", &self.endpoints.connections),
-            ("endpoints.accounting", &self.endpoints.accounting),
-        ];
-        for (path, url) in endpoints {
-            check_endpoint(url).map_err(|e| e.at(path))?;
-        }
-        check_range("timeouts.connect_ms", self.timeouts.connect_ms, 1, 120_000)?;
-        check_range("timeouts.request_ms", self.timeouts.request_ms, 1, 600_000)?;
-        check_range("timeouts.default_deadline_ms", self.timeouts.default_deadline_ms, 1, 86_400_000)?;
+        self.validate_endpoints()?;
+        self.validate_timeouts()?;
         self.validate_encryption_key()?;
         self.validate_limits()
     }
@@ -498,40 +354,6 @@ impl Config {
             }
         }
         Ok(())
-    }
-
-    /// Xero's limits as configured stay within sensible bounds.
-    fn validate_limits(&self) -> Result<()> {
-        check_range("limits.concurrent", u64::from(self.limits.concurrent), 1, 100)?;
-        check_range("limits.per_minute", u64::from(self.limits.per_minute), 1, 100_000)?;
-        check_range("limits.per_day", u64::from(self.limits.per_day), 1, 10_000_000)?;
-        check_range("limits.app_per_minute", u64::from(self.limits.app_per_minute), 1, 10_000_000)?;
-        check_range("limits.minute_ms", self.limits.minute_ms, 10, 3_600_000)?;
-        Ok(())
-    }
-}
-
-/// Only https, or plain http to a loopback address (the simulator, a local redirect), is ever contacted.
-pub fn check_endpoint(url: &Url) -> Result<()> {
-    match url.scheme() {
-        "https" if url.host().is_some() => Ok(()),
-        "http" if is_loopback(url) => Ok(()),
-        "http" => {
-            Err(Error::validation(format!("{url} is plain http to a host that is not a loopback address: use https")))
-        }
-        other => {
-            Err(Error::validation(format!("{url} has scheme `{other}`: only https (or http to loopback) is allowed")))
-        }
-    }
-}
-
-/// Whether the URL's host is 127.0.0.0/8, ::1 or `localhost`.
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        None => false,
     }
 }
 
