@@ -8,6 +8,7 @@
 mod checks;
 mod endpoints;
 mod limits;
+mod sign_in;
 mod timeouts;
 
 pub use checks::validate_connection_name;
@@ -16,6 +17,7 @@ pub use endpoints::{
     check_endpoint, is_loopback,
 };
 pub use limits::Limits;
+pub use sign_in::{GRANULAR_SCOPES, GrantType, LEGACY_SCOPES, ScopeProfile};
 pub use timeouts::Timeouts;
 
 use checks::check_text;
@@ -27,31 +29,6 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use url::Url;
 
-/// The minimal granular scope set for apps created at Xero since 2 March 2026
-/// (developer.xero.com/documentation/guides/oauth2/scopes).
-/// Items are reachable through `accounting.invoices`; tracking categories and accounts are only read.
-pub const GRANULAR_SCOPES: &[&str] = &[
-    "offline_access",
-    "accounting.contacts",
-    "accounting.invoices",
-    "accounting.payments",
-    "accounting.settings.read",
-];
-
-/// The broad scope set for apps created before 2 March 2026, accepted by Xero until September 2027.
-pub const LEGACY_SCOPES: &[&str] =
-    &["offline_access", "accounting.transactions", "accounting.contacts", "accounting.settings"];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GrantType {
-    /// A person signs in once in a browser; Xero issues a rotating refresh token.
-    #[default]
-    AuthorizationCode,
-    /// A Xero "custom connection": one organisation, no browser, no refresh token.
-    ClientCredentials,
-}
-
 /// Where a connection's sign-in state is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -61,15 +38,6 @@ pub enum StateStore {
     Sqlite,
     /// The host's own store (e.g. its database, shared by several machines), through host callbacks.
     Host,
-}
-
-/// Which scope set to request when `scopes` is not given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ScopeProfile {
-    #[default]
-    Granular,
-    Legacy,
 }
 
 /// The link functions an administrator ticks in the ERP's API setup.
@@ -213,36 +181,13 @@ impl Config {
         Ok(config)
     }
 
-    /// The scopes this connection requests, in a stable order.
-    pub fn effective_scopes(&self) -> Vec<String> {
-        match &self.scopes {
-            Some(scopes) => scopes.clone(),
-            None => {
-                let base = match self.scope_profile {
-                    ScopeProfile::Granular => GRANULAR_SCOPES,
-                    ScopeProfile::Legacy => LEGACY_SCOPES,
-                };
-                base.iter()
-                    .filter(|s| self.grant_type == GrantType::AuthorizationCode || **s != "offline_access")
-                    .map(|s| (*s).to_owned())
-                    .collect()
-            }
-        }
-    }
-
     pub fn function_enabled(&self, function: LinkFunction) -> bool {
         self.functions.contains(&function)
     }
 
     fn validate(&self) -> Result<()> {
         validate_connection_name(&self.connection).map_err(|e| e.at("connection"))?;
-        check_text("client_id", &self.client_id, 1, 255)?;
-        if let Some(secret) = &self.client_secret {
-            if secret.is_empty() {
-                return Err(Error::validation("client_secret must not be empty; leave it out for a PKCE app")
-                    .at("client_secret"));
-            }
-        }
+        self.validate_client()?;
         self.validate_grant()?;
         self.validate_scopes()?;
         self.validate_defaults()?;
@@ -253,72 +198,6 @@ impl Config {
         self.validate_timeouts()?;
         self.validate_encryption_key()?;
         self.validate_limits()
-    }
-
-    /// What the grant type needs: a registered redirect URI, or a secret.
-    fn validate_grant(&self) -> Result<()> {
-        match self.grant_type {
-            GrantType::AuthorizationCode => {
-                let Some(redirect) = &self.redirect_uri else {
-                    return Err(Error::validation(
-                        "redirect_uri is required for grant_type authorization_code: the URI registered for the app at Xero",
-                    )
-                    .at("redirect_uri"));
-                };
-                check_endpoint(redirect).map_err(|e| e.at("redirect_uri"))?;
-                // Port 0 would be advertised as such in the consent URL, and no browser is ever sent back to it.
-                // RFC 8252 §7.3 lets a loopback port vary, but Xero compares redirect URIs with the registered ones
-                // exactly (no wildcards: developer.xero.com/faq/oauth2), so the port is a fixed, registered one.
-                if redirect.port() == Some(0) {
-                    return Err(Error::validation(
-                        "redirect_uri has port 0: Xero matches redirect URIs exactly, port included, so the \
-                         loopback sign-in needs a fixed port registered with the app at Xero (e.g. \
-                         http://127.0.0.1:8765/callback), given here exactly as registered",
-                    )
-                    .at("redirect_uri"));
-                }
-            }
-            GrantType::ClientCredentials => {
-                if self.client_secret.is_none() {
-                    return Err(Error::validation("client_secret is required for grant_type client_credentials")
-                        .at("client_secret"));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Scopes given are words, and include offline_access exactly when the grant has refresh tokens.
-    fn validate_scopes(&self) -> Result<()> {
-        if let Some(scopes) = &self.scopes {
-            if scopes.is_empty() {
-                return Err(Error::validation("scopes must name at least one scope, or be left out").at("scopes"));
-            }
-            for (i, scope) in scopes.iter().enumerate() {
-                if scope.is_empty() || scope.len() > 100 || scope.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                    return Err(
-                        Error::validation("a scope is a non-empty word without spaces").at(format!("scopes[{i}]"))
-                    );
-                }
-            }
-            let offline = scopes.iter().any(|s| s == "offline_access");
-            match self.grant_type {
-                GrantType::AuthorizationCode if !offline => {
-                    return Err(Error::validation(
-                        "scopes must include offline_access: without it Xero issues no refresh token and the link stops after 30 minutes",
-                    )
-                    .at("scopes"));
-                }
-                GrantType::ClientCredentials if offline => {
-                    return Err(Error::validation(
-                        "client_credentials connections get no refresh token: remove offline_access from scopes",
-                    )
-                    .at("scopes"));
-                }
-                _ => {}
-            }
-        }
-        Ok(())
     }
 
     /// The defaults and tracking category names fit Xero's fields; the two categories differ.
