@@ -4,11 +4,16 @@
 //! configuration is what the administrator enters in the ERP's API setup: the Xero app's client id, secret and
 //! redirect URI, the link functions ticked, the defaults (sales account, cost-of-sales account, division, sales
 //! rep), where durable state lives, and (for tests and the simulator) the Xero endpoints.
+//!
+//! [`Config`] and the order of its checks live here; each section's types, defaults and checks live in the file
+//! named for it.
 
 mod checks;
 mod endpoints;
 mod limits;
+mod link;
 mod sign_in;
+mod state;
 mod timeouts;
 
 pub use checks::validate_connection_name;
@@ -17,97 +22,17 @@ pub use endpoints::{
     check_endpoint, is_loopback,
 };
 pub use limits::Limits;
+pub use link::{ContactNames, Defaults, LinkFunction, TrackingNames};
 pub use sign_in::{GRANULAR_SCOPES, GrantType, LEGACY_SCOPES, ScopeProfile};
+pub use state::StateStore;
 pub use timeouts::Timeouts;
 
-use checks::check_text;
-
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use url::Url;
-
-/// Where a connection's sign-in state is kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StateStore {
-    /// The SQLite database in `state_dir`, shared by the processes of one machine.
-    #[default]
-    Sqlite,
-    /// The host's own store (e.g. its database, shared by several machines), through host callbacks.
-    Host,
-}
-
-/// The link functions an administrator ticks in the ERP's API setup.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LinkFunction {
-    Debtors,
-    Creditors,
-    Inventory,
-    SalesInvoices,
-    PurchaseInvoices,
-    CreditNotes,
-    Payments,
-}
-
-impl LinkFunction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LinkFunction::Debtors => "debtors",
-            LinkFunction::Creditors => "creditors",
-            LinkFunction::Inventory => "inventory",
-            LinkFunction::SalesInvoices => "sales_invoices",
-            LinkFunction::PurchaseInvoices => "purchase_invoices",
-            LinkFunction::CreditNotes => "credit_notes",
-            LinkFunction::Payments => "payments",
-        }
-    }
-}
-
-/// The administrator's defaults (seed: Xero Sales Acc, Xero COS Acc, Xero Division, Xero Sales Rep).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Defaults {
-    /// Xero account code that sales lines go to when they name none.
-    #[serde(default)]
-    pub sales_account: Option<String>,
-    /// Xero account code for cost of sales (items' purchase details).
-    #[serde(default)]
-    pub cos_account: Option<String>,
-    /// Default option of the division tracking category.
-    #[serde(default)]
-    pub division: Option<String>,
-    /// Default option of the sales-rep tracking category.
-    #[serde(default)]
-    pub sales_rep: Option<String>,
-}
-
-/// The names of the Xero tracking categories that stand for the ERP's division and sales rep.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct TrackingNames {
-    #[serde(default = "default_division_category")]
-    pub division: String,
-    #[serde(default = "default_sales_rep_category")]
-    pub sales_rep: String,
-}
-
-fn default_division_category() -> String {
-    "Division".to_owned()
-}
-
-fn default_sales_rep_category() -> String {
-    "Sales Rep".to_owned()
-}
-
-impl Default for TrackingNames {
-    fn default() -> Self {
-        TrackingNames { division: default_division_category(), sales_rep: default_sales_rep_category() }
-    }
-}
 
 /// A connection's configuration, validated by [`Config::from_json`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -159,20 +84,6 @@ pub struct Config {
     pub contact_names: ContactNames,
 }
 
-/// Xero keeps contact names unique among active contacts, ignoring case, and a create that names an existing
-/// contact overwrites that contact (XeroAPI/xero-php-oauth2#191). An ERP may have two debtors of one name; this
-/// says what becomes of the second.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ContactNames {
-    /// The second record fails, naming the ERP code that holds the name in Xero (the default: nothing is
-    /// renamed without the administrator choosing it).
-    #[default]
-    Refuse,
-    /// The second record is named "Name (CODE)" in Xero, on its create and every later update.
-    AddCode,
-}
-
 impl Config {
     /// Parses and validates; every error names the offending field.
     pub fn from_value(value: serde_json::Value) -> Result<Config> {
@@ -181,58 +92,18 @@ impl Config {
         Ok(config)
     }
 
-    pub fn function_enabled(&self, function: LinkFunction) -> bool {
-        self.functions.contains(&function)
-    }
-
+    /// Each section in turn; the first field found wrong is the one the error names.
     fn validate(&self) -> Result<()> {
         validate_connection_name(&self.connection).map_err(|e| e.at("connection"))?;
         self.validate_client()?;
         self.validate_grant()?;
         self.validate_scopes()?;
         self.validate_defaults()?;
-        if !self.state_dir.is_absolute() {
-            return Err(Error::validation("state_dir must be an absolute path").at("state_dir"));
-        }
+        self.validate_state_dir()?;
         self.validate_endpoints()?;
         self.validate_timeouts()?;
         self.validate_encryption_key()?;
         self.validate_limits()
-    }
-
-    /// The defaults and tracking category names fit Xero's fields; the two categories differ.
-    fn validate_defaults(&self) -> Result<()> {
-        if let Some(code) = &self.defaults.sales_account {
-            check_text("defaults.sales_account", code, 1, 10)?;
-        }
-        if let Some(code) = &self.defaults.cos_account {
-            check_text("defaults.cos_account", code, 1, 10)?;
-        }
-        if let Some(option) = &self.defaults.division {
-            check_text("defaults.division", option, 1, 100)?;
-        }
-        if let Some(option) = &self.defaults.sales_rep {
-            check_text("defaults.sales_rep", option, 1, 100)?;
-        }
-        check_text("tracking_categories.division", &self.tracking_categories.division, 1, 100)?;
-        check_text("tracking_categories.sales_rep", &self.tracking_categories.sales_rep, 1, 100)?;
-        if self.tracking_categories.division == self.tracking_categories.sales_rep {
-            return Err(Error::validation("the division and sales-rep tracking categories must differ")
-                .at("tracking_categories.sales_rep"));
-        }
-        Ok(())
-    }
-
-    /// A key is 32 bytes in hexadecimal.
-    fn validate_encryption_key(&self) -> Result<()> {
-        if let Some(key) = &self.encryption_key {
-            let k = key.expose();
-            if k.len() != 64 || !k.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(Error::validation("encryption_key must be 64 hexadecimal characters (32 bytes)")
-                    .at("encryption_key"));
-            }
-        }
-        Ok(())
     }
 }
 
