@@ -8,7 +8,7 @@ mod state_store;
 
 use crate::log::{self, Level};
 use crate::progress;
-use boundary::{borrow_bytes, call_operation, guard};
+use boundary::{UserData, borrow_bytes, call_operation, guard};
 use std::ffi::{CString, c_char, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -444,18 +444,6 @@ pub unsafe extern "C" fn xero_set_state_store(
         }
     }));
     result.unwrap_or(-1)
-}
-
-/// The host's opaque pointer; the host promises it may be used from any thread.
-struct UserData(*mut c_void);
-// SAFETY: the pointer is only handed back to the host's callback, as the host asked.
-unsafe impl Send for UserData {}
-unsafe impl Sync for UserData {}
-
-impl UserData {
-    fn get(&self) -> *mut c_void {
-        self.0
-    }
 }
 
 /// Log text with any NUL replaced, so the record is never truncated silently.
