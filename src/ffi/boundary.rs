@@ -1,11 +1,12 @@
-//! The panic boundary and the string plumbing shared by every export. No business logic lives here.
+//! The panic boundary, the string plumbing shared by every export, and the host's pointer that its callbacks get
+//! back. No business logic lives here.
 
 use crate::error::Error;
 use crate::json;
 use crate::log::{self, Level};
 use crate::ops;
 use std::any::Any;
-use std::ffi::{CStr, CString, c_char};
+use std::ffi::{CStr, CString, c_char, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
 
@@ -92,4 +93,16 @@ fn install_panic_hook() {
             previous(info);
         }));
     });
+}
+
+/// The host's opaque pointer; the host promises it may be used from any thread.
+pub struct UserData(pub *mut c_void);
+// SAFETY: the pointer is only handed back to the host's callback, as the host asked.
+unsafe impl Send for UserData {}
+unsafe impl Sync for UserData {}
+
+impl UserData {
+    pub fn get(&self) -> *mut c_void {
+        self.0
+    }
 }
