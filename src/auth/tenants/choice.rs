@@ -41,15 +41,30 @@ pub enum TenantChoice {
 /// Chooses the connection's organisation among those the sign-in reaches, durably.
 pub fn set_tenant(config: &Config, choice: TenantChoice, deadline: Deadline) -> Result<TenantView> {
     let connections = list(config, deadline)?;
+    let chosen = chosen_organisation(&connections, &choice)?;
+    let tenant = TenantRecord {
+        tenant_id: chosen.tenant_id.clone(),
+        tenant_name: chosen.tenant_name.clone(),
+        tenant_type: chosen.tenant_type.clone(),
+        connection_id: Some(chosen.id.clone()),
+        set_at_ms: now_ms(),
+    };
+    store_tenant(config, &tenant)?;
+    Ok(TenantView::from(&tenant))
+}
+
+/// The one organisation among `connections` that `choice` names: `not_found` when none does, a validation error
+/// when several share the name or the one named is not an organisation.
+fn chosen_organisation<'a>(connections: &'a [XeroConnection], choice: &TenantChoice) -> Result<&'a XeroConnection> {
     let available =
         || connections.iter().map(|c| format!("{} ({})", c.tenant_name, c.tenant_id)).collect::<Vec<_>>().join(", ");
-    let matches: Vec<&XeroConnection> = match &choice {
+    let matches: Vec<&XeroConnection> = match choice {
         TenantChoice::Id(id) => connections.iter().filter(|c| c.tenant_id.eq_ignore_ascii_case(id.trim())).collect(),
         TenantChoice::Name(name) => {
             connections.iter().filter(|c| c.tenant_name.trim().eq_ignore_ascii_case(name.trim())).collect()
         }
     };
-    let (field, given) = match &choice {
+    let (field, given) = match choice {
         TenantChoice::Id(id) => ("tenant_id", id.as_str()),
         TenantChoice::Name(name) => ("tenant_name", name.as_str()),
     };
@@ -77,13 +92,11 @@ pub fn set_tenant(config: &Config, choice: TenantChoice, deadline: Deadline) -> 
         ))
         .at(field));
     }
-    let tenant = TenantRecord {
-        tenant_id: chosen.tenant_id.clone(),
-        tenant_name: chosen.tenant_name.clone(),
-        tenant_type: chosen.tenant_type.clone(),
-        connection_id: Some(chosen.id.clone()),
-        set_at_ms: now_ms(),
-    };
+    Ok(chosen)
+}
+
+/// Stores `tenant` as the connection's chosen one; refused unless the sign-in is usable.
+fn store_tenant(config: &Config, tenant: &TenantRecord) -> Result<()> {
     let source = tokens(config)?;
     source.state().update(|record| {
         usable_grant(&config.connection, record)?;
@@ -98,5 +111,5 @@ pub fn set_tenant(config: &Config, choice: TenantChoice, deadline: Deadline) -> 
         tenant.tenant_name,
         tenant.tenant_id
     );
-    Ok(TenantView::from(&tenant))
+    Ok(())
 }

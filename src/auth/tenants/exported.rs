@@ -1,12 +1,12 @@
 //! A connection's durable sign-in state exported for a host's own database, and imported back.
 
 use super::{TARGET, TenantView};
-use crate::auth::state::{now_ms, rfc3339};
+use crate::auth::state::{State, now_ms, rfc3339};
 use crate::auth::tokens;
 use crate::config::Config;
 use crate::error::{Error, ErrorCode, Result};
 use crate::log::Level;
-use crate::store::tokens::TenantRecord;
+use crate::store::tokens::{GrantRecord, TenantRecord};
 use crate::xlog;
 use serde::{Deserialize, Serialize};
 
@@ -74,19 +74,7 @@ pub fn import(config: &Config, exported: Exported, force: bool) -> Result<Import
     // Open every token now: a wrong key or a damaged export is refused before anything changes.
     let mut grant = exported.grant.clone();
     if let Some(g) = grant.as_mut() {
-        let reseal = |field: &str, v: &crate::store::seal::Sealed| -> Result<crate::store::seal::Sealed> {
-            state.seal(field, &state.open(field, v).map_err(|e| e.at("state.grant"))?)
-        };
-        g.access_token = reseal("access_token", &g.access_token)?;
-        g.refresh_token = g.refresh_token.as_ref().map(|t| reseal("refresh_token", t)).transpose()?;
-        g.previous_refresh_token = g
-            .previous_refresh_token
-            .as_ref()
-            .map(|t| {
-                let token = state.open_previous_refresh_token(t).map_err(|e| e.at("state.grant"))?;
-                state.seal("previous_refresh_token", &token)
-            })
-            .transpose()?;
+        reseal_grant(state, g)?;
     }
     let generation = state.update(|record| {
         if record.generation > exported.generation && !force {
@@ -116,4 +104,22 @@ pub fn import(config: &Config, exported: Exported, force: bool) -> Result<Import
         tenant: exported.tenant.as_ref().map(TenantView::from),
         generation,
     })
+}
+
+/// Opens every token of an imported grant (`state.grant` when one does not) and seals it with this connection's key.
+fn reseal_grant(state: &State, g: &mut GrantRecord) -> Result<()> {
+    let reseal = |field: &str, v: &crate::store::seal::Sealed| -> Result<crate::store::seal::Sealed> {
+        state.seal(field, &state.open(field, v).map_err(|e| e.at("state.grant"))?)
+    };
+    g.access_token = reseal("access_token", &g.access_token)?;
+    g.refresh_token = g.refresh_token.as_ref().map(|t| reseal("refresh_token", t)).transpose()?;
+    g.previous_refresh_token = g
+        .previous_refresh_token
+        .as_ref()
+        .map(|t| {
+            let token = state.open_previous_refresh_token(t).map_err(|e| e.at("state.grant"))?;
+            state.seal("previous_refresh_token", &token)
+        })
+        .transpose()?;
+    Ok(())
 }
