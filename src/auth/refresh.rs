@@ -13,13 +13,14 @@
 //!   minutes); `invalid_grant` stops retries and marks the connection `reauth_required` durably.
 //! - An in-memory copy serves the hot path; it is never trusted over the store when refreshing.
 
-use crate::auth::state::{self, State, now_ms, usable_grant};
+use crate::auth::state::{self, Snapshot, State, now_ms, usable_grant};
 use crate::auth::{TokenSource, lease, oauth};
 use crate::config::{Config, GrantType};
 use crate::deadline::Deadline;
 use crate::error::{Error, ErrorCode, Result};
 use crate::log::Level;
 use crate::secret::Secret;
+use crate::store::seal::Sealed;
 use crate::store::tokens::{AuthRecord, GrantRecord, Lease, Reauth, RefreshFailure};
 use crate::xlog;
 use parking_lot::Mutex;
@@ -162,34 +163,13 @@ impl ConnectionTokens {
                 wait_for_other_process(deadline)?;
                 continue;
             }
-            let mut mine = record.clone();
-            if let (Some(stale), Some(g)) = (&record.lease, mine.grant.as_mut()) {
-                // Its holder ended or overran: its refresh may have reached Xero, which may have rotated the token.
-                xlog!(
-                    Level::Warn,
-                    TARGET,
-                    "{}: taking over a refresh left unfinished by {}",
-                    self.state.connection,
-                    stale.owner
-                );
-                g.refresh_in_doubt_since_ms.get_or_insert(stale.taken_at_ms);
-            }
-            let owner = lease::new_owner();
-            mine.lease =
-                Some(Lease { owner: owner.clone(), taken_at_ms: now, expires_at_ms: now + self.lease_ttl_ms() });
-            // Held from before the swap: a swap that fails may still have written.
-            let mut held = Held { tokens: self, owner, in_doubt_since: None, gone: false, failure: None };
-            if !self.state.swap(&snapshot, &mine)? {
-                held.gone = true;
+            let Some((mut held, mine)) = self.take_lease(&snapshot, now)? else {
                 conflicts += 1;
                 if conflicts >= state::MAX_CONFLICTS {
                     return Err(state::endless_conflicts(&self.state.connection));
                 }
                 continue;
-            }
-            if let Some(stale) = &record.lease {
-                lease::taken_over(&stale.owner);
-            }
+            };
             match self.refresh_holding(&mut held, &mine, deadline) {
                 Ok(Outcome::Token(token)) => return Ok(token),
                 Ok(Outcome::Retry) => continue,
@@ -201,21 +181,43 @@ impl ConnectionTokens {
         }
     }
 
+    /// Takes the refresh lease by a compare-and-swap of `snapshot` (the record read at `now`), taking over a lease
+    /// whose holder ended or overran: the lease and the record as it was taken, or `None` when another writer got
+    /// in first.
+    fn take_lease(&self, snapshot: &Snapshot, now: i64) -> Result<Option<(Held<'_>, AuthRecord)>> {
+        let record = &snapshot.record;
+        let mut mine = record.clone();
+        if let (Some(stale), Some(g)) = (&record.lease, mine.grant.as_mut()) {
+            // Its holder ended or overran: its refresh may have reached Xero, which may have rotated the token.
+            xlog!(
+                Level::Warn,
+                TARGET,
+                "{}: taking over a refresh left unfinished by {}",
+                self.state.connection,
+                stale.owner
+            );
+            g.refresh_in_doubt_since_ms.get_or_insert(stale.taken_at_ms);
+        }
+        let owner = lease::new_owner();
+        mine.lease = Some(Lease { owner: owner.clone(), taken_at_ms: now, expires_at_ms: now + self.lease_ttl_ms() });
+        // Held from before the swap: a swap that fails may still have written.
+        let mut held = Held { tokens: self, owner, in_doubt_since: None, gone: false, failure: None };
+        if !self.state.swap(snapshot, &mine)? {
+            held.gone = true;
+            return Ok(None);
+        }
+        if let Some(stale) = &record.lease {
+            lease::taken_over(&stale.owner);
+        }
+        Ok(Some((held, mine)))
+    }
+
     /// Refreshes while holding the lease `held`; `taken` is the record as the lease was taken. Any error leaves
     /// the lease to `held`'s drop.
     fn refresh_holding(&self, held: &mut Held<'_>, taken: &AuthRecord, deadline: Deadline) -> Result<Outcome> {
         let grant = taken.grant.as_ref().ok_or_else(|| Error::internal("lease taken without a grant"))?;
         let generation = taken.generation;
-        let current = grant
-            .refresh_token
-            .as_ref()
-            .map(|t| self.state.open("refresh_token", t).map_err(|e| self.the_key_is_right(grant, e)))
-            .transpose()?;
-        // The token it replaced is opened only if Xero refuses the current one: nothing else depends on it.
-        let replaced = match (&grant.previous_refresh_token, grant.rotated_at_ms) {
-            (Some(t), Some(at)) if now_ms() < at + GRACE_MS => Some(t),
-            _ => None,
-        };
+        let (current, replaced) = self.refresh_tokens(grant)?;
         let mut previous = None;
         if let Some(t) = grant.refresh_in_doubt_since_ms {
             held.mark_in_doubt(t);
@@ -246,15 +248,7 @@ impl ConnectionTokens {
             };
             if failure.is_invalid_grant() && grant.grant_type == GrantType::AuthorizationCode {
                 if let (false, Some(sealed)) = (using_previous, replaced) {
-                    previous = Some(
-                        self.state.open_previous_refresh_token(sealed).map_err(|e| self.the_key_is_right(grant, e))?,
-                    );
-                    xlog!(
-                        Level::Warn,
-                        TARGET,
-                        "{}: refresh token refused; trying the one it replaced (within Xero's grace window)",
-                        self.state.connection
-                    );
+                    previous = Some(self.open_replaced(grant, sealed)?);
                     using_previous = true;
                     continue;
                 }
@@ -272,6 +266,33 @@ impl ConnectionTokens {
                 return Ok(outcome);
             }
         }
+    }
+
+    /// The stored refresh token, opened, and the one it replaced while Xero still answers that (still sealed).
+    fn refresh_tokens<'g>(&self, grant: &'g GrantRecord) -> Result<(Option<Secret>, Option<&'g Sealed>)> {
+        let current = grant
+            .refresh_token
+            .as_ref()
+            .map(|t| self.state.open("refresh_token", t).map_err(|e| self.the_key_is_right(grant, e)))
+            .transpose()?;
+        // The token it replaced is opened only if Xero refuses the current one: nothing else depends on it.
+        let replaced = match (&grant.previous_refresh_token, grant.rotated_at_ms) {
+            (Some(t), Some(at)) if now_ms() < at + GRACE_MS => Some(t),
+            _ => None,
+        };
+        Ok((current, replaced))
+    }
+
+    /// Opens the refresh token the refused one replaced, `sealed`, to try it within Xero's grace window.
+    fn open_replaced(&self, grant: &GrantRecord, sealed: &Sealed) -> Result<Secret> {
+        let previous = self.state.open_previous_refresh_token(sealed).map_err(|e| self.the_key_is_right(grant, e))?;
+        xlog!(
+            Level::Warn,
+            TARGET,
+            "{}: refresh token refused; trying the one it replaced (within Xero's grace window)",
+            self.state.connection
+        );
+        Ok(previous)
     }
 
     /// After an attempt that failed without `invalid_grant`: `Ok(None)` to try again with the same refresh token
