@@ -29,7 +29,8 @@ fn main() {
          #define XERO_VERSION_PATCH {patch}\n/** MAJOR * 1000000 + MINOR * 1000 + PATCH */\n\
          #define XERO_VERSION_NUMBER {number}\n"
     ));
-    // Only the boundary's file: everything it declares public is the C API, and nothing else in the crate is.
+    // Only the boundary: `src/ffi/mod.rs` and the modules it declares, in declaration order (the header's order).
+    // Everything they declare public is the C API, and nothing else in the crate is.
     let mut header = Vec::new();
     cbindgen::Builder::new()
         .with_src(crate_dir.join("src/ffi/mod.rs"))

@@ -34,7 +34,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use url::Url;
 
-/// A connection's configuration, validated by [`Config::from_json`].
+/// A connection's configuration, validated by [`Config::from_value`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
