@@ -106,66 +106,12 @@ impl Pacer {
     pub fn finish(&mut self, slot: Slot, limits: &Limits, now: Instant, observed: &Observed) {
         let minute = Duration::from_millis(limits.minute_ms);
         let app = self.apps.entry(slot.key.app.clone()).or_default();
-        app.in_flight = app.in_flight.saturating_sub(1);
-        if observed.reached_xero {
-            app.finished.push_back(now);
-        }
-        app.purge(now, minute);
-        if let Some(remaining) = observed.app_minute_remaining {
-            app.correct(remaining, limits.app_per_minute, now);
-        }
-        if let Some((LimitKind::AppMinute, after)) = observed.rejected {
-            let until = now + after.unwrap_or(minute);
-            app.blocked = Some((until.max(app.blocked.map_or(now, |b| b.0)), LimitKind::AppMinute));
-        }
-
+        finish_for_app(app, limits, now, minute, observed);
         if slot.key.tenant.is_none() {
             return;
         }
         let tenant = self.tenants.entry(slot.key.clone()).or_default();
-        tenant.window.in_flight = tenant.window.in_flight.saturating_sub(1);
-        if slot.day_probe {
-            tenant.day_probe = false;
-        }
-        if observed.reached_xero {
-            tenant.window.finished.push_back(now);
-        }
-        tenant.window.purge(now, minute);
-        if let Some(remaining) = observed.minute_remaining {
-            tenant.window.correct(remaining, limits.per_minute, now);
-        }
-        if let Some(remaining) = observed.day_remaining {
-            tenant.day_remaining = Some(remaining);
-        }
-        match observed.rejected {
-            Some((LimitKind::Concurrent, _)) => {
-                // Another process holds slots: use fewer for a minute.
-                let cap = tenant.window.in_flight.max(1).min(limits.concurrent);
-                tenant.concurrent_cap = Some((cap, now + minute));
-            }
-            Some((limit @ (LimitKind::Minute | LimitKind::Day), after)) => {
-                if limit == LimitKind::Day {
-                    tenant.day_remaining = Some(0);
-                }
-                let until = now + after.unwrap_or(minute);
-                let until = tenant.window.blocked.map_or(until, |(b, _)| b.max(until));
-                tenant.window.blocked = Some((until, limit));
-            }
-            _ => {}
-        }
-
-        let seen = &mut tenant.seen;
-        seen.in_flight = tenant.window.in_flight;
-        if observed.minute_remaining.is_some() || observed.day_remaining.is_some() {
-            seen.minute_remaining = observed.minute_remaining.or(seen.minute_remaining);
-            seen.day_remaining = observed.day_remaining.or(seen.day_remaining);
-            seen.app_minute_remaining = observed.app_minute_remaining.or(seen.app_minute_remaining);
-            seen.observed_at = Some(chrono::DateTime::<chrono::Utc>::from(SystemTime::now()).to_rfc3339());
-        }
-        if let Some((until, limit)) = tenant.window.blocked {
-            tenant.seen_blocked_until = Some(until);
-            seen.blocked_by = Some(limit);
-        }
+        tenant.finish(slot.day_probe, limits, now, minute, observed);
     }
 
     /// The figures last seen for one organisation.
@@ -182,6 +128,78 @@ impl Pacer {
             }
         }
         Some(seen)
+    }
+}
+
+/// The app's side of a finished request: its minute window, corrected by Xero's figure, and an `app_minute`
+/// 429's block.
+fn finish_for_app(app: &mut Window, limits: &Limits, now: Instant, minute: Duration, observed: &Observed) {
+    app.end_request(now, minute, observed.reached_xero);
+    if let Some(remaining) = observed.app_minute_remaining {
+        app.correct(remaining, limits.app_per_minute, now);
+    }
+    if let Some((LimitKind::AppMinute, after)) = observed.rejected {
+        app.block(now + after.unwrap_or(minute), LimitKind::AppMinute);
+    }
+}
+
+impl TenantState {
+    /// The organisation's side of a finished request (`day_probe`: it was the day's probe): its minute window
+    /// and day budget as Xero reports them, a 429's hold, and the figures kept for `xero_status`.
+    fn finish(&mut self, day_probe: bool, limits: &Limits, now: Instant, minute: Duration, observed: &Observed) {
+        if day_probe {
+            self.day_probe = false;
+        }
+        self.window.end_request(now, minute, observed.reached_xero);
+        if let Some(remaining) = observed.minute_remaining {
+            self.window.correct(remaining, limits.per_minute, now);
+        }
+        if let Some(remaining) = observed.day_remaining {
+            self.day_remaining = Some(remaining);
+        }
+        self.hold_back(observed.rejected, limits, now, minute);
+        self.note_seen(observed);
+    }
+
+    /// After a 429: fewer requests at once for a minute (`concurrent`), or none until its `Retry-After` ends
+    /// (`minute`, `day`; a minute when Xero gave none).
+    fn hold_back(
+        &mut self,
+        rejected: Option<(LimitKind, Option<Duration>)>,
+        limits: &Limits,
+        now: Instant,
+        minute: Duration,
+    ) {
+        match rejected {
+            Some((LimitKind::Concurrent, _)) => {
+                // Another process holds slots: use fewer for a minute.
+                let cap = self.window.in_flight.max(1).min(limits.concurrent);
+                self.concurrent_cap = Some((cap, now + minute));
+            }
+            Some((limit @ (LimitKind::Minute | LimitKind::Day), after)) => {
+                if limit == LimitKind::Day {
+                    self.day_remaining = Some(0);
+                }
+                self.window.block(now + after.unwrap_or(minute), limit);
+            }
+            _ => {}
+        }
+    }
+
+    /// Keeps what Xero's answer said, and the organisation's block, for `xero_status`.
+    fn note_seen(&mut self, observed: &Observed) {
+        let seen = &mut self.seen;
+        seen.in_flight = self.window.in_flight;
+        if observed.minute_remaining.is_some() || observed.day_remaining.is_some() {
+            seen.minute_remaining = observed.minute_remaining.or(seen.minute_remaining);
+            seen.day_remaining = observed.day_remaining.or(seen.day_remaining);
+            seen.app_minute_remaining = observed.app_minute_remaining.or(seen.app_minute_remaining);
+            seen.observed_at = Some(chrono::DateTime::<chrono::Utc>::from(SystemTime::now()).to_rfc3339());
+        }
+        if let Some((until, limit)) = self.window.blocked {
+            self.seen_blocked_until = Some(until);
+            seen.blocked_by = Some(limit);
+        }
     }
 }
 

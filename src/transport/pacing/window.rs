@@ -12,7 +12,7 @@ pub(super) struct Window {
     pub(super) in_flight: u32,
     /// When each finished request of the current window got its answer (oldest first), plus phantom entries
     /// for requests other processes made.
-    pub(super) finished: VecDeque<Instant>,
+    finished: VecDeque<Instant>,
     /// A 429 told us to stop until then.
     pub(super) blocked: Option<(Instant, LimitKind)>,
 }
@@ -25,6 +25,21 @@ impl Window {
         if self.blocked.is_some_and(|(until, _)| until <= now) {
             self.blocked = None;
         }
+    }
+
+    /// A request of this window is over at `now`: it counts in the window from its answer if it reached Xero.
+    pub(super) fn end_request(&mut self, now: Instant, minute: Duration, reached_xero: bool) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        if reached_xero {
+            self.finished.push_back(now);
+        }
+        self.purge(now, minute);
+    }
+
+    /// A 429 holds the window back until `until` (or longer, if an earlier one already does).
+    pub(super) fn block(&mut self, until: Instant, limit: LimitKind) {
+        let until = self.blocked.map_or(until, |(b, _)| b.max(until));
+        self.blocked = Some((until, limit));
     }
 
     fn used(&self) -> usize {
