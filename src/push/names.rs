@@ -66,21 +66,7 @@ pub fn check(
     if planned.is_empty() {
         return Ok(Vec::new());
     }
-    let mut wanted: Vec<String> = Vec::new();
-    for p in planned {
-        wanted.push(p.name.to_lowercase());
-        if mode == ContactNames::AddCode {
-            wanted.push(with_code(p.name, p.key).to_lowercase());
-        }
-    }
-    wanted.sort_unstable();
-    wanted.dedup();
-    let mut in_xero: HashMap<String, Vec<Value>> = HashMap::new();
-    for h in holders(ctx, &wanted)? {
-        if let Some(n) = member(&h, "Name") {
-            in_xero.entry(n.to_lowercase()).or_default().push(h);
-        }
-    }
+    let in_xero = holders_by_name(ctx, &names_wanted(planned, mode))?;
     // Names this push gives out, lower case → the ERP code that takes it.
     let mut taken: HashMap<String, &str> = HashMap::new();
     let mut out = Vec::with_capacity(planned.len());
@@ -123,6 +109,31 @@ pub fn check(
         out.push(verdict);
     }
     Ok(out)
+}
+
+/// The names (lower case, once each) the planned contacts may take: their own, and with `add_code` the renamed one.
+fn names_wanted(planned: &[Planned<'_>], mode: ContactNames) -> Vec<String> {
+    let mut wanted: Vec<String> = Vec::new();
+    for p in planned {
+        wanted.push(p.name.to_lowercase());
+        if mode == ContactNames::AddCode {
+            wanted.push(with_code(p.name, p.key).to_lowercase());
+        }
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    wanted
+}
+
+/// The contacts Xero holds under `wanted` names, by name in lower case.
+fn holders_by_name(ctx: &Ctx<'_>, wanted: &[String]) -> Result<HashMap<String, Vec<Value>>, Error> {
+    let mut in_xero: HashMap<String, Vec<Value>> = HashMap::new();
+    for h in holders(ctx, wanted)? {
+        if let Some(n) = member(&h, "Name") {
+            in_xero.entry(n.to_lowercase()).or_default().push(h);
+        }
+    }
+    Ok(in_xero)
 }
 
 enum Holder {
