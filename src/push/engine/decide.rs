@@ -156,32 +156,13 @@ pub(super) fn decide_natural(
     claimed: &HashSet<String>,
 ) -> Action {
     let found = candidates_in_xero(spec, found, claimed);
-    // The record found as pushed. Our element is parsed back only when there is something to compare, once.
-    let as_sent = || {
-        if found.is_empty() {
-            return None;
-        }
-        let sent = c.element.value();
-        found.iter().find(|f| matches(f, &sent)).copied()
-    };
     if spec.create_only {
-        if let Some(f) = as_sent() {
-            return adopted(c, e, f);
-        }
-        let sent = c.element.value();
-        return match found.iter().find_map(|f| spec.lookup.likely_same(&sent, f)) {
-            Some(why) => Action::Done(Box::new(RecordResult::failed(
-                c.index,
-                c.key.clone(),
-                vec![error_of(ErrorCode::Conflict, why, None)],
-            ))),
-            None => Action::Create,
-        };
+        return decide_create_only(spec, c, e, &found);
     }
     match found.len() {
         0 => Action::Create,
         1 => decide_existing(spec, c, e, found[0]),
-        n => match as_sent() {
+        n => match found_as_sent(c, &found) {
             Some(f) => adopted(c, e, f),
             None => Action::Done(Box::new(RecordResult::failed(
                 c.index,
@@ -200,6 +181,35 @@ pub(super) fn decide_natural(
     }
 }
 
+/// A record of a kind Xero never changes: one found as pushed is it; one likely the same with other values
+/// ([`super::Finder::likely_same`]) is refused rather than made twice; otherwise it is made.
+fn decide_create_only(spec: &Spec, c: &Candidate, e: &Entry, found: &[&Value]) -> Action {
+    if found.is_empty() {
+        return Action::Create;
+    }
+    let sent = c.element.value();
+    if let Some(f) = found.iter().find(|f| matches(f, &sent)) {
+        return adopted(c, e, f);
+    }
+    match found.iter().find_map(|f| spec.lookup.likely_same(&sent, f)) {
+        Some(why) => Action::Done(Box::new(RecordResult::failed(
+            c.index,
+            c.key.clone(),
+            vec![error_of(ErrorCode::Conflict, why, None)],
+        ))),
+        None => Action::Create,
+    }
+}
+
+/// The record found as pushed. Our element is parsed back only when there is something to compare, once.
+fn found_as_sent<'f>(c: &Candidate, found: &[&'f Value]) -> Option<&'f Value> {
+    if found.is_empty() {
+        return None;
+    }
+    let sent = c.element.value();
+    found.iter().find(|f| matches(f, &sent)).copied()
+}
+
 /// A record the ledger does not know, found in Xero exactly as it would be pushed: taken (and claimed) before any
 /// other record is decided, so that none takes it for a changed copy of itself.
 pub(super) fn adopt_as_sent(
@@ -209,12 +219,7 @@ pub(super) fn adopt_as_sent(
     found: Option<&Vec<Value>>,
     claimed: &HashSet<String>,
 ) -> Option<Action> {
-    let found = candidates_in_xero(spec, found, claimed);
-    if found.is_empty() {
-        return None;
-    }
-    let sent = c.element.value();
-    found.into_iter().find(|f| matches(f, &sent)).map(|f| adopted(c, e, f))
+    found_as_sent(c, &candidates_in_xero(spec, found, claimed)).map(|f| adopted(c, e, f))
 }
 
 /// What was found under a record's natural key that may be it: not another record's, and, for kinds Xero never
