@@ -154,6 +154,12 @@ pub struct Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The first `max_chars` characters of `text` when it has more, so a message quotes an input or an answer without
+/// copying all of it; `None` when `text` is short enough to quote whole.
+pub fn quotable_prefix(text: &str, max_chars: usize) -> Option<&str> {
+    text.char_indices().nth(max_chars).map(|(cut, _)| &text[..cut])
+}
+
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Error { code, message: message.into(), path: None, retryable: code.default_retryable(), details: Map::new() }
@@ -213,6 +219,14 @@ impl std::error::Error for Error {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quotable_prefix_cuts_at_a_character_never_inside_one() {
+        assert_eq!(quotable_prefix("abc", 3), None);
+        assert_eq!(quotable_prefix("abcd", 3), Some("abc"));
+        assert_eq!(quotable_prefix("éééé", 3), Some("ééé"));
+        assert_eq!(quotable_prefix("", 0), None);
+    }
 
     #[test]
     fn codes_serialize_to_their_documented_names() {

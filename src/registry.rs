@@ -38,9 +38,8 @@ pub fn get(name: &str) -> Result<Arc<Connection>> {
 /// A name as an error shows it: one longer than a configured name can be (64 bytes) is cut, so that a host's
 /// mistake (a whole document passed as the name) gets a short answer, not a copy of its input.
 fn shown(name: &str) -> String {
-    const SHOWN_CHARS: usize = 64;
-    match name.char_indices().nth(SHOWN_CHARS) {
-        Some((cut, _)) => format!("{}… ({} bytes)", &name[..cut], name.len()),
+    match crate::error::quotable_prefix(name, 64) {
+        Some(start) => format!("{start}… ({} bytes)", name.len()),
         None => name.to_owned(),
     }
 }

@@ -66,7 +66,7 @@ pub fn status_error(what: &str, response: &ApiResponse) -> Error {
                 .and_then(|m| m.as_str())
                 .map(str::to_owned)
         })
-        .unwrap_or_else(|| text.chars().take(300).collect());
+        .unwrap_or_else(|| crate::error::quotable_prefix(&text, 300).unwrap_or(&text).to_owned());
     let code = match response.status {
         401 => ErrorCode::ReauthRequired,
         403 => ErrorCode::TenantNotConnected,

@@ -289,12 +289,10 @@ impl<'a> Body<'a> {
 }
 
 fn shorten(text: &str) -> String {
-    if text.chars().count() <= MAX_QUOTE {
-        return text.to_owned();
+    match crate::error::quotable_prefix(text, MAX_QUOTE) {
+        Some(start) => format!("{start}…"),
+        None => text.to_owned(),
     }
-    let mut s: String = text.chars().take(MAX_QUOTE).collect();
-    s.push('…');
-    s
 }
 
 /// Plain-text maintenance pages may be HTML: keep the words only.
