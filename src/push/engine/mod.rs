@@ -247,6 +247,9 @@ impl<'p> Plan<'p> {
         }
         let ids: Vec<&str> =
             found.by_natural.values().flatten().filter_map(|f| super::map::member(f, self.spec.id_field)).collect();
+        if ids.is_empty() {
+            return Ok(());
+        }
         self.claimed.extend(ledger::known_xero_ids(&ctx.store, &ctx.scope, self.spec.ledger_kind, &ids)?);
         Ok(())
     }
