@@ -73,6 +73,10 @@ fn paging_with_pagination_object() {
     let p3 = sim.get("/Invoices", &[("page", "3"), ("pageSize", "3")]);
     assert_eq!(p3["Invoices"].as_array().unwrap().len(), 1);
     assert_eq!(p3["Invoices"][0]["InvoiceNumber"], "INV-0007");
+    // A page's documents come with their lines, each page's own.
+    let one = sim.get("/Invoices/INV-0007", &[]);
+    assert_eq!(p3["Invoices"][0]["LineItems"], one["Invoices"][0]["LineItems"]);
+    assert!(p1["Invoices"].as_array().unwrap().iter().all(|i| i["LineItems"].as_array().unwrap().len() == 1));
     let p4 = sim.get("/Invoices", &[("page", "4"), ("pageSize", "3")]);
     assert_eq!(p4["Invoices"].as_array().unwrap().len(), 0);
     let big = sim.get("/Invoices", &[("page", "1"), ("pageSize", "5000")]);
