@@ -1,10 +1,12 @@
 //! The full realistic day (200 debtors, 50 creditors, 500 items, 2,000 sales invoices with 1–20 lines,
 //! 300 bills, credit notes with allocations, payments) through the C ABI over HTTP against the simulator with
 //! Xero's rate limits on (its clock ×60, so Xero's minute is one real second): everything lands, Xero holds it
-//! to the cent, and pushing the day again makes no write at all.
+//! to the cent with every line's quantity, price and tracking, and pushing the day again makes no call at all.
 
 use crate::support::auth::ok;
-use crate::support::e2e::{self, all_results, assert_day_in_xero, push, ready, simulator, steps, writes};
+use crate::support::e2e::{
+    self, all_results, assert_day_in_xero, assert_documents_as_in_erp, push, reads, ready, simulator, steps, writes,
+};
 use serde_json::json;
 use xero_link_fixtures::erp_day;
 
@@ -35,8 +37,9 @@ fn the_full_day_lands_exactly_once_to_the_cent_and_a_second_push_writes_nothing(
     }
     let snapshot = sim.snapshot(&tenant).expect("the organisation exists");
     assert_day_in_xero(&snapshot, &day, "full day");
+    assert_documents_as_in_erp(&snapshot, &day, "full day");
 
-    let before = writes(&sim);
+    let (writes_before, reads_before) = (writes(&sim), reads(&sim));
     for step in steps(&day) {
         let answer = ok(push(name, &step));
         let results = all_results(&answer);
@@ -46,6 +49,7 @@ fn the_full_day_lands_exactly_once_to_the_cent_and_a_second_push_writes_nothing(
             step.what
         );
     }
-    assert_eq!(writes(&sim), before, "pushing the same day again makes no write call");
+    assert_eq!(writes(&sim), writes_before, "pushing the same day again makes no write call");
+    assert_eq!(reads(&sim), reads_before, "and, with the ledger, no read either");
     assert_day_in_xero(&sim.snapshot(&tenant).unwrap(), &day, "full day, pushed twice");
 }

@@ -150,6 +150,11 @@ pub fn writes(sim: &SimHandle) -> u64 {
         .sum()
 }
 
+/// Reads of the Accounting API (GET), replays included.
+pub fn reads(sim: &SimHandle) -> u64 {
+    sim.counters().calls.iter().filter(|(k, _)| k.starts_with("GET ") && k.contains("/api.xro/")).map(|(_, n)| n).sum()
+}
+
 /// Writes that reached the Accounting module (replays excluded).
 pub fn handled_writes(sim: &SimHandle) -> u64 {
     sim.counters().handled.iter().filter(|(k, _)| k.starts_with("PUT ") || k.starts_with("POST ")).map(|(_, n)| n).sum()
@@ -272,4 +277,42 @@ pub fn assert_day_in_xero(snapshot: &Value, day: &ErpDay, context: &str) {
     }
     assert_eq!(paid.values().map(Vec::len).sum::<usize>(), day.payments.len(), "{context}: no other payment");
     assert_eq!(sum, want_sum, "{context}: the payments sum");
+}
+
+/// Each of the day's invoices, bills and credit notes as the ERP has it: its contact, authorised, and every line's
+/// quantity, price and tracking (the division, and the sales rep on sales; the connection's defaults where the line
+/// names none).
+pub fn assert_documents_as_in_erp(snapshot: &Value, day: &ErpDay, context: &str) {
+    let mut docs: HashMap<&str, &Value> = HashMap::new();
+    for (collection, field) in [("Invoices", "InvoiceNumber"), ("CreditNotes", "CreditNoteNumber")] {
+        for d in snapshot[collection].as_array().unwrap() {
+            assert!(docs.insert(d[field].as_str().unwrap(), d).is_none(), "{context}: {d} is in Xero twice");
+        }
+    }
+    for erp in day.sales_invoices.iter().chain(&day.bills).chain(&day.credit_notes) {
+        let number = erp["number"].as_str().unwrap();
+        let x = docs[number];
+        let contact = erp.get("debtor").or_else(|| erp.get("creditor")).unwrap();
+        assert_eq!(x["Contact"]["ContactNumber"], *contact, "{context}: {number}: contact");
+        assert!(matches!(x["Status"].as_str(), Some("AUTHORISED" | "PAID")), "{context}: {number}: {}", x["Status"]);
+        let lines = x["LineItems"].as_array().unwrap();
+        let erp_lines = erp["lines"].as_array().unwrap();
+        assert_eq!(lines.len(), erp_lines.len(), "{context}: {number}: lines");
+        for (l, e) in lines.iter().zip(erp_lines) {
+            assert_eq!(dec(&l["Quantity"]), dec(&e["quantity"]), "{context}: {number}: quantity");
+            assert_eq!(dec(&l["UnitAmount"]), dec(&e["unit_price"]), "{context}: {number}: price");
+            let tracking: Vec<(&str, &str)> = l["Tracking"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| (t["Name"].as_str().unwrap(), t["Option"].as_str().unwrap()))
+                .collect();
+            let division = e["division"].as_str().unwrap_or("North");
+            assert!(tracking.contains(&("Division", division)), "{context}: {number}: division {tracking:?}");
+            if erp["type"] == "sales" {
+                let rep = e["sales_rep"].as_str().unwrap_or("Alice Brown");
+                assert!(tracking.contains(&("Sales Rep", rep)), "{context}: {number}: sales rep {tracking:?}");
+            }
+        }
+    }
 }
