@@ -10,7 +10,7 @@ fn an_archived_contact_found_in_xero_is_restored_and_takes_the_invoice() {
     let conn = connection("archived-contact", |_| {});
     let api = SimApi::new();
     let typed = json!({"Contacts": [{"ContactNumber": "AR1", "Name": "Archived Debtor", "ContactStatus": "ARCHIVED"}]});
-    api.by_hand("/Contacts", typed);
+    api.by_hand(http::Method::PUT, "/Contacts", typed);
 
     let req = json!({"connection": "xero-hugeerp",
         "contacts": [{"code": "AR1", "role": "debtor", "name": "Archived Debtor"}],

@@ -38,7 +38,7 @@ fn a_sales_invoice_typed_in_xero_under_the_same_number_is_updated_not_duplicated
         "Contact": {"ContactNumber": mine["debtor"]},
         "LineItems": [{"Description": "typed in Xero", "Quantity": 1, "UnitAmount": 5, "AccountCode": "200"}],
     }]});
-    api.by_hand("/Invoices", typed);
+    api.by_hand(http::Method::PUT, "/Invoices", typed);
 
     let r =
         push::invoices(&conn, request(json!({"connection": "xero-hugeerp", "invoices": day.sales_invoices})), &*api)

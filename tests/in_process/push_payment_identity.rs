@@ -106,6 +106,7 @@ fn two_equal_payments_are_two_payments() {
 fn a_payment_typed_in_xero_on_the_same_day_is_not_paid_again_with_another_amount() {
     let (conn, api) = invoiced("pay-by-hand");
     api.by_hand(
+        http::Method::PUT,
         "/Payments",
         json!({"Payments": [{"Invoice": {"InvoiceID": invoice_id(&api)}, "Account": {"Code": "090"},
                              "Date": "2026-11-26", "Amount": 45}]}),
@@ -121,4 +122,24 @@ fn a_payment_typed_in_xero_on_the_same_day_is_not_paid_again_with_another_amount
 
 fn invoice_id(api: &SimApi) -> String {
     api.snapshot()["Invoices"][0]["InvoiceID"].as_str().unwrap().to_owned()
+}
+
+/// Xero deletes a payment with `POST /Payments/{PaymentID}` and `"Status": "DELETED"`
+/// (developer.xero.com/documentation/api/accounting/payments#deleting-payments).
+#[test]
+fn a_payment_deleted_by_hand_stays_deleted_while_the_ledger_knows_it_and_is_made_again_after_a_loss() {
+    let (conn, api) = invoiced("pay-deleted");
+    let r = pay(&conn, &api, &[payment("P1", "30.00", "2026-11-26", None)]);
+    let id = r.results[0].xero_id.clone().expect("the payment's id");
+    api.by_hand(http::Method::POST, &format!("/Payments/{id}"), json!({"Status": "DELETED"}));
+    assert_eq!(amounts_in_xero(&api), Vec::<String>::new());
+
+    let reads = api.reads();
+    let r = pay(&conn, &api, &[payment("P1", "30.00", "2026-11-26", None)]);
+    assert_eq!(r.results[0].outcome, Outcome::Unchanged, "{:?}", r.results);
+    assert_eq!((amounts_in_xero(&api), api.reads()), (vec![], reads), "not made again, not even read");
+
+    let r = pay(&ledger_lost("pay-deleted"), &api, &[payment("P1", "30.00", "2026-11-26", None)]);
+    assert_eq!(r.results[0].outcome, Outcome::Created, "{:?}", r.results);
+    assert_eq!(amounts_in_xero(&api), ["30.00"], "after the ledger is lost, it is made again (README, Payments)");
 }

@@ -97,17 +97,17 @@ impl SimApi {
 }
 
 impl SimApi {
-    /// A write made in Xero by someone else (typed in by hand): `PUT path` with `body`, which Xero accepts.
-    pub fn by_hand(&self, path: &str, body: Value) {
+    /// A write made in Xero by someone else (typed in by hand): `method path` with `body`, which Xero accepts.
+    pub fn by_hand(&self, method: http::Method, path: &str, body: Value) {
         let call = ApiCall {
-            method: http::Method::PUT,
+            method: method.clone(),
             path: path.into(),
             query: vec![],
             body: Some(body.to_string().into_bytes()),
             idempotency_key: None,
         };
         let r = self.send(&call, Deadline::after_ms(1000)).unwrap();
-        assert_eq!(r.status, 200, "PUT {path} by hand: {}", String::from_utf8_lossy(&r.body));
+        assert_eq!(r.status, 200, "{method} {path} by hand: {}", String::from_utf8_lossy(&r.body));
     }
 }
 
