@@ -5,6 +5,8 @@
 
 // `unsafe` lives only at the C boundary (`ffi`) and in the two libc calls of the refresh lease.
 #![deny(unsafe_code)]
+// The modules' docs map their private parts: read them with `cargo doc --document-private-items`.
+#![allow(rustdoc::private_intra_doc_links)]
 
 pub mod auth;
 pub mod config;

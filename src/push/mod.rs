@@ -1,8 +1,8 @@
 //! Pushing the ERP's records into Xero: the ERP-side schema, mapping with the administrator's defaults, the
 //! ledger that makes every push exactly-once, batching, dry runs, and per-record results.
 //!
-//! One module per kind of record ([`contacts`], [`items`], [`invoices`], [`credit_notes`] with [`allocations`],
-//! [`payments`]) declares what the kind is in Xero (its [`engine::Spec`] and how it is found) and checks its
+//! One module per kind of record ([`contacts`](mod@contacts), [`items`](mod@items), [`invoices`](mod@invoices),
+//! [`credit_notes`](mod@credit_notes) with [`allocations`], [`payments`](mod@payments)) declares what the kind is in Xero (its [`engine::Spec`] and how it is found) and checks its
 //! records; [`records`] is the loop they share, [`dependencies`] finds what documents need, and [`engine`] makes
 //! Xero agree with a set of records of any kind. Entry points take the connection, the typed request and a
 //! [`XeroApi`]; the operations in `ops/` pass [`SessionApi`] (the signed-in session over the transport), tests

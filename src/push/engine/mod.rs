@@ -4,7 +4,7 @@
 //! `summarizeErrors=false`, so one bad record never blocks the others.
 //!
 //! The steps are one job each: [`context`] (what a push call works with), [`spec`] (what a kind is in Xero,
-//! declared by the kind), [`lookup`] (reading Xero), [`decide`] (what each record needs), [`write`] and
+//! declared by the kind), [`lookup`](mod@lookup) (reading Xero), [`decide`] (what each record needs), [`write`](mod@write) and
 //! [`batch`] (sending, settling, reconciling lost answers), [`idempotency`] (keys for safe retries). [`sync`]
 //! runs them in order; it holds no kind's rules.
 

@@ -122,7 +122,7 @@ pub struct Spec {
     pub xero_type: Option<DocType>,
     pub lookup: Arc<dyn Finder>,
     /// Xero also matches writes of this kind by `Name`, which is not our key (contacts): names another record
-    /// holds are checked before writing ([`super::names`]).
+    /// holds are checked before writing ([`crate::push::names`]).
     pub unique_names: bool,
     /// The status member and value that make a record usable again (contacts: `ContactStatus` `ACTIVE`): every
     /// update sends it, and a record found archived is restored. The ERP pushing a record means it is in use.
