@@ -3,7 +3,7 @@
 
 use crate::error::Result;
 use crate::push::api::{XeroApi, fetch, get};
-use crate::push::documents::{credit_note_spec, invoice_spec, resolve_documents};
+use crate::push::documents::{Voided, credit_note_spec, invoice_spec, resolve_documents};
 use crate::push::engine::{self, Ctx, Spec};
 use crate::push::map::{member, member_decimal};
 use crate::push::schema::DocumentType;
@@ -252,7 +252,7 @@ pub fn documents(
             DocumentKind::CreditNote => credit_note_spec(t),
         };
         let numbers: Vec<String> = indices.iter().map(|&i| request.documents[i].number.clone()).collect();
-        let ids = match resolve_documents(&ctx, &spec, &numbers, None) {
+        let ids = match resolve_documents(&ctx, &spec, &numbers, None, Voided::Take) {
             Ok(ids) => ids,
             Err(e) => {
                 for &i in &indices {

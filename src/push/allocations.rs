@@ -1,6 +1,6 @@
 //! Allocations of a credit note to invoices: each made once, after its credit note is settled.
 
-use super::documents::{DocumentId, invoice_spec, resolve_documents};
+use super::documents::{DocumentId, Voided, invoice_spec, resolve_documents};
 use super::engine::{self, Candidate, Ctx, Finder, Query, SEP, Spec};
 use super::kinds;
 use super::map::{self, member};
@@ -91,7 +91,7 @@ pub fn sync(
     };
     let invoice_numbers: Vec<String> = cn.allocations.iter().map(|a| a.invoice.clone()).collect();
     let narrow = (cn.doc_type == DocumentType::Purchase).then_some(contact_id);
-    let ids = match resolve_documents(ctx, &invoice_spec(cn.doc_type), &invoice_numbers, narrow) {
+    let ids = match resolve_documents(ctx, &invoice_spec(cn.doc_type), &invoice_numbers, narrow, Voided::Refuse) {
         Ok(ids) => ids,
         Err(e) => return Ok(fail_all(cn, path, &format!("looking up the invoices failed: {}", e.message), e.code)),
     };

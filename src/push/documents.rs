@@ -279,8 +279,17 @@ fn retry_archived_contacts(
     Ok(())
 }
 
-/// A document found by number: its Xero id, or why it cannot be told which one it is.
+/// A document found by number: its Xero id, or why it cannot be used.
 pub type DocumentId = std::result::Result<String, String>;
+
+/// What a lookup does with a number Xero holds only VOIDED or DELETED documents under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Voided {
+    /// Says so: the number's document cannot take a payment or an allocation.
+    Refuse,
+    /// Takes its id, to report its state.
+    Take,
+}
 
 /// Xero ids of documents by number (lower case), from the ledger, else from Xero (`contact_id` narrows bills).
 pub fn resolve_documents(
@@ -288,6 +297,7 @@ pub fn resolve_documents(
     spec: &Spec,
     numbers: &[String],
     contact_id: Option<&str>,
+    voided: Voided,
 ) -> std::result::Result<HashMap<String, DocumentId>, Error> {
     let keys: Vec<&str> = numbers.iter().map(String::as_str).collect();
     let entries = ledger::load(&ctx.store, &ctx.scope, spec.ledger_kind, &keys)?;
@@ -305,36 +315,54 @@ pub fn resolve_documents(
     let mut found = found_by_number(ctx, spec, &missing, contact_id)?;
     for n in missing {
         let key = n.to_lowercase();
-        match found.remove(&key) {
-            Some(ids) if ids.len() == 1 => {
-                out.insert(key, Ok(ids.into_iter().next().expect("one")));
+        let (usable, gone): (Vec<Held>, Vec<Held>) =
+            found.remove(&key).unwrap_or_default().into_iter().partition(|h| !h.voided());
+        let noun = spec.noun;
+        let id = match (usable.as_slice(), gone.as_slice()) {
+            ([], []) => continue,
+            ([one], _) => Ok(one.id.clone()),
+            ([], [first, ..]) if voided == Voided::Take => Ok(first.id.clone()),
+            // Xero keeps a voided or deleted document's number (developer.xero.com/documentation/api/accounting/
+            // invoices: "Deleting and voiding invoices"), and takes no payment or allocation against it.
+            ([], [first, ..]) => Err(format!(
+                "the {noun} \"{n}\" is {} in Xero, so nothing can be paid or allocated against it there: if the \
+                 ERP still wants it, ask whoever {} it in Xero, or push the ERP's {noun} again under a new number",
+                first.status,
+                if first.status == "VOIDED" { "voided" } else { "deleted" },
+            )),
+            (several, _) => {
+                Err(format!("Xero holds {} {noun}s numbered \"{n}\": push it through xero-link first", several.len()))
             }
-            Some(ids) => {
-                let message = format!(
-                    "Xero holds {} {}s numbered \"{n}\": push it through xero-link first",
-                    ids.len(),
-                    spec.noun
-                );
-                out.insert(key, Err(message));
-            }
-            None => {}
-        }
+        };
+        out.insert(key, id);
     }
     Ok(out)
 }
 
-/// Ids of the usable documents (not deleted or voided) Xero holds under `numbers`, by number (lower case).
+/// A document Xero holds under a number.
+struct Held {
+    id: String,
+    status: String,
+}
+
+impl Held {
+    fn voided(&self) -> bool {
+        matches!(self.status.as_str(), "DELETED" | "VOIDED")
+    }
+}
+
+/// The documents of `spec`'s type (and contact, when given) Xero holds under `numbers`, by number (lower case).
 fn found_by_number(
     ctx: &Ctx<'_>,
     spec: &Spec,
     numbers: &[&str],
     contact_id: Option<&str>,
-) -> std::result::Result<HashMap<String, Vec<String>>, Error> {
+) -> std::result::Result<HashMap<String, Vec<Held>>, Error> {
     let number_field = spec.number_field.unwrap_or("InvoiceNumber");
     let kind = spec.xero_type.map(DocType::as_str);
-    let mut found: HashMap<String, Vec<String>> = HashMap::new();
+    let mut found: HashMap<String, Vec<Held>> = HashMap::new();
     for f in engine::lookup(ctx, spec, numbers)? {
-        if member(&f, "Type") != kind || matches!(member(&f, "Status"), Some("DELETED" | "VOIDED")) {
+        if member(&f, "Type") != kind {
             continue;
         }
         if let Some(c) = contact_id {
@@ -344,7 +372,8 @@ fn found_by_number(
             }
         }
         if let (Some(n), Some(id)) = (member(&f, number_field), member(&f, spec.id_field)) {
-            found.entry(n.to_lowercase()).or_default().push(id.to_owned());
+            let status = member(&f, "Status").unwrap_or_default().to_owned();
+            found.entry(n.to_lowercase()).or_default().push(Held { id: id.to_owned(), status });
         }
     }
     Ok(found)

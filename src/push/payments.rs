@@ -1,6 +1,6 @@
 //! Payments against invoices and refunds of credit notes: each made once (Xero never changes a payment).
 
-use super::documents::{DocumentId, credit_note_spec, invoice_spec, resolve_documents};
+use super::documents::{DocumentId, Voided, credit_note_spec, invoice_spec, resolve_documents};
 use super::engine::{self, Candidate, Ctx, Finder, Query, Spec, encoded_len, guid_where, lookup_chunks};
 use super::map::{self, Problems, RefCheck, member};
 use super::records::{ErpRecord, check_each, ordered, response};
@@ -132,7 +132,7 @@ fn paid_documents(ctx: &Ctx<'_>, valid: &[(usize, &ErpPayment)]) -> HashMap<Paid
                 continue;
             }
             let spec = if invoice { invoice_spec(doc_type) } else { credit_note_spec(doc_type) };
-            let ids = resolve_documents(ctx, &spec, &numbers, None).unwrap_or_else(|e| {
+            let ids = resolve_documents(ctx, &spec, &numbers, None, Voided::Refuse).unwrap_or_else(|e| {
                 let why = format!("looking it up failed: {}", e.message);
                 numbers.into_iter().map(|n| (n.to_lowercase(), Err(why.clone()))).collect()
             });

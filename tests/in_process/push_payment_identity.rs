@@ -143,3 +143,42 @@ fn a_payment_deleted_by_hand_stays_deleted_while_the_ledger_knows_it_and_is_made
     assert_eq!(r.results[0].outcome, Outcome::Created, "{:?}", r.results);
     assert_eq!(amounts_in_xero(&api), ["30.00"], "after the ledger is lost, it is made again (README, Payments)");
 }
+
+/// Xero voids an authorised invoice with `POST /Invoices/{InvoiceID}` and `"Status": "VOIDED"`; a voided invoice
+/// keeps its number (developer.xero.com/documentation/api/accounting/invoices).
+#[test]
+fn an_invoice_voided_by_hand_is_named_voided_after_a_ledger_loss_not_missing() {
+    let (_, api) = invoiced("pay-voided");
+    api.by_hand(http::Method::POST, &format!("/Invoices/{}", invoice_id(&api)), json!({"Status": "VOIDED"}));
+    let moved = ledger_lost("pay-voided");
+
+    let r = pay(&moved, &api, &[payment("P1", "30.00", "2026-11-26", None)]);
+    assert_eq!(r.results[0].outcome, Outcome::Failed, "{:?}", r.results);
+    let error = &r.results[0].errors[0];
+    assert_eq!(error.code, xero_link::error::ErrorCode::Dependency);
+    assert_eq!(error.path.as_deref(), Some("payments[0].invoice"));
+    assert!(error.message.contains("\"INV-1\" is VOIDED in Xero"), "{}", error.message);
+    assert!(!error.message.contains("push it first"), "{}", error.message);
+
+    let r = push::credit_notes(
+        &moved,
+        request(json!({"connection": "xero-hugeerp", "credit_notes": [
+            {"number": "CN-1", "type": "sales", "debtor": "D1", "date": "2026-11-26",
+             "lines": [{"description": "x", "quantity": 1, "unit_price": "10.00"}],
+             "allocations": [{"invoice": "INV-1", "amount": "11.00"}]}]})),
+        &*api,
+    )
+    .unwrap();
+    let allocation = &r.results[0].allocations.as_ref().expect("the allocation's result")[0];
+    assert_eq!(allocation.outcome, Outcome::Failed, "{allocation:?}");
+    assert!(allocation.errors[0].message.contains("is VOIDED in Xero"), "{:?}", allocation.errors);
+
+    let r = xero_link::read::documents(
+        &moved,
+        request(json!({"connection": "xero-hugeerp", "documents": [{"type": "sales", "number": "INV-1"}]})),
+        &*api,
+    )
+    .unwrap();
+    assert!(r.documents[0].found, "{:?}", r.documents[0]);
+    assert_eq!(r.documents[0].xero_status.as_deref(), Some("VOIDED"));
+}
