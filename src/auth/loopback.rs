@@ -9,6 +9,7 @@
 //! URL can still be opened by hand while the listener is up. The failure is logged at once (warn, with the URL),
 //! and if no answer comes, the timeout error names it and carries the URL (`consent_url`).
 
+use crate::auth::LOG_TARGET as TARGET;
 use crate::auth::signin::{self, Callback, SignedIn};
 use crate::auth::tenants;
 use crate::config::{Config, GrantType};
@@ -21,7 +22,6 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::process::Child;
 use std::time::Duration;
 
-const TARGET: &str = "xero_link::auth";
 const MAX_HEAD: usize = 16 * 1024;
 
 /// Where to listen: the redirect URI's loopback address and explicit port.

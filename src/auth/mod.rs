@@ -16,6 +16,9 @@ pub mod signin;
 pub mod state;
 pub mod tenants;
 
+/// The log records of sign-in, refresh and tenants share one target, so a host filters them as one.
+pub(crate) const LOG_TARGET: &str = "xero_link::auth";
+
 use crate::config::Config;
 use crate::error::{Error, ErrorCode, Result};
 use crate::process::PerProcess;

@@ -1,6 +1,7 @@
 //! Signing in: the consent URL (state + PKCE, remembered durably so any host process may receive the callback),
 //! completing it with the code Xero sends back, and client credentials for custom connections.
 
+use crate::auth::LOG_TARGET as TARGET;
 use crate::auth::state::{State, now_ms, rfc3339};
 use crate::auth::{oauth, refresh, tenants, tokens};
 use crate::config::{Config, GrantType};
@@ -12,7 +13,6 @@ use crate::store::tokens::{PendingSignIn, TenantRecord};
 use crate::xlog;
 use serde::Serialize;
 
-const TARGET: &str = "xero_link::auth";
 /// How long a consent URL stays usable.
 pub const PENDING_TTL_MS: i64 = 10 * 60 * 1000;
 /// At most this many sign-ins wait at once; the oldest is dropped first.

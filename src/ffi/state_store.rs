@@ -105,10 +105,10 @@ type LoadFn = unsafe extern "C" fn(*mut std::ffi::c_void, *const c_char, *mut *m
 type CasFn = unsafe extern "C" fn(*mut std::ffi::c_void, *const c_char, i64, *const c_char) -> i32;
 
 pub struct CallbackStore {
-    pub load: LoadFn,
-    pub cas: CasFn,
-    pub free: xero_state_free_callback,
-    pub user_data: UserData,
+    load: LoadFn,
+    cas: CasFn,
+    free: xero_state_free_callback,
+    user_data: UserData,
 }
 
 impl CallbackStore {

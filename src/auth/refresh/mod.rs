@@ -22,6 +22,7 @@ mod held;
 
 pub use grant::new_grant;
 
+use crate::auth::LOG_TARGET as TARGET;
 use crate::auth::state::{self, State, now_ms, usable_grant};
 use crate::auth::{TokenSource, lease};
 use crate::config::Config;
@@ -31,7 +32,6 @@ use crate::secret::Secret;
 use parking_lot::Mutex;
 use std::time::Duration;
 
-const TARGET: &str = "xero_link::auth";
 /// Xero answers a refresh token again for 30 minutes after it was rotated.
 pub const GRACE_MS: i64 = 30 * 60 * 1000;
 /// How often a waiting caller looks whether another process finished its refresh.

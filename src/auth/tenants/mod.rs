@@ -16,4 +16,4 @@ pub use disconnect::{Disconnected, disconnect};
 pub use exported::{EXPORT_FORMAT, Exported, Imported, export, import};
 pub use status::{RefreshError, Status, status};
 
-const TARGET: &str = "xero_link::auth";
+use crate::auth::LOG_TARGET as TARGET;
