@@ -3,8 +3,10 @@
 //! to them ([`xero`]), changes a person makes in Xero ([`by_hand`]), what must hold after every push and at the
 //! end ([`checks`]), and one sequence of steps acting on them ([`world`]).
 
+pub mod allocations;
 pub mod by_hand;
 pub mod checks;
+pub mod credit;
 pub mod erp;
 pub mod holds;
 pub mod world;
