@@ -1,6 +1,6 @@
 //! Issue 16's model-based push test: random sequences of ERP edits (debtors, creditors, items, sales invoices,
 //! bills, credit notes and their allocations, payments), pushes, changes made by hand in Xero (a contact renamed or archived, an invoice edited, voided
-//! or deleted, a payment deleted), faults on the next requests (a lost answer, a connection dropped before Xero saw the request, 429,
+//! or deleted, a credit note voided or deleted, a payment deleted), faults on the next requests (a lost answer, a connection dropped before Xero saw the request, 429,
 //! 503, 500), restarts of the host process between pushes, and the loss of the push ledger, against the simulator
 //! through the C ABI. After every push and at the end (the faults gone, everything pushed), what
 //! `support::model::checks` states holds: Xero holds the ERP's latest values for every record it reports in Xero,
@@ -75,6 +75,7 @@ fn step() -> impl Strategy<Value = Step> {
         2 => (0..5u8).prop_map(|slot| Step::ArchiveInXero { slot }),
         2 => (0..7u8).prop_map(|slot| Step::VoidOrDeleteInXero { slot }),
         1 => (0..7u8).prop_map(|slot| Step::EditInvoiceInXero { slot }),
+        1 => (0..5u8).prop_map(|slot| Step::VoidCreditNoteInXero { slot }),
         1 => (0..4u8).prop_map(|slot| Step::DeletePaymentInXero { slot }),
         3 => (select(FAULTS.to_vec()), 0..TARGETS.len() as u8, select(COUNTS.to_vec()))
             .prop_map(|(kind, target, count)| Step::Fault { kind, target, count }),

@@ -114,7 +114,10 @@ pub fn check_call(erp: &Erp, tracker: &mut Tracker, call: &Call<'_>) -> Result<S
             if r["key"] != key.as_str() {
                 return Err(format!("result for {key} out of order: {r}"));
             }
-            check_record(erp, tracker, call, (*kind, &key, record), r).map_err(|e| format!("{key}: {e}\n  {r}"))?;
+            // A credit note's allocations are records of their own: the ledger's credit note is the rest of it.
+            let mut document = record.clone();
+            document.as_object_mut().map(|o| o.remove("allocations"));
+            check_record(erp, tracker, call, (*kind, &key, &document), r).map_err(|e| format!("{key}: {e}\n  {r}"))?;
             if *kind == Kind::CreditNote {
                 let made = allocations::check(erp, call, &key, record, r).map_err(|e| format!("{key}: {e}\n  {r}"))?;
                 done.extend(made);

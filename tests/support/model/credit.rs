@@ -55,7 +55,18 @@ impl Erp {
         let allocations = old.as_ref().map(|cn| cn.allocations.clone()).unwrap_or_default();
         let contact = match (&old, sales) {
             (Some(cn), _) if !allocations.is_empty() => cn.doc.contact.clone(),
-            (_, true) => pick(&DEBTORS, contact).to_owned(),
+            // Mostly a debtor the ERP invoiced, as a credit note is mostly for something sold.
+            (_, true) => {
+                let mut invoiced: Vec<&str> =
+                    self.invoices.values().filter(|i| i.sales).map(|i| i.contact.as_str()).collect();
+                invoiced.sort_unstable();
+                invoiced.dedup();
+                match contact {
+                    0 | 1 if !invoiced.is_empty() => pick(&invoiced, contact),
+                    _ => pick(&DEBTORS, contact),
+                }
+                .to_owned()
+            }
             (_, false) => CREDITORS[(i - SALES_CREDIT_NOTES.len()) % CREDITORS.len()].to_owned(),
         };
         let mut added = Vec::new();

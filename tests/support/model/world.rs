@@ -39,6 +39,8 @@ pub enum Step {
     ArchiveInXero { slot: u8 },
     /// A person voids an authorised invoice in Xero, or deletes a draft one.
     VoidOrDeleteInXero { slot: u8 },
+    /// A person voids an authorised credit note in Xero, or deletes a draft one.
+    VoidCreditNoteInXero { slot: u8 },
     /// A person edits an invoice's first line in Xero (one without payments).
     EditInvoiceInXero { slot: u8 },
     /// A person deletes a payment in Xero.
@@ -105,13 +107,15 @@ pub struct World {
 
 impl World {
     /// A new simulator and connection, and an ERP already linked: a debtor, a creditor, an item, an authorised
-    /// sales invoice and a draft bill, pushed once (so a sequence's first change by hand has something to act on).
+    /// sales invoice, a draft bill and an authorised credit note for the invoice's debtor, pushed once (so a
+    /// sequence's first change by hand, or allocation, has something to act on).
     pub fn start() -> Result<World, String> {
         let mut world =
             World { xero: Xero::start(), erp: Erp::default(), tracker: Tracker::default(), trace: Vec::new() };
         let linked = [
             Step::Invoice { slot: 0, contact: 0, lines: vec![(Some(0), 0, 0)], authorise: true },
             Step::Invoice { slot: 4, contact: 0, lines: vec![(None, 1, 1)], authorise: false },
+            Step::CreditNote { slot: 0, contact: 0, lines: vec![(None, 0, 3)], authorise: true },
             Step::Push { what: What::All, verify: false },
         ];
         for step in &linked {
@@ -139,6 +143,7 @@ impl World {
             Step::RenameInXero { slot } => by_hand::contact(&self.xero, &mut self.tracker, *slot, true)?,
             Step::ArchiveInXero { slot } => by_hand::contact(&self.xero, &mut self.tracker, *slot, false)?,
             Step::VoidOrDeleteInXero { slot } => by_hand::void_or_delete(&self.xero, *slot)?,
+            Step::VoidCreditNoteInXero { slot } => by_hand::void_or_delete_credit_note(&self.xero, *slot)?,
             Step::EditInvoiceInXero { slot } => by_hand::edit_line(&self.xero, &mut self.tracker, *slot)?,
             Step::DeletePaymentInXero { slot } => by_hand::delete_payment(&self.xero, *slot)?,
             Step::Fault { kind, target, count } => {
@@ -252,16 +257,17 @@ impl World {
         }
         // Verified, documents are read back: one edited by hand is put back as the ERP has it, one voided or
         // deleted by hand is reported; nothing else is written.
-        if !self.erp.invoices.is_empty() {
-            let edited: Vec<String> =
-                self.tracker.edited.iter().filter(|(k, _)| *k == Kind::Invoice).map(|(_, n)| n.clone()).collect();
-            let (f, request, sent) = invoices_call(self.erp.invoices_json(), true);
+        let edited: Vec<String> =
+            self.tracker.edited.iter().filter(|(k, _)| *k == Kind::Invoice).map(|(_, n)| n.clone()).collect();
+        let written = |r: &&str| {
+            r.ends_with(" created")
+                || (r.ends_with(" updated") && !edited.iter().any(|n| r.starts_with(&format!("{n} "))))
+        };
+        let calls =
+            [invoices_call(self.erp.invoices_json(), true), credit_notes_call(self.erp.credit_notes_json(), true)];
+        for (f, request, sent) in calls.into_iter().filter(|(_, _, sent)| !sent[0].1.is_empty()) {
             let (note, _) = self.call(f, request, sent, true)?;
             self.trace.push(format!("verified → {note}"));
-            let written = |r: &&str| {
-                r.ends_with(" created")
-                    || (r.ends_with(" updated") && !edited.iter().any(|n| r.starts_with(&format!("{n} "))))
-            };
             if let Some(r) = note.split(", ").find(written) {
                 return Err(format!("a verifying push wrote what no one changed: {r}"));
             }
