@@ -310,10 +310,12 @@ fn contact_archived(erp: &Erp, snapshot: &Value, kind: Kind, number: &str) -> bo
 /// allocated).
 fn applied(snapshot: &Value, collection: &str, field: &str, number: &str) -> bool {
     find(snapshot, collection, field, number).is_some_and(|i| {
+        // A credit note has no AmountPaid nor AmountCredited, an invoice no RemainingCredit.
+        let positive = |member: &str| i.get(member).is_some_and(|v| amount(v) > 0.into());
         i["Status"] == "PAID"
-            || amount(&i["AmountPaid"]) > 0.into()
-            || amount(&i["AmountCredited"]) > 0.into()
-            || (i.get("RemainingCredit").is_some() && amount(&i["RemainingCredit"]) != amount(&i["Total"]))
+            || positive("AmountPaid")
+            || positive("AmountCredited")
+            || i.get("RemainingCredit").is_some_and(|v| amount(v) != amount(&i["Total"]))
     })
 }
 
