@@ -118,10 +118,6 @@ pub fn check_call(erp: &Erp, tracker: &mut Tracker, call: &Call<'_>) -> Result<S
             let mut document = record.clone();
             document.as_object_mut().map(|o| o.remove("allocations"));
             check_record(erp, tracker, call, (*kind, &key, &document), r).map_err(|e| format!("{key}: {e}\n  {r}"))?;
-            if *kind == Kind::CreditNote {
-                let made = allocations::check(erp, call, &key, record, r).map_err(|e| format!("{key}: {e}\n  {r}"))?;
-                done.extend(made);
-            }
             let mut codes: Vec<&str> =
                 r["errors"].as_array().into_iter().flatten().filter_map(|e| e["code"].as_str()).collect();
             codes.dedup();
@@ -131,6 +127,10 @@ pub fn check_call(erp: &Erp, tracker: &mut Tracker, call: &Call<'_>) -> Result<S
             } else {
                 format!("{key} {outcome}:{}", codes.join("+"))
             });
+            if *kind == Kind::CreditNote {
+                let made = allocations::check(erp, call, &key, record, r).map_err(|e| format!("{key}: {e}\n  {r}"))?;
+                done.extend(made);
+            }
         }
     }
     Ok(done.join(", "))

@@ -69,7 +69,7 @@ pub enum What {
 }
 
 /// Where a fault fires: (method, any when `None`; path prefix).
-pub const TARGETS: [(Option<&str>, &str); 8] = [
+pub const TARGETS: [(Option<&str>, &str); 9] = [
     (None, "/api.xro/2.0/"),
     (Some("GET"), "/api.xro/2.0/"),
     (Some("GET"), "/api.xro/2.0/Invoices"),
@@ -79,6 +79,8 @@ pub const TARGETS: [(Option<&str>, &str); 8] = [
     (Some("POST"), "/api.xro/2.0/Invoices"),
     // Credit notes: their lookups and writes, and their allocations (`PUT /CreditNotes/{id}/Allocations`).
     (None, "/api.xro/2.0/CreditNotes"),
+    // Allocations alone: their credit note is created with PUT /CreditNotes, updated with POST.
+    (Some("PUT"), "/api.xro/2.0/CreditNotes/"),
 ];
 
 /// What the sequences did, counted over a run (outcomes and error codes of records, faults fired, changes made
