@@ -83,34 +83,37 @@ impl Erp {
         added.join("; ")
     }
 
-    /// The ERP allocates the `slot`th of its authorised credit notes with room for another allocation to the
-    /// `invoice`th of its authorised invoices of the same side and contact that the credit note does not allocate
-    /// to yet, of at most what both have outstanding.
+    /// The ERP allocates the `slot`th of its authorised credit notes that have room for another allocation and
+    /// an invoice to take it to the `invoice`th of those invoices (authorised, of the same side and contact, with
+    /// something due, not allocated to by the credit note yet), of at most what both have outstanding.
     pub fn allocate(&mut self, slot: u8, invoice: u8, amount: u8) -> String {
-        let open: Vec<String> = (self.credit_notes.iter())
+        let open: Vec<(String, Vec<String>)> = (self.credit_notes.iter())
             .filter(|(_, cn)| cn.doc.authorised && cn.allocations.len() < MAX_ALLOCATIONS)
-            .map(|(n, _)| n.clone())
+            .map(|(n, cn)| (n.clone(), self.allocatable(cn)))
+            .filter(|(_, invoices)| !invoices.is_empty())
             .collect();
-        let Some(number) = open.get(slot as usize % open.len().max(1)).cloned() else {
-            return "no authorised credit note to allocate".into();
+        let Some((number, invoices)) = open.get(slot as usize % open.len().max(1)).cloned() else {
+            return "no authorised credit note with an invoice to allocate to".into();
         };
+        let target = pick(&invoices.iter().map(String::as_str).collect::<Vec<_>>(), invoice).to_owned();
         let cn = &self.credit_notes[&number];
-        let invoices: Vec<&String> = (self.invoices.iter())
-            .filter(|(_, i)| i.authorised && i.sales == cn.doc.sales && i.contact == cn.doc.contact)
-            .filter(|(n, _)| !cn.allocations.iter().any(|(a, _)| a == *n))
-            .map(|(n, _)| n)
-            .collect();
-        let Some(target) = invoices.get(invoice as usize % invoices.len().max(1)).map(|n| (*n).clone()) else {
-            return format!("{number}: no invoice of {} to allocate to", cn.doc.contact);
-        };
         let room = (cn.doc.total() - cn.allocated()).min(self.due(&target));
         let amount = dec(pick(&ALLOCATION_AMOUNTS, amount)).min(room);
         if amount <= Decimal::ZERO {
-            return format!("{number}: nothing left to allocate to {target}");
+            return format!("{number}: no credit left to allocate to {target}");
         }
         let cn = self.credit_notes.get_mut(&number).expect("listed");
         cn.allocations.push((target.clone(), amount.to_string()));
         format!("{number} allocates {amount} to {target}")
+    }
+
+    /// The ERP's invoices credit note `cn` may be allocated to.
+    fn allocatable(&self, cn: &CreditNote) -> Vec<String> {
+        (self.invoices.iter())
+            .filter(|(_, i)| i.authorised && i.sales == cn.doc.sales && i.contact == cn.doc.contact)
+            .filter(|(n, _)| !cn.allocations.iter().any(|(a, _)| a == *n) && self.due(n) > Decimal::ZERO)
+            .map(|(n, _)| n.clone())
+            .collect()
     }
 
     pub fn credit_notes_json(&self) -> Vec<Value> {
