@@ -20,7 +20,7 @@ const FAULT_CODES: &[&str] = &["xero_unavailable", "network", "timeout", "rate_l
 
 /// Checks the allocations of credit note `number` (sent as `record`) in its result `r`; what each did, keyed
 /// `CN/INVOICE`, for the trace.
-pub fn check(_erp: &Erp, call: &Call<'_>, number: &str, record: &Value, r: &Value) -> Result<Vec<String>, String> {
+pub fn check(call: &Call<'_>, number: &str, record: &Value, r: &Value) -> Result<Vec<String>, String> {
     let sent = record["allocations"].as_array().cloned().unwrap_or_default();
     let results = r["allocations"].as_array().cloned().unwrap_or_default();
     if sent.len() != results.len() {

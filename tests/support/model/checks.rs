@@ -1,15 +1,16 @@
 //! What must hold in the model-based push test, as the README documents it: after every push, each record
 //! reported in Xero (`created`, `updated`, `unchanged`) is there with the ERP's latest values, once; each record
 //! not landed is reported `failed` or `uncertain` with a code of the README's table, and without a fault only for
-//! a reason the model knows (a document voided or deleted by hand, or with payments applied: `conflict`; a
-//! contact, item or invoice not in Xero: `dependency`; a payment on an invoice Xero does not take it on: `xero`);
-//! Xero never holds anything twice. By-hand changes the library does not see are tolerated only
+//! a reason the model knows (a document voided or deleted by hand, or with payments or credit applied: `conflict`;
+//! a contact, item or invoice not in Xero: `dependency`; a payment on an invoice Xero does not take it on: `xero`;
+//! for credit notes' allocations see [`super::allocations`]); Xero never holds anything twice. By-hand changes the library does not see are tolerated only
 //! where the README says it answers from its ledger without reading Xero: a record it reports `unchanged` whose
 //! values are the ones it last pushed.
 
 use super::allocations;
-use super::erp::credit_note_numbers;
-use super::erp::{BILLS, CREDITORS, DEBTORS, Erp, ITEMS, Invoice, Kind, PAYMENTS, SALES_INVOICES, dec};
+use super::erp::{
+    BILLS, CREDITORS, DEBTORS, Erp, ITEMS, Invoice, Kind, PAYMENTS, SALES_INVOICES, credit_note_numbers, dec,
+};
 use super::holds::{amount, find, in_xero_as_in_erp};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -128,7 +129,7 @@ pub fn check_call(erp: &Erp, tracker: &mut Tracker, call: &Call<'_>) -> Result<S
                 format!("{key} {outcome}:{}", codes.join("+"))
             });
             if *kind == Kind::CreditNote {
-                let made = allocations::check(erp, call, &key, record, r).map_err(|e| format!("{key}: {e}\n  {r}"))?;
+                let made = allocations::check(call, &key, record, r).map_err(|e| format!("{key}: {e}\n  {r}"))?;
                 done.extend(made);
             }
         }

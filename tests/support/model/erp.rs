@@ -1,5 +1,5 @@
-//! The ERP of the model-based push test: a few debtors, creditors, items, sales invoices and bills, each in its
-//! current state, edited at random; the push requests a host makes from them; and what Xero should then hold.
+//! The ERP of the model-based push test: a few debtors, creditors, items, sales invoices and bills, payments (and
+//! credit notes: [`super::credit`]), each in its current state, edited at random; the push requests a host makes from them; and what Xero should then hold.
 //! Every edit is given as small numbers (slots and choices) read against the current state, so any sequence of
 //! edits is valid and a shrunk sequence still means something.
 
