@@ -1,5 +1,5 @@
 //! Changes a person makes in Xero, through another app (the simulator's custom connection): a contact renamed or
-//! archived, an invoice voided, deleted or its line edited, a payment deleted. Each picks the `slot`th of the
+//! archived, an invoice voided, deleted or its line edited, a credit note voided or deleted, a payment deleted. Each picks the `slot`th of the
 //! records Xero holds that it can change, by key, and does nothing when there is none.
 
 use super::checks::{self, Tracker};
@@ -64,15 +64,33 @@ pub fn contact(xero: &Xero, tracker: &mut Tracker, slot: u8, rename: bool) -> Re
 
 /// A person voids one of the authorised invoices in Xero, or deletes a draft one (the `slot`th, by number).
 pub fn void_or_delete(xero: &Xero, slot: u8) -> Result<String, String> {
+    void_or_delete_document(xero, slot, ("Invoices", "InvoiceNumber", "InvoiceID"))
+}
+
+/// A person voids one of the authorised credit notes in Xero, or deletes a draft one (the `slot`th, by number).
+/// Xero refuses to void one with allocations ("Allocations" on
+/// developer.xero.com/documentation/api/accounting/creditnotes: remove them first).
+pub fn void_or_delete_credit_note(xero: &Xero, slot: u8) -> Result<String, String> {
+    void_or_delete_document(xero, slot, ("CreditNotes", "CreditNoteNumber", "CreditNoteID"))
+}
+
+fn void_or_delete_document(
+    xero: &Xero,
+    slot: u8,
+    (collection, field, id): (&str, &str, &str),
+) -> Result<String, String> {
     let open = |i: &Value| matches!(i["Status"].as_str(), Some("AUTHORISED" | "DRAFT" | "SUBMITTED"));
-    let Some(found) = pick(xero, "Invoices", "InvoiceNumber", slot, open) else {
-        return Ok("no invoice in Xero to void or delete".into());
+    let Some(found) = pick(xero, collection, field, slot, open) else {
+        return Ok(format!("no document in Xero's {collection} to void or delete"));
     };
-    let number = found["InvoiceNumber"].as_str().unwrap_or_default().to_owned();
+    let number = found[field].as_str().unwrap_or_default().to_owned();
     let status = if found["Status"] == "AUTHORISED" { "VOIDED" } else { "DELETED" };
-    let change = json!({"Invoices": [{"InvoiceID": found["InvoiceID"], "Status": status}]});
-    let done = xero.by_hand("POST", "/Invoices", change);
-    let counted = format!("{status} in Xero");
+    let change = json!({collection: [{id: found[id], "Status": status}]});
+    let done = xero.by_hand("POST", &format!("/{collection}"), change);
+    let counted = match collection {
+        "CreditNotes" => format!("credit note {status} in Xero"),
+        _ => format!("{status} in Xero"),
+    };
     reported(
         xero,
         &counted,

@@ -1,13 +1,16 @@
 //! What must hold in the model-based push test, as the README documents it: after every push, each record
 //! reported in Xero (`created`, `updated`, `unchanged`) is there with the ERP's latest values, once; each record
 //! not landed is reported `failed` or `uncertain` with a code of the README's table, and without a fault only for
-//! a reason the model knows (a document voided or deleted by hand, or with payments applied: `conflict`; a
-//! contact, item or invoice not in Xero: `dependency`; a payment on an invoice Xero does not take it on: `xero`);
-//! Xero never holds anything twice. By-hand changes the library does not see are tolerated only
+//! a reason the model knows (a document voided or deleted by hand, or with payments or credit applied: `conflict`;
+//! a contact, item or invoice not in Xero: `dependency`; a payment on an invoice Xero does not take it on: `xero`;
+//! for credit notes' allocations see [`super::allocations`]); Xero never holds anything twice. By-hand changes the library does not see are tolerated only
 //! where the README says it answers from its ledger without reading Xero: a record it reports `unchanged` whose
 //! values are the ones it last pushed.
 
-use super::erp::{BILLS, CREDITORS, DEBTORS, Erp, ITEMS, Kind, PAYMENTS, SALES_INVOICES, dec};
+use super::allocations;
+use super::erp::{
+    BILLS, CREDITORS, DEBTORS, Erp, ITEMS, Invoice, Kind, PAYMENTS, SALES_INVOICES, credit_note_numbers, dec,
+};
 use super::holds::{amount, find, in_xero_as_in_erp};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -73,7 +76,7 @@ pub struct Call<'a> {
 
 fn key_of(kind: Kind, record: &Value) -> String {
     let member = match kind {
-        Kind::Invoice => "number",
+        Kind::Invoice | Kind::CreditNote => "number",
         Kind::Payment => "id",
         Kind::Contact | Kind::Item => "code",
     };
@@ -85,7 +88,7 @@ fn carried_member(kind: Kind) -> &'static str {
     match kind {
         Kind::Contact => "contacts",
         Kind::Item => "items",
-        Kind::Invoice | Kind::Payment => "none",
+        Kind::Invoice | Kind::CreditNote | Kind::Payment => "none",
     }
 }
 
@@ -112,7 +115,10 @@ pub fn check_call(erp: &Erp, tracker: &mut Tracker, call: &Call<'_>) -> Result<S
             if r["key"] != key.as_str() {
                 return Err(format!("result for {key} out of order: {r}"));
             }
-            check_record(erp, tracker, call, (*kind, &key, record), r).map_err(|e| format!("{key}: {e}\n  {r}"))?;
+            // A credit note's allocations are records of their own: the ledger's credit note is the rest of it.
+            let mut document = record.clone();
+            document.as_object_mut().map(|o| o.remove("allocations"));
+            check_record(erp, tracker, call, (*kind, &key, &document), r).map_err(|e| format!("{key}: {e}\n  {r}"))?;
             let mut codes: Vec<&str> =
                 r["errors"].as_array().into_iter().flatten().filter_map(|e| e["code"].as_str()).collect();
             codes.dedup();
@@ -122,6 +128,10 @@ pub fn check_call(erp: &Erp, tracker: &mut Tracker, call: &Call<'_>) -> Result<S
             } else {
                 format!("{key} {outcome}:{}", codes.join("+"))
             });
+            if *kind == Kind::CreditNote {
+                let made = allocations::check(call, &key, record, r).map_err(|e| format!("{key}: {e}\n  {r}"))?;
+                done.extend(made);
+            }
         }
     }
     Ok(done.join(", "))
@@ -165,7 +175,12 @@ fn check_record(
                 // number or code Xero holds, looked up and adopted), and mending it failed under the fault: said so.
                 let mendable = match kind {
                     Kind::Invoice => {
-                        contact_archived(erp, call.before, key) || held(call.before, "Invoices", "InvoiceNumber", key)
+                        contact_archived(erp, call.before, kind, key)
+                            || held(call.before, "Invoices", "InvoiceNumber", key)
+                    }
+                    Kind::CreditNote => {
+                        contact_archived(erp, call.before, kind, key)
+                            || held(call.before, "CreditNotes", "CreditNoteNumber", key)
                     }
                     Kind::Item => held(call.before, "Items", "Code", key),
                     Kind::Contact | Kind::Payment => false,
@@ -184,7 +199,8 @@ fn check_record(
 
 /// A difference from the ERP that the library is documented not to see on a push answered from its ledger.
 fn tolerated(tracker: &Tracker, call: &Call<'_>, kind: Kind, key: &str) -> bool {
-    changed_by_hand(tracker, call.after, kind, key) && !(call.verify && kind == Kind::Invoice)
+    let read_back = call.verify && matches!(kind, Kind::Invoice | Kind::CreditNote);
+    changed_by_hand(tracker, call.after, kind, key) && !read_back
 }
 
 /// A person changed the record in Xero: renamed or archived a contact, edited, voided or deleted an invoice,
@@ -196,7 +212,8 @@ pub fn changed_by_hand(tracker: &Tracker, snapshot: &Value, kind: Kind, key: &st
             Kind::Contact => {
                 find(snapshot, "Contacts", "ContactNumber", key).is_some_and(|c| c["ContactStatus"] == "ARCHIVED")
             }
-            Kind::Invoice => gone_by_hand(snapshot, key),
+            Kind::Invoice => gone_by_hand(snapshot, "Invoices", "InvoiceNumber", key),
+            Kind::CreditNote => gone_by_hand(snapshot, "CreditNotes", "CreditNoteNumber", key),
             Kind::Payment => {
                 let mut payments = snapshot["Payments"].as_array().into_iter().flatten();
                 payments.any(|p| p["Reference"] == key && p["Status"] == "DELETED")
@@ -208,22 +225,34 @@ pub fn changed_by_hand(tracker: &Tracker, snapshot: &Value, kind: Kind, key: &st
 /// A failure the model expects without any fault.
 fn explained(erp: &Erp, call: &Call<'_>, kind: Kind, key: &str, code: &str) -> bool {
     match kind {
-        Kind::Invoice => invoice_failure_explained(erp, call, key, code),
+        Kind::Invoice => document_failure_explained(call, ("Invoices", "InvoiceNumber"), key, &erp.invoices[key], code),
+        Kind::CreditNote => {
+            let doc = &erp.credit_notes[key].doc;
+            document_failure_explained(call, ("CreditNotes", "CreditNoteNumber"), key, doc, code)
+        }
         Kind::Payment => payment_failure_explained(erp, call, key, code),
         Kind::Contact | Kind::Item => false,
     }
 }
 
-fn invoice_failure_explained(erp: &Erp, call: &Call<'_>, number: &str, code: &str) -> bool {
-    let invoice = &erp.invoices[number];
+/// Why a document (an invoice or a credit note, in `collection` by `field`) may fail without a fault.
+fn document_failure_explained(
+    call: &Call<'_>,
+    (collection, field): (&str, &str),
+    number: &str,
+    invoice: &Invoice,
+    code: &str,
+) -> bool {
     match code {
         // Xero keeps a voided or deleted document's number and allows no change to it, nor to the lines of one
-        // with payments applied.
+        // with payments or credit applied (an invoice credited, a credit note allocated).
         // Nor an authorised one to go back to draft (the ERP deleted it and made a draft of that number).
         "conflict" => {
-            let authorised = find(call.after, "Invoices", "InvoiceNumber", number)
+            let authorised = find(call.after, collection, field, number)
                 .is_some_and(|i| matches!(i["Status"].as_str(), Some("AUTHORISED" | "PAID")));
-            gone_by_hand(call.after, number) || paid(call.after, number) || (authorised && !invoice.authorised)
+            gone_by_hand(call.after, collection, field, number)
+                || applied(call.after, collection, field, number)
+                || (authorised && !invoice.authorised)
         }
         // A contact or item the document names is not in Xero, and this call did not carry it there.
         "dependency" => {
@@ -269,31 +298,42 @@ fn held(snapshot: &Value, collection: &str, field: &str, key: &str) -> bool {
     find(snapshot, collection, field, key).is_some()
 }
 
-/// The contact of the ERP's invoice `number` is ARCHIVED in Xero.
-fn contact_archived(erp: &Erp, snapshot: &Value, number: &str) -> bool {
-    let contact = &erp.invoices[number].contact;
+/// The contact of the ERP's invoice or credit note `number` is ARCHIVED in Xero.
+fn contact_archived(erp: &Erp, snapshot: &Value, kind: Kind, number: &str) -> bool {
+    let contact = match kind {
+        Kind::CreditNote => &erp.credit_notes[number].doc.contact,
+        _ => &erp.invoices[number].contact,
+    };
     find(snapshot, "Contacts", "ContactNumber", contact).is_some_and(|c| c["ContactStatus"] == "ARCHIVED")
 }
 
-/// The invoice `number` has payments applied in Xero.
-fn paid(snapshot: &Value, number: &str) -> bool {
-    find(snapshot, "Invoices", "InvoiceNumber", number)
-        .is_some_and(|i| i["Status"] == "PAID" || amount(&i["AmountPaid"]) > 0.into())
+/// The document `number` has payments or credit applied in Xero (an invoice paid or credited, a credit note
+/// allocated).
+fn applied(snapshot: &Value, collection: &str, field: &str, number: &str) -> bool {
+    find(snapshot, collection, field, number).is_some_and(|i| {
+        // A credit note has no AmountPaid nor AmountCredited, an invoice no RemainingCredit.
+        let positive = |member: &str| i.get(member).is_some_and(|v| amount(v) > 0.into());
+        i["Status"] == "PAID"
+            || positive("AmountPaid")
+            || positive("AmountCredited")
+            || i.get("RemainingCredit").is_some_and(|v| amount(v) != amount(&i["Total"]))
+    })
 }
 
-/// The invoice `number` is in Xero VOIDED or DELETED (only a person does that here).
-fn gone_by_hand(snapshot: &Value, number: &str) -> bool {
-    find(snapshot, "Invoices", "InvoiceNumber", number)
+/// The document `number` is in Xero VOIDED or DELETED (only a person does that here).
+pub fn gone_by_hand(snapshot: &Value, collection: &str, field: &str, number: &str) -> bool {
+    find(snapshot, collection, field, number)
         .is_some_and(|i| matches!(i["Status"].as_str(), Some("VOIDED" | "DELETED")))
 }
 
 /// Nothing in Xero twice, nothing but the ERP's records: contacts by number (and active ones by name, ignoring
 /// case, as Xero keeps them), items by code, invoices by type and number, whatever their status.
 pub fn check_nothing_twice(snapshot: &Value) -> Result<(), String> {
-    let pools: [(&str, &str, Vec<&str>); 4] = [
+    let pools: [(&str, &str, Vec<&str>); 5] = [
         ("Contacts", "ContactNumber", DEBTORS.iter().chain(CREDITORS.iter()).copied().collect()),
         ("Items", "Code", ITEMS.to_vec()),
         ("Invoices", "InvoiceNumber", SALES_INVOICES.iter().chain(BILLS.iter()).copied().collect()),
+        ("CreditNotes", "CreditNoteNumber", credit_note_numbers().collect()),
         ("Payments", "Reference", PAYMENTS.to_vec()),
     ];
     for (collection, field, pool) in pools {
@@ -321,10 +361,7 @@ pub fn check_nothing_twice(snapshot: &Value) -> Result<(), String> {
             return Err(format!("two active contacts named {}", c["Name"]));
         }
     }
-    if snapshot["CreditNotes"].as_array().is_some_and(|a| !a.is_empty()) {
-        return Err("Xero holds credit notes nobody pushed".into());
-    }
-    Ok(())
+    allocations::check_amounts(snapshot)
 }
 
 /// After the sequence and a push of everything without faults: every record the ERP has is in Xero with its
@@ -334,6 +371,7 @@ pub fn check_everything_landed(erp: &Erp, tracker: &Tracker, snapshot: &Value, f
     let keys = (erp.contacts.keys().map(|k| (Kind::Contact, k)))
         .chain(erp.items.keys().map(|k| (Kind::Item, k)))
         .chain(erp.invoices.keys().map(|k| (Kind::Invoice, k)))
+        .chain(erp.credit_notes.keys().map(|k| (Kind::CreditNote, k)))
         .chain(erp.payments.keys().map(|k| (Kind::Payment, k)));
     for (kind, key) in keys.filter(|(_, k)| !failed.contains(&k.as_str())) {
         if let Err(e) = in_xero_as_in_erp(erp, snapshot, kind, key) {
@@ -342,5 +380,5 @@ pub fn check_everything_landed(erp: &Erp, tracker: &Tracker, snapshot: &Value, f
             }
         }
     }
-    Ok(())
+    allocations::check_landed(erp, snapshot, failed)
 }

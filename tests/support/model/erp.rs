@@ -1,5 +1,5 @@
-//! The ERP of the model-based push test: a few debtors, creditors, items, sales invoices and bills, each in its
-//! current state, edited at random; the push requests a host makes from them; and what Xero should then hold.
+//! The ERP of the model-based push test: a few debtors, creditors, items, sales invoices and bills, payments (and
+//! credit notes: [`super::credit`]), each in its current state, edited at random; the push requests a host makes from them; and what Xero should then hold.
 //! Every edit is given as small numbers (slots and choices) read against the current state, so any sequence of
 //! edits is valid and a shrunk sequence still means something.
 
@@ -7,6 +7,8 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::str::FromStr;
+
+pub use super::credit::{CreditNote, credit_note_numbers};
 
 /// Keys as an ERP writes them, in mixed case: Xero's `where` equality is case-sensitive (calcinai/xero-php#416),
 /// item codes are unique in Xero whatever their case.
@@ -33,6 +35,7 @@ pub enum Kind {
     Contact,
     Item,
     Invoice,
+    CreditNote,
     Payment,
 }
 
@@ -101,6 +104,7 @@ pub struct Erp {
     pub contacts: BTreeMap<String, Contact>,
     pub items: BTreeMap<String, Item>,
     pub invoices: BTreeMap<String, Invoice>,
+    pub credit_notes: BTreeMap<String, CreditNote>,
     pub payments: BTreeMap<String, Payment>,
 }
 
@@ -146,7 +150,30 @@ impl Erp {
             true => pick(&DEBTORS, contact),
             false => CREDITORS[(i - SALES_INVOICES.len()) % CREDITORS.len()],
         };
+        // An invoice with credit allocated keeps its debtor: the credit is the debtor's.
+        let contact = match self.credited(number) > Decimal::ZERO {
+            true => self.invoices.get(number).map_or(contact, |old| old.contact.as_str()).to_owned(),
+            false => contact.to_owned(),
+        };
         let mut added = Vec::new();
+        let lines = self.lines_for(&contact, sales, lines, &mut added);
+        let authorised = authorise || self.invoices.get(number).is_some_and(|old| old.authorised);
+        let invoice = Invoice { sales, contact, authorised, lines };
+        let note = format!("{number}: {invoice:?}");
+        let old = self.invoices.insert(number.to_owned(), invoice);
+        added.push(format!("{} {note}", if old.is_some() { "edited" } else { "new" }));
+        added.join("; ")
+    }
+
+    /// The lines of a document of `contact` as generated, adding the contact and items the ERP lacks first (as an
+    /// ERP adds the customer of a new order), with what was added.
+    pub fn lines_for(
+        &mut self,
+        contact: &str,
+        sales: bool,
+        lines: &[LineChoice],
+        added: &mut Vec<String>,
+    ) -> Vec<Line> {
         if !self.contacts.contains_key(contact) {
             let slot = DEBTORS.iter().chain(CREDITORS.iter()).position(|c| *c == contact).unwrap_or(0) as u8;
             added.push(self.upsert_contact(slot, 0));
@@ -155,7 +182,8 @@ impl Erp {
             .iter()
             .enumerate()
             .map(|(j, (item, quantity, price))| Line {
-                // Bills carry no item lines: an item bought needs purchase details the model's items lack.
+                // Purchase documents carry no item lines: an item bought needs purchase details the model's items
+                // lack.
                 item: item.filter(|_| sales).map(|s| pick(&ITEMS, s).to_owned()),
                 description: format!("Line {}", j + 1),
                 quantity: pick(&QUANTITIES, *quantity),
@@ -168,12 +196,20 @@ impl Erp {
                 added.push(self.upsert_item(slot, 0));
             }
         }
-        let authorised = authorise || self.invoices.get(number).is_some_and(|old| old.authorised);
-        let invoice = Invoice { sales, contact: contact.to_owned(), authorised, lines };
-        let note = format!("{number}: {invoice:?}");
-        let old = self.invoices.insert(number.to_owned(), invoice);
-        added.push(format!("{} {note}", if old.is_some() { "edited" } else { "new" }));
-        added.join("; ")
+        lines
+    }
+
+    /// What the ERP has outstanding on invoice `number`: its total less its payments and the credit allocated to it.
+    pub fn due(&self, number: &str) -> Decimal {
+        let Some(inv) = self.invoices.get(number) else { return Decimal::ZERO };
+        let paid: Decimal = self.payments.values().filter(|p| p.invoice == number).map(|p| dec(&p.amount)).sum();
+        inv.total() - paid - self.credited(number)
+    }
+
+    /// The credit the ERP's credit notes allocate to invoice `number`.
+    pub fn credited(&self, number: &str) -> Decimal {
+        let allocations = self.credit_notes.values().flat_map(|cn| &cn.allocations);
+        allocations.filter(|(invoice, _)| invoice == number).map(|(_, amount)| dec(amount)).sum()
     }
 
     /// The ERP records a payment on one of its authorised invoices (the `invoice`th), of at most what the ERP
@@ -187,8 +223,7 @@ impl Erp {
         let Some((number, inv)) = authorised.get(invoice as usize % authorised.len().max(1)) else {
             return "no authorised invoice to pay".into();
         };
-        let paid: Decimal = self.payments.values().filter(|p| &p.invoice == *number).map(|p| dec(&p.amount)).sum();
-        let amount = dec(pick(&PAYMENT_AMOUNTS, amount)).min(inv.total() - paid);
+        let amount = dec(pick(&PAYMENT_AMOUNTS, amount)).min(self.due(number));
         if amount <= Decimal::ZERO {
             return format!("{number} is paid in full");
         }
@@ -199,18 +234,23 @@ impl Erp {
     }
 
     /// The ERP deletes a record (Xero keeps it: the library deletes nothing). A contact, item or invoice another
-    /// record of the ERP still uses is kept.
+    /// record of the ERP still uses is kept, and so is a credit note allocated (its allocations are its own).
     pub fn forget(&mut self, kind: Kind, slot: u8) -> String {
         let key = match kind {
             Kind::Contact => pick(&[DEBTORS.as_slice(), CREDITORS.as_slice()].concat(), slot),
             Kind::Item => pick(&ITEMS, slot),
             Kind::Invoice => pick(&invoice_numbers().collect::<Vec<_>>(), slot),
+            Kind::CreditNote => pick(&credit_note_numbers().collect::<Vec<_>>(), slot),
             Kind::Payment => pick(&PAYMENTS, slot),
         };
-        let used = self.invoices.values().any(|inv| {
-            (kind == Kind::Contact && inv.contact == key)
-                || (kind == Kind::Item && inv.lines.iter().any(|l| l.item.as_deref() == Some(key)))
-        }) || (kind == Kind::Invoice && self.payments.values().any(|p| p.invoice == key));
+        let documents = self.invoices.values().chain(self.credit_notes.values().map(|cn| &cn.doc));
+        let used = documents.clone().any(|doc| kind == Kind::Contact && doc.contact == key)
+            || documents
+                .into_iter()
+                .any(|doc| kind == Kind::Item && doc.lines.iter().any(|l| l.item.as_deref() == Some(key)))
+            || (kind == Kind::Invoice
+                && (self.payments.values().any(|p| p.invoice == key) || self.credited(key) > Decimal::ZERO))
+            || (kind == Kind::CreditNote && self.credit_notes.get(key).is_some_and(|cn| !cn.allocations.is_empty()));
         if used {
             return format!("{key} is in use: kept");
         }
@@ -218,6 +258,7 @@ impl Erp {
             Kind::Contact => self.contacts.remove(key).is_some(),
             Kind::Item => self.items.remove(key).is_some(),
             Kind::Invoice => self.invoices.remove(key).is_some(),
+            Kind::CreditNote => self.credit_notes.remove(key).is_some(),
             Kind::Payment => self.payments.remove(key).is_some(),
         };
         format!("{key} {}", if gone { "deleted from the ERP" } else { "was not in the ERP" })
@@ -248,7 +289,7 @@ impl Erp {
     }
 }
 
-fn invoice_json(number: &str, inv: &Invoice) -> Value {
+pub(super) fn invoice_json(number: &str, inv: &Invoice) -> Value {
     let lines: Vec<Value> = inv
         .lines
         .iter()

@@ -1,7 +1,9 @@
 //! What Xero holds of each ERP record, compared with the ERP's current values: contacts by number, items by
-//! code, invoices and bills by number, payments by reference (the model's payments carry their id there).
+//! code, invoices, bills and credit notes by number, payments by reference (the model's payments carry their id
+//! there), allocations by credit note and invoice number.
 
 use super::erp::{Contact, Erp, Invoice, Item, Kind, Payment, dec};
+use rust_decimal::Decimal;
 use serde_json::Value;
 
 /// The one element of `collection` whose `field` is `key` as the ERP writes it.
@@ -14,7 +16,14 @@ pub fn in_xero_as_in_erp(erp: &Erp, snapshot: &Value, kind: Kind, key: &str) -> 
     match kind {
         Kind::Contact => contact_as_in_erp(snapshot, key, &erp.contacts[key]),
         Kind::Item => item_as_in_erp(snapshot, key, &erp.items[key]),
-        Kind::Invoice => invoice_as_in_erp(snapshot, key, &erp.invoices[key]),
+        Kind::Invoice => {
+            let x = find(snapshot, "Invoices", "InvoiceNumber", key).ok_or("Xero has no such invoice")?;
+            document_as_in_erp(snapshot, x, key, &erp.invoices[key], ["ACCREC", "ACCPAY"])
+        }
+        Kind::CreditNote => {
+            let x = find(snapshot, "CreditNotes", "CreditNoteNumber", key).ok_or("Xero has no such credit note")?;
+            document_as_in_erp(snapshot, x, key, &erp.credit_notes[key].doc, ["ACCRECCREDIT", "ACCPAYCREDIT"])
+        }
         Kind::Payment => payment_as_in_erp(snapshot, key, &erp.payments[key]),
     }
 }
@@ -41,15 +50,21 @@ pub fn amount(v: &Value) -> rust_decimal::Decimal {
     dec(v.to_string().trim_matches('"'))
 }
 
-fn invoice_as_in_erp(snapshot: &Value, number: &str, inv: &Invoice) -> Result<(), String> {
-    let x = find(snapshot, "Invoices", "InvoiceNumber", number).ok_or("Xero has no such invoice")?;
+/// Xero's document `x` (an invoice, a bill or a credit note: `types`, sales first) is the ERP's `inv`.
+fn document_as_in_erp(
+    snapshot: &Value,
+    x: &Value,
+    number: &str,
+    inv: &Invoice,
+    types: [&str; 2],
+) -> Result<(), String> {
     let contact_id = x["Contact"]["ContactID"].as_str().unwrap_or_default();
     let contact = snapshot["Contacts"].as_array().into_iter().flatten().find(|c| c["ContactID"] == contact_id);
     let status = if inv.authorised { "AUTHORISED" } else { "DRAFT" };
-    // Paid in full, an authorised invoice is PAID in Xero.
+    // Paid or credited in full, an authorised invoice is PAID in Xero, as is a credit note allocated in full.
     let status_matches = x["Status"] == status || (inv.authorised && x["Status"] == "PAID");
     let mut wrong = Vec::new();
-    if x["Type"] != if inv.sales { "ACCREC" } else { "ACCPAY" } || !status_matches {
+    if x["Type"] != types[usize::from(!inv.sales)] || !status_matches {
         wrong.push(format!("type {} status {} (want {status})", x["Type"], x["Status"]));
     }
     if contact.map(|c| &c["ContactNumber"]) != Some(&Value::from(inv.contact.as_str())) {
@@ -88,4 +103,27 @@ fn payment_as_in_erp(snapshot: &Value, id: &str, p: &Payment) -> Result<(), Stri
 /// The payment Xero holds (not deleted) with reference `id`.
 fn live_payment<'a>(snapshot: &'a Value, id: &str) -> Option<&'a Value> {
     snapshot["Payments"].as_array()?.iter().find(|p| p["Reference"] == id && p["Status"] != "DELETED")
+}
+
+/// The allocations Xero holds of credit note `credit_note` to invoice `invoice` (deleted ones are gone).
+pub fn allocations_of<'a>(snapshot: &'a Value, credit_note: &str, invoice: &str) -> Vec<&'a Value> {
+    let all = snapshot["Allocations"].as_array().into_iter().flatten();
+    all.filter(|a| a["CreditNote"]["CreditNoteNumber"] == credit_note && a["Invoice"]["InvoiceNumber"] == invoice)
+        .collect()
+}
+
+/// Xero holds the ERP's allocation of `credit_note` to `invoice`, once, of `amount`.
+pub fn allocation_as_in_erp(snapshot: &Value, credit_note: &str, invoice: &str, amount: &str) -> Result<(), String> {
+    match allocations_of(snapshot, credit_note, invoice).as_slice() {
+        [a] if amount_of(a) == dec(amount) => Ok(()),
+        [] => Err(format!("Xero has no allocation of {credit_note} to {invoice}")),
+        found => Err(format!(
+            "Xero holds {} allocations of {credit_note} to {invoice}, the ERP one of {amount}: {found:?}",
+            found.len()
+        )),
+    }
+}
+
+fn amount_of(v: &Value) -> Decimal {
+    amount(&v["Amount"])
 }

@@ -3,13 +3,15 @@
 
 use super::by_hand;
 use super::checks::{self, Call, Tracker};
-use super::erp::{Erp, Kind, LineChoice};
+use super::erp::{Erp, Kind, LineChoice, credit_note_numbers};
 use super::xero::Xero;
 use crate::support::e2e::{self, PushFn};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
-use xero_link::ffi::{xero_push_contacts, xero_push_invoices, xero_push_items, xero_push_payments};
+use xero_link::ffi::{
+    xero_push_contacts, xero_push_credit_notes, xero_push_invoices, xero_push_items, xero_push_payments,
+};
 use xero_sim::FaultKind;
 
 /// One step. Slots and choices are small numbers read against the current state (see [`Erp`]).
@@ -21,6 +23,10 @@ pub enum Step {
     Item { slot: u8, variant: u8 },
     /// The ERP adds a sales invoice or bill, or changes its lines (and debtor, status).
     Invoice { slot: u8, contact: u8, lines: Vec<LineChoice>, authorise: bool },
+    /// The ERP adds a credit note, or changes its lines (and contact, status).
+    CreditNote { slot: u8, contact: u8, lines: Vec<LineChoice>, authorise: bool },
+    /// The ERP allocates one of its authorised credit notes to an invoice.
+    Allocate { slot: u8, invoice: u8, amount: u8 },
     /// The ERP records a payment on one of its authorised invoices.
     Payment { slot: u8, invoice: u8, amount: u8 },
     /// The ERP deletes a record.
@@ -33,6 +39,8 @@ pub enum Step {
     ArchiveInXero { slot: u8 },
     /// A person voids an authorised invoice in Xero, or deletes a draft one.
     VoidOrDeleteInXero { slot: u8 },
+    /// A person voids an authorised credit note in Xero, or deletes a draft one.
+    VoidCreditNoteInXero { slot: u8 },
     /// A person edits an invoice's first line in Xero (one without payments).
     EditInvoiceInXero { slot: u8 },
     /// A person deletes a payment in Xero.
@@ -54,13 +62,14 @@ pub enum What {
     Invoices {
         carry: bool,
     },
+    CreditNotes,
     Payments,
-    /// Contacts, items, invoices, then payments: four calls.
+    /// Contacts, items, invoices, credit notes (their allocations need the invoices), then payments: five calls.
     All,
 }
 
 /// Where a fault fires: (method, any when `None`; path prefix).
-pub const TARGETS: [(Option<&str>, &str); 7] = [
+pub const TARGETS: [(Option<&str>, &str); 9] = [
     (None, "/api.xro/2.0/"),
     (Some("GET"), "/api.xro/2.0/"),
     (Some("GET"), "/api.xro/2.0/Invoices"),
@@ -68,6 +77,10 @@ pub const TARGETS: [(Option<&str>, &str); 7] = [
     (None, "/api.xro/2.0/Items"),
     (Some("PUT"), "/api.xro/2.0/Invoices"),
     (Some("POST"), "/api.xro/2.0/Invoices"),
+    // Credit notes: their lookups and writes, and their allocations (`PUT /CreditNotes/{id}/Allocations`).
+    (None, "/api.xro/2.0/CreditNotes"),
+    // Allocations alone: their credit note is created with PUT /CreditNotes, updated with POST.
+    (Some("PUT"), "/api.xro/2.0/CreditNotes/"),
 ];
 
 /// What the sequences did, counted over a run (outcomes and error codes of records, faults fired, changes made
@@ -96,13 +109,15 @@ pub struct World {
 
 impl World {
     /// A new simulator and connection, and an ERP already linked: a debtor, a creditor, an item, an authorised
-    /// sales invoice and a draft bill, pushed once (so a sequence's first change by hand has something to act on).
+    /// sales invoice, a draft bill and an authorised credit note for the invoice's debtor, pushed once (so a
+    /// sequence's first change by hand, or allocation, has something to act on).
     pub fn start() -> Result<World, String> {
         let mut world =
             World { xero: Xero::start(), erp: Erp::default(), tracker: Tracker::default(), trace: Vec::new() };
         let linked = [
             Step::Invoice { slot: 0, contact: 0, lines: vec![(Some(0), 0, 0)], authorise: true },
             Step::Invoice { slot: 4, contact: 0, lines: vec![(None, 1, 1)], authorise: false },
+            Step::CreditNote { slot: 0, contact: 0, lines: vec![(None, 0, 3)], authorise: true },
             Step::Push { what: What::All, verify: false },
         ];
         for step in &linked {
@@ -120,12 +135,17 @@ impl World {
             Step::Invoice { slot, contact, lines, authorise } => {
                 self.erp.upsert_invoice(*slot, *contact, lines, *authorise)
             }
+            Step::CreditNote { slot, contact, lines, authorise } => {
+                self.erp.upsert_credit_note(*slot, *contact, lines, *authorise)
+            }
+            Step::Allocate { slot, invoice, amount } => self.erp.allocate(*slot, *invoice, *amount),
             Step::Payment { slot, invoice, amount } => self.erp.record_payment(*slot, *invoice, *amount),
             Step::Forget { kind, slot } => self.erp.forget(*kind, *slot),
             Step::Push { what, verify } => self.push(*what, *verify)?,
             Step::RenameInXero { slot } => by_hand::contact(&self.xero, &mut self.tracker, *slot, true)?,
             Step::ArchiveInXero { slot } => by_hand::contact(&self.xero, &mut self.tracker, *slot, false)?,
             Step::VoidOrDeleteInXero { slot } => by_hand::void_or_delete(&self.xero, *slot)?,
+            Step::VoidCreditNoteInXero { slot } => by_hand::void_or_delete_credit_note(&self.xero, *slot)?,
             Step::EditInvoiceInXero { slot } => by_hand::edit_line(&self.xero, &mut self.tracker, *slot)?,
             Step::DeletePaymentInXero { slot } => by_hand::delete_payment(&self.xero, *slot)?,
             Step::Fault { kind, target, count } => {
@@ -152,7 +172,7 @@ impl World {
     fn push(&mut self, what: What, verify: bool) -> Result<String, String> {
         let erp = &self.erp;
         let (contacts, items, invoices) = (erp.contacts_json(), erp.items_json(), erp.invoices_json());
-        let payments = erp.payments_json();
+        let (credit_notes, payments) = (erp.credit_notes_json(), erp.payments_json());
         let calls: Vec<Request> = match what {
             What::Contacts => vec![contacts_call(contacts)],
             What::Items => vec![items_call(items)],
@@ -164,11 +184,13 @@ impl World {
                 sent.extend([(Kind::Contact, contacts), (Kind::Item, items)]);
                 vec![(f, request, sent)]
             }
+            What::CreditNotes => vec![credit_notes_call(credit_notes, verify)],
             What::Payments => vec![payments_call(payments)],
             What::All => vec![
                 contacts_call(contacts),
                 items_call(items),
                 invoices_call(invoices, verify),
+                credit_notes_call(credit_notes, verify),
                 payments_call(payments),
             ],
         };
@@ -201,8 +223,15 @@ impl World {
         let note = checks::check_call(&self.erp, &mut self.tracker, &call)?;
         checks::check_nothing_twice(&after)?;
         tally("faults fired", self.xero.fired().saturating_sub(fired));
-        for word in note.split(", ").flat_map(|r| r.split(' ').skip(1)) {
-            tally(word, 1);
+        for result in note.split(", ") {
+            let Some((key, outcome)) = result.split_once(' ') else { continue };
+            tally(outcome, 1);
+            // Credit notes and their allocations (`CN/INVOICE`) counted apart too, so a run shows they were reached.
+            if key.contains('/') {
+                tally(format!("allocation {outcome}"), 1);
+            } else if credit_note_numbers().any(|n| n == key) {
+                tally(format!("credit note {outcome}"), 1);
+            }
         }
         Ok((note, answer))
     }
@@ -230,16 +259,17 @@ impl World {
         }
         // Verified, documents are read back: one edited by hand is put back as the ERP has it, one voided or
         // deleted by hand is reported; nothing else is written.
-        if !self.erp.invoices.is_empty() {
-            let edited: Vec<String> =
-                self.tracker.edited.iter().filter(|(k, _)| *k == Kind::Invoice).map(|(_, n)| n.clone()).collect();
-            let (f, request, sent) = invoices_call(self.erp.invoices_json(), true);
+        let edited: Vec<String> =
+            self.tracker.edited.iter().filter(|(k, _)| *k == Kind::Invoice).map(|(_, n)| n.clone()).collect();
+        let written = |r: &&str| {
+            r.ends_with(" created")
+                || (r.ends_with(" updated") && !edited.iter().any(|n| r.starts_with(&format!("{n} "))))
+        };
+        let calls =
+            [invoices_call(self.erp.invoices_json(), true), credit_notes_call(self.erp.credit_notes_json(), true)];
+        for (f, request, sent) in calls.into_iter().filter(|(_, _, sent)| !sent[0].1.is_empty()) {
             let (note, _) = self.call(f, request, sent, true)?;
             self.trace.push(format!("verified → {note}"));
-            let written = |r: &&str| {
-                r.ends_with(" created")
-                    || (r.ends_with(" updated") && !edited.iter().any(|n| r.starts_with(&format!("{n} "))))
-            };
             if let Some(r) = note.split(", ").find(written) {
                 return Err(format!("a verifying push wrote what no one changed: {r}"));
             }
@@ -270,4 +300,9 @@ fn payments_call(payments: Vec<Value>) -> Request {
 
 fn invoices_call(invoices: Vec<Value>, verify: bool) -> Request {
     (xero_push_invoices, json!({"invoices": invoices, "verify": verify}), vec![(Kind::Invoice, invoices)])
+}
+
+fn credit_notes_call(credit_notes: Vec<Value>, verify: bool) -> Request {
+    let request = json!({"credit_notes": credit_notes, "verify": verify});
+    (xero_push_credit_notes, request, vec![(Kind::CreditNote, credit_notes)])
 }
