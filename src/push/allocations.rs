@@ -35,6 +35,23 @@ impl Finder for OfCreditNote {
     fn nothing_before_first_write(&self) -> bool {
         self.created_now
     }
+
+    /// An allocation of this credit note to the same invoice: the ERP allocates a credit note to an invoice at most
+    /// once (`map::check_credit_note`), so it is this allocation changed after it was pushed (and the ledger lost
+    /// since), or the same credit allocated in Xero by hand. Xero never changes an allocation (it can only be
+    /// deleted: `DELETE /CreditNotes/{CreditNoteID}/Allocations/{AllocationID}`, developer.xero.com/documentation/
+    /// api/accounting/creditnotes), so making this one too would credit the invoice twice.
+    fn likely_same(&self, _sent: &Value, found: &Value) -> Option<String> {
+        let amount = map::member_decimal(found, "Amount").map(|a| format!("{a:.2}")).unwrap_or_default();
+        let id = member(found, "AllocationID").unwrap_or_default();
+        Some(format!(
+            "Xero already holds an allocation of {amount} of this credit note to this invoice (AllocationID {id}) \
+             that xero-link has no record of: this allocation pushed before with another amount or date (and \
+             xero-link's records of the push lost since), or the same credit allocated in Xero by hand. Xero never \
+             changes an allocation, so this one was not made beside it: if the ERP's is right, delete that \
+             allocation in Xero and push again"
+        ))
+    }
 }
 
 /// What an allocation of credit note `credit_note_id` is in Xero.

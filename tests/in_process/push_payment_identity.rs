@@ -1,6 +1,7 @@
-//! Which payment in Xero is which ERP payment. Xero keeps no key of ours on a payment and never changes one
-//! (developer.xero.com/documentation/api/accounting/payments), so a payment the ledger does not know is matched
-//! by what it holds: none may be paid twice, and none may be taken for another.
+//! Which payment or allocation in Xero is which ERP one. Xero keeps no key of ours on either and never changes one
+//! (developer.xero.com/documentation/api/accounting/payments, .../creditnotes), so one the ledger does not know is
+//! matched by what it holds: none may be made twice, and none may be taken for another. And what the documents they
+//! need are in Xero, when the ledger no longer knows them.
 
 use crate::support::push::{SimApi, connection, request};
 use serde_json::{Value, json};
@@ -181,4 +182,50 @@ fn an_invoice_voided_by_hand_is_named_voided_after_a_ledger_loss_not_missing() {
     .unwrap();
     assert!(r.documents[0].found, "{:?}", r.documents[0]);
     assert_eq!(r.documents[0].xero_status.as_deref(), Some("VOIDED"));
+}
+
+fn credit_note(amount: &str) -> Value {
+    json!({"connection": "xero-hugeerp", "credit_notes": [
+        {"number": "CN-1", "type": "sales", "debtor": "D1", "date": "2026-11-26",
+         "lines": [{"description": "x", "quantity": 1, "unit_price": "20.00"}],
+         "allocations": [{"invoice": "INV-1", "amount": amount}]}]})
+}
+
+/// The live allocations of CN-1, as amounts.
+fn allocated_in_xero(api: &SimApi) -> Vec<String> {
+    api.snapshot()["Allocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["IsDeleted"] != true)
+        .map(|a| a["Amount"].to_string().trim_matches('"').to_owned())
+        .collect()
+}
+
+/// An ERP allocates a credit note to an invoice at most once (one allocation per invoice), and Xero never changes an
+/// allocation (developer.xero.com/documentation/api/accounting/creditnotes#allocations: it can only be deleted,
+/// `DELETE /CreditNotes/{CreditNoteID}/Allocations/{AllocationID}`). So after a ledger loss, an allocation of the
+/// same credit note to the same invoice with another amount is this one changed: making it too would credit the
+/// invoice twice.
+#[test]
+fn an_allocation_changed_in_the_erp_after_the_ledger_was_lost_is_refused_not_credited_twice() {
+    let (conn, api) = invoiced("alloc-changed-lost");
+    let r = push::credit_notes(&conn, request(credit_note("11.00")), &*api).unwrap();
+    assert_eq!(r.results[0].allocations.as_ref().unwrap()[0].outcome, Outcome::Created, "{:?}", r.results);
+    let moved = ledger_lost("alloc-changed-lost");
+
+    let r = push::credit_notes(&moved, request(credit_note("5.00")), &*api).unwrap();
+    let allocation = &r.results[0].allocations.as_ref().unwrap()[0];
+    assert_eq!(allocation.outcome, Outcome::Failed, "{allocation:?}");
+    assert_eq!(allocation.errors[0].code, xero_link::error::ErrorCode::Conflict);
+    assert!(allocation.errors[0].message.contains("11.00"), "{}", allocation.errors[0].message);
+    assert_eq!(allocated_in_xero(&api), ["11.00"], "the invoice is not credited twice");
+
+    // Deleted in Xero as the message says, the changed allocation is made.
+    let found = api.snapshot()["Allocations"][0].clone();
+    let (cn, id) = (found["CreditNote"]["CreditNoteID"].as_str().unwrap(), found["AllocationID"].as_str().unwrap());
+    api.by_hand(http::Method::DELETE, &format!("/CreditNotes/{cn}/Allocations/{id}"), Value::Null);
+    let r = push::credit_notes(&moved, request(credit_note("5.00")), &*api).unwrap();
+    assert_eq!(r.results[0].allocations.as_ref().unwrap()[0].outcome, Outcome::Created, "{:?}", r.results);
+    assert_eq!(allocated_in_xero(&api), ["5.00"]);
 }

@@ -223,13 +223,14 @@ pub(super) fn adopt_as_sent(
 }
 
 /// What was found under a record's natural key that may be it: not another record's, and, for kinds Xero never
-/// changes, not deleted.
+/// changes, not deleted (a payment's `Status` `DELETED`, an allocation's `IsDeleted`).
 fn candidates_in_xero<'f>(spec: &Spec, found: Option<&'f Vec<Value>>, claimed: &HashSet<String>) -> Vec<&'f Value> {
+    let deleted = |f: &Value| member(f, "Status") == Some("DELETED") || f.get("IsDeleted") == Some(&Value::Bool(true));
     found
         .into_iter()
         .flatten()
         .filter(|f| member(f, spec.id_field).is_none_or(|id| !claimed.contains(&id.to_lowercase())))
-        .filter(|f| !(spec.create_only && member(f, "Status") == Some("DELETED")))
+        .filter(|f| !(spec.create_only && deleted(f)))
         .collect()
 }
 
