@@ -328,7 +328,7 @@ pub fn resolve_documents(
                 "the {noun} \"{n}\" is {} in Xero, so nothing can be paid or allocated against it there: if the \
                  ERP still wants it, ask whoever {} it in Xero, or push the ERP's {noun} again under a new number",
                 first.status,
-                if first.status == "VOIDED" { "voided" } else { "deleted" },
+                first.status.to_lowercase(),
             )),
             (several, _) => {
                 Err(format!("Xero holds {} {noun}s numbered \"{n}\": push it through xero-link first", several.len()))
