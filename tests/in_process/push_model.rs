@@ -1,11 +1,12 @@
-//! Issue 16's model-based push test: random sequences of ERP edits (debtors, creditors, items, sales invoices,
-//! bills, credit notes and their allocations, payments), pushes, changes made by hand in Xero (a contact renamed or archived, an invoice edited, voided
-//! or deleted, a credit note voided or deleted, a payment deleted), faults on the next requests (a lost answer, a connection dropped before Xero saw the request, 429,
-//! 503, 500), restarts of the host process between pushes, and the loss of the push ledger, against the simulator
-//! through the C ABI. After every push and at the end (the faults gone, everything pushed), what
-//! `support::model::checks` states holds: Xero holds the ERP's latest values for every record it reports in Xero,
-//! nothing twice, and every record not landed is reported, with a reason the model knows unless a fault fired. A
-//! failing sequence is shrunk to a minimal one; sequences it found are kept below as plain tests.
+//! Issue 16's model-based push test: random sequences of ERP edits (debtors, creditors, items, sales invoices, bills,
+//! credit notes and their allocations, payments), pushes, changes made by hand in Xero (a contact renamed or archived,
+//! an invoice edited, voided or deleted, a credit note voided or deleted, a payment deleted), faults on the next
+//! requests (a lost answer, a connection dropped before Xero saw the request, 429, 503, 500), restarts of the host
+//! process between pushes, and the loss of the push ledger, against the simulator through the C ABI. After every push
+//! and at the end (the faults gone, everything pushed), what `support::model::checks` states holds: Xero holds the
+//! ERP's latest values for every record it reports in Xero, nothing twice, and every record not landed is reported,
+//! with a reason the model knows unless a fault fired. A failing sequence is shrunk to a minimal one; sequences it
+//! found are kept below as plain tests.
 //!
 //! Kills during a push are the crash harness's (`tests/processes/`); here a restart falls between two pushes.
 //!

@@ -7,16 +7,12 @@
 //! And Xero's amounts agree with what it holds: an invoice's amount due is its total less its payments and the
 //! credit allocated to it, a credit note's remaining credit its total less its allocations.
 
-use super::checks::{CODES, Call, gone_by_hand};
+use super::checks::{CODES, Call, FAULT_CODES, gone_by_hand, traced};
 use super::erp::{Erp, dec};
 use super::holds::{allocation_as_in_erp, amount, find};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::HashMap;
-
-/// Codes a fault may leave on an allocation: the failure of a call Xero did not answer, or one that needed one
-/// (looking up its invoice, pushing its credit note).
-const FAULT_CODES: &[&str] = &["xero_unavailable", "network", "timeout", "rate_limited", "uncertain", "dependency"];
 
 /// Checks the allocations of credit note `number` (sent as `record`) in its result `r`; what each did, keyed
 /// `CN/INVOICE`, for the trace.
@@ -36,14 +32,7 @@ pub fn check(call: &Call<'_>, number: &str, record: &Value, r: &Value) -> Result
         }
         let key = format!("{number}/{invoice}");
         check_one(call, (number, invoice, amount), cn_landed, ar).map_err(|e| format!("{key}: {e}\n  {ar}"))?;
-        let mut codes: Vec<&str> =
-            ar["errors"].as_array().into_iter().flatten().filter_map(|e| e["code"].as_str()).collect();
-        codes.dedup();
-        let outcome = ar["outcome"].as_str().unwrap_or_default();
-        done.push(match codes.is_empty() {
-            true => format!("{key} {outcome}"),
-            false => format!("{key} {outcome}:{}", codes.join("+")),
-        });
+        done.push(traced(&key, ar));
     }
     Ok(done)
 }
@@ -83,7 +72,7 @@ fn check_one(
 
 /// A failure of the allocation of `number` to `invoice` the model expects without any fault, given what Xero
 /// holds after the call.
-fn explained(after: &Value, (number, invoice, amount): (&str, &str, &str), cn_landed: bool, code: &str) -> bool {
+fn explained(after: &Value, (number, invoice, wanted): (&str, &str, &str), cn_landed: bool, code: &str) -> bool {
     let inv = find(after, "Invoices", "InvoiceNumber", invoice);
     let cn = find(after, "CreditNotes", "CreditNoteNumber", number);
     match code {
@@ -93,11 +82,11 @@ fn explained(after: &Value, (number, invoice, amount): (&str, &str, &str), cn_la
         // enough left on either (Xero holds other lines than the ERP: a change it refused), or another contact.
         "xero" => {
             let (Some(inv), Some(cn)) = (inv, cn) else { return true };
-            let amount = dec(amount);
+            let wanted = dec(wanted);
             inv["Status"] != "AUTHORISED"
                 || cn["Status"] != "AUTHORISED"
-                || super::holds::amount(&inv["AmountDue"]) < amount
-                || super::holds::amount(&cn["RemainingCredit"]) < amount
+                || amount(&inv["AmountDue"]) < wanted
+                || amount(&cn["RemainingCredit"]) < wanted
                 || inv["Contact"]["ContactID"] != cn["Contact"]["ContactID"]
         }
         _ => false,

@@ -1,6 +1,6 @@
 //! Changes a person makes in Xero, through another app (the simulator's custom connection): a contact renamed or
-//! archived, an invoice voided, deleted or its line edited, a credit note voided or deleted, a payment deleted. Each picks the `slot`th of the
-//! records Xero holds that it can change, by key, and does nothing when there is none.
+//! archived, an invoice voided, deleted or its line edited, a credit note voided or deleted, a payment deleted. Each
+//! picks the `slot`th of the records Xero holds that it can change, by key, and does nothing when there is none.
 
 use super::checks::{self, Tracker};
 use super::erp::Kind;

@@ -1,11 +1,11 @@
-//! What must hold in the model-based push test, as the README documents it: after every push, each record
-//! reported in Xero (`created`, `updated`, `unchanged`) is there with the ERP's latest values, once; each record
-//! not landed is reported `failed` or `uncertain` with a code of the README's table, and without a fault only for
-//! a reason the model knows (a document voided or deleted by hand, or with payments or credit applied: `conflict`;
-//! a contact, item or invoice not in Xero: `dependency`; a payment on an invoice Xero does not take it on: `xero`;
-//! for credit notes' allocations see [`super::allocations`]); Xero never holds anything twice. By-hand changes the library does not see are tolerated only
-//! where the README says it answers from its ledger without reading Xero: a record it reports `unchanged` whose
-//! values are the ones it last pushed.
+//! What must hold in the model-based push test, as the README documents it: after every push, each record reported in
+//! Xero (`created`, `updated`, `unchanged`) is there with the ERP's latest values, once; each record not landed is
+//! reported `failed` or `uncertain` with a code of the README's table, and without a fault only for a reason the model
+//! knows (a document voided or deleted by hand, or with payments or credit applied: `conflict`; a contact, item or
+//! invoice not in Xero: `dependency`; a payment on an invoice Xero does not take it on: `xero`; for credit notes'
+//! allocations see [`super::allocations`]); Xero never holds anything twice. By-hand changes the library does not see
+//! are tolerated only where the README says it answers from its ledger without reading Xero: a record it reports
+//! `unchanged` whose values are the ones it last pushed.
 
 use super::allocations;
 use super::erp::{
@@ -43,7 +43,8 @@ pub const CODES: &[&str] = &[
 ];
 
 /// Codes a fault may leave on a record: the failure of a call Xero did not answer, or a record that needed one.
-const FAULT_CODES: &[&str] = &["xero_unavailable", "network", "timeout", "rate_limited", "uncertain", "dependency"];
+pub(super) const FAULT_CODES: &[&str] =
+    &["xero_unavailable", "network", "timeout", "rate_limited", "uncertain", "dependency"];
 
 /// What the model knows of the library's work so far.
 #[derive(Default)]
@@ -119,15 +120,7 @@ pub fn check_call(erp: &Erp, tracker: &mut Tracker, call: &Call<'_>) -> Result<S
             let mut document = record.clone();
             document.as_object_mut().map(|o| o.remove("allocations"));
             check_record(erp, tracker, call, (*kind, &key, &document), r).map_err(|e| format!("{key}: {e}\n  {r}"))?;
-            let mut codes: Vec<&str> =
-                r["errors"].as_array().into_iter().flatten().filter_map(|e| e["code"].as_str()).collect();
-            codes.dedup();
-            let outcome = r["outcome"].as_str().unwrap_or_default();
-            done.push(if codes.is_empty() {
-                format!("{key} {outcome}")
-            } else {
-                format!("{key} {outcome}:{}", codes.join("+"))
-            });
+            done.push(traced(&key, r));
             if *kind == Kind::CreditNote {
                 let made = allocations::check(call, &key, record, r).map_err(|e| format!("{key}: {e}\n  {r}"))?;
                 done.extend(made);
@@ -135,6 +128,18 @@ pub fn check_call(erp: &Erp, tracker: &mut Tracker, call: &Call<'_>) -> Result<S
         }
     }
     Ok(done.join(", "))
+}
+
+/// What a result says, for the trace: `KEY outcome`, with its error codes (`KEY failed:xero+network`).
+pub(super) fn traced(key: &str, r: &Value) -> String {
+    let mut codes: Vec<&str> =
+        r["errors"].as_array().into_iter().flatten().filter_map(|e| e["code"].as_str()).collect();
+    codes.dedup();
+    let outcome = r["outcome"].as_str().unwrap_or_default();
+    match codes.is_empty() {
+        true => format!("{key} {outcome}"),
+        false => format!("{key} {outcome}:{}", codes.join("+")),
+    }
 }
 
 fn check_record(

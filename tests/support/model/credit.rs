@@ -6,7 +6,7 @@
 //! on developer.xero.com/documentation/api/accounting/creditnotes), and its amount fits both the credit note's
 //! remaining credit and the invoice's amount due in the ERP, since Xero refuses more than either.
 
-use super::erp::{CREDITORS, DEBTORS, Erp, Invoice, LineChoice, dec, invoice_json};
+use super::erp::{CREDITORS, DEBTORS, Erp, Invoice, LineChoice, dec, invoice_json, pick};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
@@ -36,10 +36,6 @@ impl CreditNote {
     pub fn allocated(&self) -> Decimal {
         self.allocations.iter().map(|(_, a)| dec(a)).sum()
     }
-}
-
-fn pick<T: Copy>(pool: &[T], slot: u8) -> T {
-    pool[slot as usize % pool.len()]
 }
 
 impl Erp {

@@ -1,7 +1,7 @@
 //! The ERP of the model-based push test: a few debtors, creditors, items, sales invoices and bills, payments (and
-//! credit notes: [`super::credit`]), each in its current state, edited at random; the push requests a host makes from them; and what Xero should then hold.
-//! Every edit is given as small numbers (slots and choices) read against the current state, so any sequence of
-//! edits is valid and a shrunk sequence still means something.
+//! credit notes: [`super::credit`]), each in its current state, edited at random; the push requests a host makes from
+//! them; and what Xero should then hold. Every edit is given as small numbers (slots and choices) read against the
+//! current state, so any sequence of edits is valid and a shrunk sequence still means something.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
@@ -108,7 +108,7 @@ pub struct Erp {
     pub payments: BTreeMap<String, Payment>,
 }
 
-fn pick<T: Copy>(pool: &[T], slot: u8) -> T {
+pub(super) fn pick<T: Copy>(pool: &[T], slot: u8) -> T {
     pool[slot as usize % pool.len()]
 }
 
@@ -243,13 +243,12 @@ impl Erp {
             Kind::CreditNote => pick(&credit_note_numbers().collect::<Vec<_>>(), slot),
             Kind::Payment => pick(&PAYMENTS, slot),
         };
-        let documents = self.invoices.values().chain(self.credit_notes.values().map(|cn| &cn.doc));
-        let used = documents.clone().any(|doc| kind == Kind::Contact && doc.contact == key)
-            || documents
-                .into_iter()
-                .any(|doc| kind == Kind::Item && doc.lines.iter().any(|l| l.item.as_deref() == Some(key)))
-            || (kind == Kind::Invoice
-                && (self.payments.values().any(|p| p.invoice == key) || self.credited(key) > Decimal::ZERO))
+        let mut documents = self.invoices.values().chain(self.credit_notes.values().map(|cn| &cn.doc));
+        let used = documents.any(|doc| {
+            (kind == Kind::Contact && doc.contact == key)
+                || (kind == Kind::Item && doc.lines.iter().any(|l| l.item.as_deref() == Some(key)))
+        }) || (kind == Kind::Invoice
+            && (self.payments.values().any(|p| p.invoice == key) || self.credited(key) > Decimal::ZERO))
             || (kind == Kind::CreditNote && self.credit_notes.get(key).is_some_and(|cn| !cn.allocations.is_empty()));
         if used {
             return format!("{key} is in use: kept");

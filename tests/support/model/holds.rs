@@ -3,7 +3,6 @@
 //! there), allocations by credit note and invoice number.
 
 use super::erp::{Contact, Erp, Invoice, Item, Kind, Payment, dec};
-use rust_decimal::Decimal;
 use serde_json::Value;
 
 /// The one element of `collection` whose `field` is `key` as the ERP writes it.
@@ -106,24 +105,20 @@ fn live_payment<'a>(snapshot: &'a Value, id: &str) -> Option<&'a Value> {
 }
 
 /// The allocations Xero holds of credit note `credit_note` to invoice `invoice` (deleted ones are gone).
-pub fn allocations_of<'a>(snapshot: &'a Value, credit_note: &str, invoice: &str) -> Vec<&'a Value> {
+fn allocations_of<'a>(snapshot: &'a Value, credit_note: &str, invoice: &str) -> Vec<&'a Value> {
     let all = snapshot["Allocations"].as_array().into_iter().flatten();
     all.filter(|a| a["CreditNote"]["CreditNoteNumber"] == credit_note && a["Invoice"]["InvoiceNumber"] == invoice)
         .collect()
 }
 
 /// Xero holds the ERP's allocation of `credit_note` to `invoice`, once, of `amount`.
-pub fn allocation_as_in_erp(snapshot: &Value, credit_note: &str, invoice: &str, amount: &str) -> Result<(), String> {
+pub fn allocation_as_in_erp(snapshot: &Value, credit_note: &str, invoice: &str, wanted: &str) -> Result<(), String> {
     match allocations_of(snapshot, credit_note, invoice).as_slice() {
-        [a] if amount_of(a) == dec(amount) => Ok(()),
+        [a] if amount(&a["Amount"]) == dec(wanted) => Ok(()),
         [] => Err(format!("Xero has no allocation of {credit_note} to {invoice}")),
         found => Err(format!(
-            "Xero holds {} allocations of {credit_note} to {invoice}, the ERP one of {amount}: {found:?}",
+            "Xero holds {} allocations of {credit_note} to {invoice}, the ERP one of {wanted}: {found:?}",
             found.len()
         )),
     }
-}
-
-fn amount_of(v: &Value) -> Decimal {
-    amount(&v["Amount"])
 }
