@@ -142,17 +142,18 @@ pub fn dec(v: &Value) -> Decimal {
 
 /// Writes to the Accounting API the simulator received (PUT and POST), replays included.
 pub fn writes(sim: &SimHandle) -> u64 {
-    sim.counters()
-        .calls
-        .iter()
-        .filter(|(k, _)| k.contains("/api.xro/") && (k.starts_with("PUT ") || k.starts_with("POST ")))
-        .map(|(_, n)| n)
-        .sum()
+    accounting_calls(sim, &["PUT ", "POST "])
 }
 
 /// Reads of the Accounting API (GET), replays included.
 pub fn reads(sim: &SimHandle) -> u64 {
-    sim.counters().calls.iter().filter(|(k, _)| k.starts_with("GET ") && k.contains("/api.xro/")).map(|(_, n)| n).sum()
+    accounting_calls(sim, &["GET "])
+}
+
+/// Calls to the Accounting API with one of `methods` (each followed by a space, as the counters name them).
+fn accounting_calls(sim: &SimHandle, methods: &[&str]) -> u64 {
+    let counted = |k: &String| k.contains("/api.xro/") && methods.iter().any(|m| k.starts_with(m));
+    sim.counters().calls.iter().filter(|(k, _)| counted(k)).map(|(_, n)| n).sum()
 }
 
 /// Writes that reached the Accounting module (replays excluded).
