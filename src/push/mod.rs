@@ -2,11 +2,11 @@
 //! ledger that makes every push exactly-once, batching, dry runs, and per-record results.
 //!
 //! One module per kind of record ([`contacts`](mod@contacts), [`items`](mod@items), [`invoices`](mod@invoices),
-//! [`credit_notes`](mod@credit_notes) with [`allocations`], [`payments`](mod@payments)) declares what the kind is in Xero (its [`engine::Spec`] and how it is found) and checks its
-//! records; [`records`] is the loop they share, [`dependencies`] finds what documents need, and [`engine`] makes
-//! Xero agree with a set of records of any kind. Entry points take the connection, the typed request and a
-//! [`XeroApi`]; the operations in `ops/` pass [`SessionApi`] (the signed-in session over the transport), tests
-//! pass an in-process simulator.
+//! [`credit_notes`](mod@credit_notes) with [`allocations`], [`payments`](mod@payments)) declares what the kind is in
+//! Xero (its [`engine::Spec`] and how it is found) and checks its records; [`records`] is the loop they share,
+//! [`dependencies`] finds what documents need, and [`engine`] makes Xero agree with a set of records of any kind. Entry
+//! points take the connection, the typed request and a [`XeroApi`]; the operations in `ops/` pass [`SessionApi`] (the
+//! signed-in session over the transport), tests pass an in-process simulator.
 
 pub mod allocations;
 pub mod amount;

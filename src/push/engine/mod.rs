@@ -3,10 +3,10 @@
 //! preceded by a durable intent and settled after Xero answers; writes go in batches with
 //! `summarizeErrors=false`, so one bad record never blocks the others.
 //!
-//! The steps are one job each: [`context`] (what a push call works with), [`spec`] (what a kind is in Xero,
-//! declared by the kind), [`lookup`](mod@lookup) (reading Xero), [`decide`] (what each record needs), [`write`](mod@write) and
-//! [`batch`] (sending, settling, reconciling lost answers), [`idempotency`] (keys for safe retries). [`sync`]
-//! runs them in order; it holds no kind's rules.
+//! The steps are one job each: [`context`] (what a push call works with), [`spec`] (what a kind is in Xero, declared by
+//! the kind), [`lookup`](mod@lookup) (reading Xero), [`decide`] (what each record needs), [`write`](mod@write) and
+//! [`batch`] (sending, settling, reconciling lost answers), [`idempotency`] (keys for safe retries). [`sync`] runs them
+//! in order; it holds no kind's rules.
 
 mod batch;
 mod context;
