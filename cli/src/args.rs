@@ -1,7 +1,9 @@
 //! The command line as clap reads it: subcommands, their flags, and the help text with the exit codes.
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use xero_link::config::LinkFunction;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -114,53 +116,47 @@ pub struct SetupArgs {
     pub simulator: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-#[value(rename_all = "snake_case")]
-pub enum Function {
-    Debtors,
-    Creditors,
-    Inventory,
-    SalesInvoices,
-    PurchaseInvoices,
-    CreditNotes,
-    Payments,
-}
+/// A link function as the command line takes it: the library's, by the name its configuration takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Function(pub LinkFunction);
 
 impl Function {
-    pub const ALL: [Function; 7] = [
-        Function::Debtors,
-        Function::Creditors,
-        Function::Inventory,
-        Function::SalesInvoices,
-        Function::PurchaseInvoices,
-        Function::CreditNotes,
-        Function::Payments,
-    ];
+    pub const ALL: [Function; 7] = {
+        let mut all = [Function(LinkFunction::Debtors); 7];
+        let mut i = 0;
+        while i < all.len() {
+            all[i] = Function(LinkFunction::ALL[i]);
+            i += 1;
+        }
+        all
+    };
 
     /// The name the library's `functions` takes.
     pub fn name(self) -> &'static str {
-        match self {
-            Function::Debtors => "debtors",
-            Function::Creditors => "creditors",
-            Function::Inventory => "inventory",
-            Function::SalesInvoices => "sales_invoices",
-            Function::PurchaseInvoices => "purchase_invoices",
-            Function::CreditNotes => "credit_notes",
-            Function::Payments => "payments",
-        }
+        self.0.as_str()
     }
 
     /// The label the ERP's API Setup screen shows.
     pub fn label(self) -> &'static str {
-        match self {
-            Function::Debtors => "Debtors",
-            Function::Creditors => "Creditors",
-            Function::Inventory => "Inventory",
-            Function::SalesInvoices => "Sales invoices",
-            Function::PurchaseInvoices => "Purchase invoices (bills)",
-            Function::CreditNotes => "Credit notes",
-            Function::Payments => "Payments",
+        match self.0 {
+            LinkFunction::Debtors => "Debtors",
+            LinkFunction::Creditors => "Creditors",
+            LinkFunction::Inventory => "Inventory",
+            LinkFunction::SalesInvoices => "Sales invoices",
+            LinkFunction::PurchaseInvoices => "Purchase invoices (bills)",
+            LinkFunction::CreditNotes => "Credit notes",
+            LinkFunction::Payments => "Payments",
         }
+    }
+}
+
+impl ValueEnum for Function {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Function::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()))
     }
 }
 

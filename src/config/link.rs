@@ -20,6 +20,17 @@ pub enum LinkFunction {
 }
 
 impl LinkFunction {
+    /// Every link function, in the order the ERP's API setup lists them.
+    pub const ALL: [LinkFunction; 7] = [
+        LinkFunction::Debtors,
+        LinkFunction::Creditors,
+        LinkFunction::Inventory,
+        LinkFunction::SalesInvoices,
+        LinkFunction::PurchaseInvoices,
+        LinkFunction::CreditNotes,
+        LinkFunction::Payments,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             LinkFunction::Debtors => "debtors",
